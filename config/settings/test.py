@@ -1,0 +1,13 @@
+"""`make test`: the database comes from DATABASE_URL (PostgreSQL in CI) or SQLite."""
+
+from .base import *  # noqa: F403 — settings modules extend the base namespace
+
+DEBUG = False
+SECRET_KEY = "test-only-key"  # noqa: S105 — test settings only
+ALLOWED_HOSTS = ["*"]
+# Fast hashing in tests; production keeps argon2.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

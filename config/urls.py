@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("title_review.core.urls")),
+    path("accounts/", include("title_review.accounts.urls")),
+    path("organisations/", include("title_review.organisations.urls")),
+    path("dictionaries/", include("title_review.dictionaries.urls")),
+    path("audit/", include("title_review.audit.urls")),
+    path("api/", include("title_review.api.urls")),
+]
+
+handler403 = "title_review.core.views.error_403"
+handler404 = "title_review.core.views.error_404"
+handler500 = "title_review.core.views.error_500"
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()

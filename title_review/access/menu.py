@@ -1,0 +1,61 @@
+"""The left menu, built from the capabilities the user holds."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+
+from .policies import has_capability
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    url_name: str
+    action: str
+    icon: str = "bi-circle"
+
+
+@dataclass(frozen=True)
+class MenuSection:
+    label: str
+    items: tuple[MenuItem, ...]
+
+
+MENU: tuple[MenuSection, ...] = (
+    MenuSection("首页", (MenuItem("工作台", "core:home", "home.view", "bi-house"),)),
+    MenuSection(
+        "机构管理",
+        (
+            MenuItem("机构树", "organisations:tree", "organisation.view", "bi-diagram-3"),
+            MenuItem("导入机构", "organisations:import", "organisation.import", "bi-upload"),
+        ),
+    ),
+    MenuSection(
+        "系统设置",
+        (
+            MenuItem("代码字典", "dictionaries:types", "dictionary.view", "bi-journal-text"),
+            MenuItem("接收更新代码", "dictionaries:import", "dictionary.manage", "bi-cloud-arrow-down"),
+        ),
+    ),
+    MenuSection(
+        "安全审计",
+        (
+            MenuItem("操作日志", "audit:events", "audit.view", "bi-card-checklist"),
+            MenuItem("登录日志", "audit:logins", "audit.view", "bi-box-arrow-in-right"),
+        ),
+    ),
+)
+
+
+def menu_for(user: Any) -> list[dict[str, Any]]:
+    sections = []
+    for section in MENU:
+        items = [
+            {"label": item.label, "url": reverse(item.url_name), "icon": item.icon, "url_name": item.url_name}
+            for item in section.items
+            if has_capability(user, item.action)
+        ]
+        if items:
+            sections.append({"label": section.label, "items": items})
+    return sections

@@ -1,0 +1,141 @@
+"""The only place that decides who may see or do what.
+
+Every list, detail, export and API view starts from a `*_visible_to(user)` queryset or asks
+`can(user, action, obj)`. Anything not granted by roles.CAPABILITIES is denied.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from title_review.core.errors import NotAllowed
+
+from .roles import CAPABILITIES, Role, Scope, scope_of
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    organisation_id: int | None
+    path: str
+    depth: int
+
+
+def grants_for(user: Any) -> list[Grant]:
+    """The user's live grants, loaded once per request (grants on disabled organisations lapse)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_access_grants", None)
+    if cached is not None:
+        return cached
+    from .models import RoleGrant
+
+    grants = [
+        Grant(
+            role=g.role,
+            organisation_id=g.organisation_id,
+            path=g.organisation.path if g.organisation else "",
+            depth=g.organisation.depth if g.organisation else 0,
+        )
+        for g in RoleGrant.objects.filter(user=user).select_related("organisation")
+        if g.organisation is None or g.organisation.is_active
+    ]
+    user._access_grants = grants
+    return grants
+
+
+def forget_grants(user: Any) -> None:
+    if hasattr(user, "_access_grants"):
+        del user._access_grants
+
+
+def roles_of(user: Any) -> set[str]:
+    return {g.role for g in grants_for(user)}
+
+
+def _relevant(user: Any, action: str) -> list[tuple[Grant, Scope]]:
+    try:
+        roles, scope = CAPABILITIES[action]
+    except KeyError as exc:
+        raise KeyError(f"unknown action {action!r}: add it to access.roles.CAPABILITIES") from exc
+    result = []
+    for grant in grants_for(user):
+        if grant.role not in roles:
+            continue
+        effective = scope_of(grant.role, scope)
+        if effective is Scope.ROOT and grant.depth != 1:
+            continue
+        if grant.role == Role.APPLICANT and grant.organisation_id is None:
+            result.append((grant, Scope.OWN))
+            continue
+        result.append((grant, effective))
+    return result
+
+
+def has_capability(user: Any, action: str) -> bool:
+    """Whether the user may do `action` somewhere (menus, toolbar buttons, page guards)."""
+    return bool(_relevant(user, action))
+
+
+def scope_filter(user: Any, action: str, *, path_field: str = "path") -> Q | None:
+    """A Q selecting the organisations (by materialised path) where `action` is allowed; None = nowhere."""
+    q: Q | None = None
+    for grant, scope in _relevant(user, action):
+        if scope is Scope.ROOT:
+            part = Q()
+        elif scope is Scope.SUBTREE:
+            part = Q(**{f"{path_field}__startswith": grant.path})
+        elif scope is Scope.BELOW:
+            part = Q(**{f"{path_field}__startswith": grant.path}) & ~Q(**{path_field: grant.path})
+        else:
+            part = Q(**{path_field: grant.path})
+        if scope is Scope.ROOT:
+            return Q()
+        q = part if q is None else q | part
+    return q
+
+
+def organisations_visible_to(user: Any, action: str = "organisation.view") -> QuerySet:
+    from title_review.organisations.models import Organisation
+
+    q = scope_filter(user, action)
+    if q is None:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(q)
+
+
+def _path_of(obj: Any) -> str | None:
+    if obj is None:
+        return None
+    if hasattr(obj, "path") and hasattr(obj, "depth"):
+        return str(obj.path)
+    organisation = getattr(obj, "organisation", None)
+    return str(organisation.path) if organisation is not None else None
+
+
+def can(user: Any, action: str, obj: Any = None) -> bool:
+    """May `user` do `action` on `obj` (an organisation, or anything with `.organisation`)?"""
+    path = _path_of(obj)
+    for grant, scope in _relevant(user, action):
+        if scope is Scope.ROOT or path is None and obj is None:
+            return True
+        if path is None:
+            continue
+        if scope is Scope.SUBTREE and path.startswith(grant.path):
+            return True
+        if scope is Scope.BELOW and path.startswith(grant.path) and path != grant.path:
+            return True
+        if scope is Scope.OWN and path == grant.path:
+            return True
+    return False
+
+
+def require(user: Any, action: str, obj: Any = None, *, message: str = "") -> None:
+    """Raise unless allowed: 404 when the object is outside what the user may even see."""
+    if can(user, action, obj):
+        return
+    if obj is not None and not can(user, "organisation.view", obj):
+        raise Http404
+    raise NotAllowed(message or "您没有权限执行此操作。")

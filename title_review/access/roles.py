@@ -1,0 +1,80 @@
+"""Roles and the capability table: the one list of who may do what, and over which scope."""
+
+import enum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("审计管理员")
+    OFFICE_ADMIN = "office_admin", _("职改办管理员")
+    PUBLISHER = "publisher", _("评审活动发布")
+    QUALIFICATION_REVIEWER = "qualification_reviewer", _("资格审查经办")
+    RETURN_REVIEWER = "return_reviewer", _("退回审查")
+    CERTIFICATE_OFFICER = "certificate_officer", _("证书管理")
+    DEPARTMENT_ADMIN = "department_admin", _("主管部门管理员")
+    DEPARTMENT_REVIEWER = "department_reviewer", _("主管部门审核员")
+    EMPLOYER_ADMIN = "employer_admin", _("单位管理员")
+    EMPLOYER_STAFF = "employer_staff", _("单位工作人员")
+    COMMITTEE_SECRETARY = "committee_secretary", _("评委会秘书")
+    EXPERT = "expert", _("评审专家")
+    APPLICANT = "applicant", _("申报人")
+
+
+class Scope(enum.Enum):
+    """How far a grant on an organisation reaches."""
+
+    SUBTREE = "subtree"  # the organisation and everything below it
+    BELOW = "below"  # strictly below it: an office manages its children, not itself
+    OWN = "own"  # that organisation alone
+    ROOT = "root"  # only when granted on a root organisation (the province)
+
+
+# Roles whose grant covers the organisation's subtree; the others cover their own organisation.
+SUBTREE_ROLES = frozenset(
+    {
+        Role.SYSTEM_ADMIN,
+        Role.SECURITY_ADMIN,
+        Role.AUDIT_ADMIN,
+        Role.OFFICE_ADMIN,
+        Role.PUBLISHER,
+        Role.QUALIFICATION_REVIEWER,
+        Role.RETURN_REVIEWER,
+        Role.CERTIFICATE_OFFICER,
+        Role.DEPARTMENT_ADMIN,
+        Role.DEPARTMENT_REVIEWER,
+    }
+)
+
+_ORG_MANAGERS = frozenset({Role.SYSTEM_ADMIN, Role.OFFICE_ADMIN, Role.DEPARTMENT_ADMIN})
+_STAFF_ROLES = frozenset(Role) - {Role.APPLICANT}
+
+# action -> (roles that may do it, scope measured from the granting organisation)
+CAPABILITIES: dict[str, tuple[frozenset[Role], Scope]] = {
+    "home.view": (frozenset(Role), Scope.SUBTREE),
+    "organisation.view": (
+        _ORG_MANAGERS | {Role.EMPLOYER_ADMIN, Role.SECURITY_ADMIN} | (SUBTREE_ROLES - {Role.AUDIT_ADMIN}),
+        Scope.SUBTREE,
+    ),
+    "organisation.create_child": (_ORG_MANAGERS, Scope.SUBTREE),
+    "organisation.change": (_ORG_MANAGERS, Scope.BELOW),
+    "organisation.disable": (_ORG_MANAGERS, Scope.BELOW),
+    "organisation.remove": (_ORG_MANAGERS, Scope.BELOW),
+    "organisation.import": (_ORG_MANAGERS, Scope.SUBTREE),
+    "organisation.export": (_ORG_MANAGERS, Scope.SUBTREE),
+    "dictionary.view": (_STAFF_ROLES, Scope.SUBTREE),
+    # 字典由省级维护: only the province's office or system administrator changes code tables.
+    "dictionary.manage": (frozenset({Role.SYSTEM_ADMIN, Role.OFFICE_ADMIN}), Scope.ROOT),
+    # 三员分立: the audit administrator alone reads the logs; the system administrator cannot.
+    "audit.view": (frozenset({Role.AUDIT_ADMIN}), Scope.SUBTREE),
+}
+
+
+def scope_of(role: str, capability_scope: Scope) -> Scope:
+    """A role limited to its own organisation never reaches further than that."""
+    if capability_scope in (Scope.SUBTREE, Scope.BELOW) and role not in SUBTREE_ROLES:
+        return Scope.OWN
+    return capability_scope

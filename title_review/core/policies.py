@@ -1,0 +1,19 @@
+"""Policy numbers that differ by province: national defaults here, overrides in PolicySetting."""
+
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    # 机构代码: 6-digit 行政区划码 + sequence (the Jiangxi 12-digit pattern).
+    "organisation.code_pattern": "{region}{seq:06d}",
+    # 等保 三级 password rule: length and how many of the 4 character classes.
+    "password.min_length": 8,
+    "password.min_classes": 3,
+    "audit.retention_days": 183,
+}
+
+
+def get_policy(key: str) -> Any:
+    from .models import PolicySetting
+
+    row = PolicySetting.objects.filter(key=key).values_list("value", flat=True).first()
+    return DEFAULTS[key] if row is None else row

@@ -1,0 +1,39 @@
+"""The demo slice of Zhejiang (README lists the same accounts). Demo data only: production has
+no default passwords."""
+
+DEMO_PASSWORD = "Demo@2026"  # noqa: S105 — documented demo password, never loaded in production
+
+ROOT = {"key": "zj", "name": "浙江省职称工作领导小组办公室", "region": "330000"}
+
+# key, parent key, name, kind, region
+ORGANISATIONS = [
+    ("hz", "zj", "杭州市职称工作领导小组办公室", "title_office", "330100"),
+    ("xh", "hz", "西湖区职称工作领导小组办公室", "title_office", "330106"),
+    ("wjw", "hz", "杭州市卫生健康委员会", "department", "330100"),
+    ("jyj", "hz", "杭州市教育局", "department", "330100"),
+    ("jyj_zs", "jyj", "杭州市教育局直属学校管理中心", "department", "330100"),
+    ("hospital", "wjw", "杭州市第一人民医院", "employer", "330102"),
+    ("school", "jyj_zs", "杭州第二中学", "employer", "330108"),
+    ("company", "xh", "杭州西湖数智科技有限公司", "employer", "330106"),
+    ("rcfw", "hz", "杭州市人才服务局", "agency", "330100"),
+]
+
+# username, real name, organisation key, role, description for the README
+ACCOUNTS = [
+    ("sysadmin", "张系统", "zj", "system_admin", "系统管理员(三员之一,不能查看审计日志)"),
+    ("secadmin", "李安全", "zj", "security_admin", "安全管理员"),
+    ("auditor", "王审计", "zj", "audit_admin", "审计管理员(操作日志、登录日志)"),
+    ("zjadmin", "赵省办", "zj", "office_admin", "省职改办管理员(维护字典、管理全省机构)"),
+    ("hzadmin", "钱市办", "hz", "office_admin", "杭州市职改办管理员"),
+    ("hzcheck", "孙经办", "hz", "qualification_reviewer", "杭州市职改办 资格审查经办"),
+    ("hzreturn", "周退回", "hz", "return_reviewer", "杭州市职改办 退回审查"),
+    ("xhadmin", "吴区办", "xh", "office_admin", "西湖区职改办管理员"),
+    ("wjwadmin", "郑卫健", "wjw", "department_admin", "杭州市卫生健康委员会 主管部门管理员"),
+    ("wjwreview", "冯审核", "wjw", "department_reviewer", "杭州市卫生健康委员会 主管部门审核员"),
+    ("jyjadmin", "陈教育", "jyj", "department_admin", "杭州市教育局 主管部门管理员"),
+    ("hospitaladmin", "褚医院", "hospital", "employer_admin", "杭州市第一人民医院 单位管理员"),
+    ("schooladmin", "卫学校", "school", "employer_admin", "杭州第二中学 单位管理员"),
+    ("companyadmin", "蒋企业", "company", "employer_admin", "杭州西湖数智科技有限公司 单位管理员"),
+    ("rcfwadmin", "沈人才", "rcfw", "employer_admin", "杭州市人才服务局(人事代理机构)管理员"),
+    ("applicant", "韩申报", "hospital", "applicant", "申报人(杭州市第一人民医院职工)"),
+]

@@ -1,0 +1,113 @@
+"""The province-wide organisation tree, stored as a materialised path.
+
+`path` is the parent's path plus a fixed-width base-36 step, so a subtree is one indexed
+`path LIKE 'prefix%'` query and ordering by path gives the tree in display order.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from title_review.core.models import TimeStampedModel
+
+PATH_STEP = 4  # base-36 characters per level: 1,679,616 children under one node
+PATH_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+class OrganisationKind(models.TextChoices):
+    TITLE_OFFICE = "title_office", _("职改办")
+    DEPARTMENT = "department", _("主管部门")
+    EMPLOYER = "employer", _("用人单位")
+    AGENCY = "agency", _("人事代理机构")
+
+
+class OfficeLevel(models.TextChoices):
+    PROVINCE = "province", _("省级")
+    CITY = "city", _("市级")
+    COUNTY = "county", _("县级")
+
+
+# What may be created under what (domain-model.md §2): each level creates the level below.
+ALLOWED_CHILDREN: dict[str, tuple[str, ...]] = {
+    OrganisationKind.TITLE_OFFICE: (
+        OrganisationKind.TITLE_OFFICE,
+        OrganisationKind.DEPARTMENT,
+        OrganisationKind.EMPLOYER,
+        OrganisationKind.AGENCY,
+    ),
+    OrganisationKind.DEPARTMENT: (
+        OrganisationKind.DEPARTMENT,
+        OrganisationKind.EMPLOYER,
+        OrganisationKind.AGENCY,
+    ),
+    OrganisationKind.EMPLOYER: (),
+    OrganisationKind.AGENCY: (),
+}
+CHILD_OFFICE_LEVEL = {OfficeLevel.PROVINCE: OfficeLevel.CITY, OfficeLevel.CITY: OfficeLevel.COUNTY}
+
+
+def encode_step(number: int) -> str:
+    digits = []
+    for _i in range(PATH_STEP):
+        number, remainder = divmod(number, 36)
+        digits.append(PATH_ALPHABET[remainder])
+    if number:
+        raise ValueError("too many children under one organisation")
+    return "".join(reversed(digits))
+
+
+class Organisation(TimeStampedModel):
+    name = models.CharField(_("机构名称"), max_length=200, db_index=True)
+    code = models.CharField(_("机构代码"), max_length=40, unique=True)
+    kind = models.CharField(_("机构类型"), max_length=20, choices=OrganisationKind.choices)
+    office_level = models.CharField(
+        _("职改办级别"), max_length=10, choices=OfficeLevel.choices, blank=True, default=""
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("上级机构")
+    )
+    path = models.CharField(max_length=255, unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField(editable=False)
+    child_counter = models.PositiveIntegerField(default=0, editable=False)
+    region = models.ForeignKey(
+        "dictionaries.Entry",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("所在地(行政区划)"),
+    )
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True, default="", db_index=True)
+    contact_person = models.CharField(_("联系人"), max_length=50, blank=True, default="")
+    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True, default="")
+    address = models.CharField(_("地址"), max_length=200, blank=True, default="")
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("机构")
+        indexes = [models.Index(fields=["kind", "path"], name="org_kind_path")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def kind_label(self) -> str:
+        label = self.get_kind_display()
+        if self.kind == OrganisationKind.TITLE_OFFICE and self.office_level:
+            return f"{self.get_office_level_display()}{label}"
+        return str(label)
+
+    @property
+    def indent(self) -> int:
+        return min(max(self.depth - 1, 0), 5)
+
+
+class CodeSequence(models.Model):
+    """The last sequence number used for organisation codes under one prefix (region code)."""
+
+    prefix = models.CharField(max_length=40, unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["prefix"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}:{self.last}"
