@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from .policies import has_capability
 
@@ -19,6 +20,9 @@ def rule(action: str) -> Callable[[F], F]:
         @wraps(view)
         def wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
             if not has_capability(request.user, action):
+                if kwargs:
+                    # An object URL never confirms that the object exists to someone outside it.
+                    raise Http404
                 raise PermissionDenied("您没有权限访问此页面。")
             return view(request, *args, **kwargs)
 

@@ -1,0 +1,51 @@
+"""Every URL pattern declares an access rule; a new page without one fails here."""
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from title_review.access.roles import CAPABILITIES
+
+# Framework views that carry their own guard.
+EXEMPT_PREFIXES = ("static/",)
+MARKERS = {"public", "authenticated"}
+
+
+def _walk(patterns, prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from _walk(p.url_patterns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), p.callback
+
+
+def _rule_of(callback):
+    rule = getattr(callback, "access_rule", None)
+    view_class = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
+    if rule is None and view_class is not None:
+        rule = getattr(view_class, "access_rule", None)
+    return rule
+
+
+def test_every_url_has_an_access_rule():
+    missing = []
+    unknown = []
+    for route, callback in _walk(get_resolver().url_patterns):
+        if route.startswith(EXEMPT_PREFIXES):
+            continue
+        rule = _rule_of(callback)
+        if rule is None:
+            missing.append(route)
+        elif rule not in MARKERS and rule not in CAPABILITIES:
+            unknown.append((route, rule))
+    assert not missing, f"URLs without an access rule: {missing}"
+    assert not unknown, f"URLs naming an unknown capability: {unknown}"
+
+
+def test_the_walker_sees_the_pages_it_guards():
+    routes = {route for route, _cb in _walk(get_resolver().url_patterns)}
+    assert "organisations/<int:pk>/" in routes
+    assert "api/v1/organisations/<int:pk>/" in routes
+
+
+def test_public_urls_are_few_and_named():
+    public = sorted(route for route, cb in _walk(get_resolver().url_patterns) if _rule_of(cb) == "public")
+    assert public == ["accounts/login/", "healthz"]
