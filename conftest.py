@@ -44,3 +44,13 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """With CI=true a skipped browser test is a failure: CI must prove the pages in a real browser."""
+    report = yield
+    if os.environ.get("CI") == "true" and report.skipped and item.get_closest_marker("browser") is not None:
+        report.outcome = "failed"
+        report.longrepr = f"browser test skipped under CI=true: {report.longrepr}"
+    return report

@@ -1,7 +1,7 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("title_review.core.urls")),
     path("accounts/", include("title_review.accounts.urls")),
     path("organisations/", include("title_review.organisations.urls")),

@@ -66,19 +66,32 @@ def _export_events(request: HttpRequest, qs: object) -> HttpResponse:
         )
         for e in qs[:EXPORT_LIMIT].iterator()  # type: ignore[index]  # a queryset
     )
-    content = write_table(["时间", "操作人", "机构", "操作", "对象", "变更前", "变更后", "原因", "IP"], rows, sheet="操作日志")
+    content = write_table(
+        ["时间", "操作人", "机构", "操作", "对象", "变更前", "变更后", "原因", "IP"], rows, sheet="操作日志"
+    )
     with transaction.atomic():
-        record_event(actor=request.user, action="audit.export", after={"log": "操作日志", "filters": request.GET.urlencode()})
+        record_event(
+            actor=request.user, action="audit.export", after={"log": "操作日志", "filters": request.GET.urlencode()}
+        )
     return xlsx_response(f"操作日志_{timezone.localdate():%Y%m%d}.xlsx", content)
 
 
 def _export_logins(request: HttpRequest, qs: object) -> HttpResponse:
     rows = (
-        (_local(e.occurred_at), e.username, e.organisation_name, LOGIN_EVENT_LABELS.get(e.event, e.event),
-         "成功" if e.success else "失败", e.ip or "", e.user_agent)
+        (
+            _local(e.occurred_at),
+            e.username,
+            e.organisation_name,
+            LOGIN_EVENT_LABELS.get(e.event, e.event),
+            "成功" if e.success else "失败",
+            e.ip or "",
+            e.user_agent,
+        )
         for e in qs[:EXPORT_LIMIT].iterator()  # type: ignore[index]  # a queryset
     )
     content = write_table(["时间", "登录名", "机构", "事件", "结果", "IP", "浏览器"], rows, sheet="登录日志")
     with transaction.atomic():
-        record_event(actor=request.user, action="audit.export", after={"log": "登录日志", "filters": request.GET.urlencode()})
+        record_event(
+            actor=request.user, action="audit.export", after={"log": "登录日志", "filters": request.GET.urlencode()}
+        )
     return xlsx_response(f"登录日志_{timezone.localdate():%Y%m%d}.xlsx", content)

@@ -85,14 +85,10 @@ def read_rows(upload: Any, *, expected_headers: Sequence[str]) -> Iterator[Sheet
         headers.pop()
     missing = [h for h in expected_headers if h not in headers]
     if missing:
-        raise DomainError(
-            "表头不正确:缺少列 " + "、".join(missing) + "。请下载最新模板,不要修改表头。"
-        )
+        raise DomainError("表头不正确:缺少列 " + "、".join(missing) + "。请下载最新模板,不要修改表头。")
     count = 0
     for index, raw in enumerate(rows, start=2):
-        values = {
-            headers[i]: _clean_value(v) for i, v in enumerate(raw) if i < len(headers) and headers[i]
-        }
+        values = {headers[i]: _clean_value(v) for i, v in enumerate(raw) if i < len(headers) and headers[i]}
         if not any(values.values()):
             continue
         count += 1
@@ -135,8 +131,7 @@ def build_template(
 
     required_set = set(required)
     workbook = Workbook()
-    worksheet = workbook.active
-    assert worksheet is not None  # a new workbook always has one sheet
+    worksheet = workbook.worksheets[0]
     worksheet.title = sheet
     lists = workbook.create_sheet("选项")
     lists.sheet_state = "hidden"

@@ -62,8 +62,14 @@ def export_xlsx() -> bytes:
         for e in t["entries"]:
             rows.append(
                 [
-                    t["code"], t["name"], t["parent_type"] or "", e["code"], e["name"], e["parent"] or "",
-                    "是" if e["active"] else "否", e["sort"],
+                    t["code"],
+                    t["name"],
+                    t["parent_type"] or "",
+                    e["code"],
+                    e["name"],
+                    e["parent"] or "",
+                    "是" if e["active"] else "否",
+                    e["sort"],
                     json.dumps(e["attributes"], ensure_ascii=False) if e["attributes"] else "",
                 ]
             )
@@ -96,8 +102,13 @@ def _document_from_rows(rows: Any) -> dict[str, Any]:
             raise DomainError(f"第 {row.number} 行:类型代码、代码、名称都必须填写。")
         t = types.setdefault(
             v["类型代码"],
-            {"code": v["类型代码"], "name": v.get("类型名称") or v["类型代码"],
-             "parent_type": v.get("上级类型") or None, "sort": len(types) + 1, "entries": []},
+            {
+                "code": v["类型代码"],
+                "name": v.get("类型名称") or v["类型代码"],
+                "parent_type": v.get("上级类型") or None,
+                "sort": len(types) + 1,
+                "entries": [],
+            },
         )
         try:
             attributes = json.loads(v["附加属性"]) if v.get("附加属性") else {}
@@ -105,8 +116,14 @@ def _document_from_rows(rows: Any) -> dict[str, Any]:
         except (ValueError, json.JSONDecodeError) as exc:
             raise DomainError(f"第 {row.number} 行:排序须为整数,附加属性须为 JSON。") from exc
         t["entries"].append(
-            {"code": v["代码"], "name": v["名称"], "parent": v.get("上级代码") or None,
-             "active": v.get("启用", "是") != "否", "sort": sort, "attributes": attributes}
+            {
+                "code": v["代码"],
+                "name": v["名称"],
+                "parent": v.get("上级代码") or None,
+                "active": v.get("启用", "是") != "否",
+                "sort": sort,
+                "attributes": attributes,
+            }
         )
     return {"format": FORMAT, "version": 1, "types": list(types.values())}
 

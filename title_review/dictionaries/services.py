@@ -61,7 +61,7 @@ def create_entry(
 def update_entry(*, actor: Any, entry_id: int, name: str, parent_code: str = "", sort_order: int = 0) -> Entry:
     """Rename or re-parent an entry; its code never changes (old records keep pointing at it)."""
     require(actor, "dictionary.manage", message="字典由省级统一维护,您只能查看,不能修改。")
-    entry = Entry.objects.select_for_update().select_related("type__parent_type", "parent").get(pk=entry_id)
+    entry = Entry.objects.select_for_update(of=("self",)).select_related("type__parent_type", "parent").get(pk=entry_id)
     name = name.strip()
     if not name:
         raise DomainError("请填写名称。")
@@ -78,7 +78,7 @@ def update_entry(*, actor: Any, entry_id: int, name: str, parent_code: str = "",
 def set_entry_active(*, actor: Any, entry_id: int, active: bool) -> Entry:
     """Disable (leaves pick lists, stays on old records) or re-enable an entry."""
     require(actor, "dictionary.manage", message="字典由省级统一维护,您只能查看,不能修改。")
-    entry = Entry.objects.select_for_update().select_related("type", "parent").get(pk=entry_id)
+    entry = Entry.objects.select_for_update(of=("self",)).select_related("type", "parent").get(pk=entry_id)
     if entry.is_active == active:
         raise DomainError(f"“{entry.name}”已是{'启用' if active else '停用'}状态。")
     before = _entry_state(entry)

@@ -77,8 +77,12 @@ def entries(request: HttpRequest, code: str) -> HttpResponse:
 @rule("dictionary.manage")
 def edit_entry(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(Entry.objects.select_related("type", "parent"), pk=pk)
-    initial = {"code": entry.code, "name": entry.name, "parent_code": entry.parent.code if entry.parent else "",
-               "sort_order": entry.sort_order}
+    initial = {
+        "code": entry.code,
+        "name": entry.name,
+        "parent_code": entry.parent.code if entry.parent else "",
+        "sort_order": entry.sort_order,
+    }
     form = EntryForm(request.POST or None, initial=initial)
     form.fields["code"].disabled = True
     if request.method == "POST" and form.is_valid():

@@ -28,12 +28,10 @@ class ChildOrganisationForm(StyledForm):
 
     def __init__(self, *args: Any, parent: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [
+        self.fields["kind"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
             (k, OrganisationKind(k).label) for k in ALLOWED_CHILDREN[OrganisationKind(parent.kind)]
         ]
-        region_field = self.fields["region"]
-        assert isinstance(region_field, forms.ModelChoiceField)
-        region_field.queryset = region_choices()
+        self.fields["region"].queryset = region_choices()  # type: ignore[attr-defined]  # a ModelChoiceField
         if not self.is_bound:
             self.initial["region"] = parent.region_id
 

@@ -59,9 +59,7 @@ class Organisation(TimeStampedModel):
     name = models.CharField(_("机构名称"), max_length=200, db_index=True)
     code = models.CharField(_("机构代码"), max_length=40, unique=True)
     kind = models.CharField(_("机构类型"), max_length=20, choices=OrganisationKind.choices)
-    office_level = models.CharField(
-        _("职改办级别"), max_length=10, choices=OfficeLevel.choices, blank=True, default=""
-    )
+    office_level = models.CharField(_("职改办级别"), max_length=10, choices=OfficeLevel.choices, blank=True, default="")
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("上级机构")
     )

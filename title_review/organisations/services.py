@@ -80,9 +80,7 @@ def create_organisation(
         raise DomainError(f"上级机构“{parent.name}”已停用,不能在其下新增机构。")
     if kind not in ALLOWED_CHILDREN[parent.kind]:
         allowed = "、".join(str(OrganisationKind(k).label) for k in ALLOWED_CHILDREN[parent.kind]) or "无"
-        raise DomainError(
-            f"“{parent.kind_label}”下不能新增“{OrganisationKind(kind).label}”,可新增的类型:{allowed}。"
-        )
+        raise DomainError(f"“{parent.kind_label}”下不能新增“{OrganisationKind(kind).label}”,可新增的类型:{allowed}。")
     name = (name or "").strip()
     if not name:
         raise DomainError("请填写机构名称。")
@@ -155,7 +153,9 @@ def create_organisation_with_admin(
 
 
 def _locked_for_change(actor: Any, organisation_id: int, action: str) -> Organisation:
-    org = Organisation.objects.select_for_update().select_related("parent", "region").get(pk=organisation_id)
+    org = (
+        Organisation.objects.select_for_update(of=("self",)).select_related("parent", "region").get(pk=organisation_id)
+    )
     require(actor, action, org)
     return org
 
@@ -170,7 +170,12 @@ def disable_organisation(*, actor: Any, organisation_id: int, reason: str = "") 
     org.is_active = False
     org.save(update_fields=["is_active", "updated_at"])
     record_event(
-        actor=actor, action="organisation.disable", obj=org, before=before, after=snapshot(org), reason=reason,
+        actor=actor,
+        action="organisation.disable",
+        obj=org,
+        before=before,
+        after=snapshot(org),
+        reason=reason,
         organisation=org,
     )
     return org
@@ -186,8 +191,9 @@ def enable_organisation(*, actor: Any, organisation_id: int) -> Organisation:
     before = snapshot(org)
     org.is_active = True
     org.save(update_fields=["is_active", "updated_at"])
-    record_event(actor=actor, action="organisation.enable", obj=org, before=before, after=snapshot(org),
-                 organisation=org)
+    record_event(
+        actor=actor, action="organisation.enable", obj=org, before=before, after=snapshot(org), organisation=org
+    )
     return org
 
 
@@ -203,15 +209,13 @@ def removal_blockers(org: Organisation) -> list[str]:
     if org.accounts.exists():
         reasons.append("有账号")
     for relation in Organisation._meta.related_objects:
-        if relation.name in {"children", "accounts"} or relation.related_model is Organisation:
+        model = relation.related_model
+        if isinstance(model, str) or model is Organisation or relation.name == "accounts":
             continue
-        if relation.related_model._meta.label_lower == "access.rolegrant":
+        if model._meta.label_lower == "access.rolegrant":
             continue  # grants belong to accounts, already counted
-        accessor = relation.get_accessor_name()
-        if accessor is None:
-            continue
-        if relation.related_model._default_manager.filter(**{relation.field.name: org}).exists():
-            reasons.append(f"有{relation.related_model._meta.verbose_name}记录")
+        if model._default_manager.filter(**{relation.field.name: org}).exists():
+            reasons.append(f"有{model._meta.verbose_name}记录")
     return reasons
 
 

@@ -23,14 +23,16 @@ def tree(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     page = paginate(
         request,
-        organisation_tree(request.user, q=filters.get("q", ""), kind=filters.get("kind", ""),
-                          status=filters.get("status", "")),
+        organisation_tree(
+            request.user, q=filters.get("q", ""), kind=filters.get("kind", ""), status=filters.get("status", "")
+        ),
         per_page=50,
     )
     rows = [
         {
             "org": org,
-            "can_add": can(request.user, "organisation.create_child", org) and org.is_active
+            "can_add": can(request.user, "organisation.create_child", org)
+            and org.is_active
             and bool(services.ALLOWED_CHILDREN[org.kind]),
             "can_disable": can(request.user, "organisation.disable", org),
             "can_remove": can(request.user, "organisation.remove", org),
@@ -82,9 +84,7 @@ def create_child(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             # The one-time password is rendered once, never stored in clear nor sent by redirect.
-            return render(
-                request, "organisations/created.html", {"org": org, "admin": admin, "password": password}
-            )
+            return render(request, "organisations/created.html", {"org": org, "admin": admin, "password": password})
     return render(request, "organisations/create_child.html", {"form": form, "parent": parent})
 
 
@@ -92,8 +92,9 @@ def _status_change(request: HttpRequest, pk: int, change: str) -> HttpResponse:
     org = visible_organisation(request.user, pk)
     try:
         if change == "disable":
-            services.disable_organisation(actor=request.user, organisation_id=org.pk,
-                                          reason=request.POST.get("reason", ""))
+            services.disable_organisation(
+                actor=request.user, organisation_id=org.pk, reason=request.POST.get("reason", "")
+            )
             messages.success(request, f"已停用“{org.name}”,其账号不能再登录。")
         elif change == "enable":
             services.enable_organisation(actor=request.user, organisation_id=org.pk)
@@ -180,5 +181,7 @@ def _import_commit(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("organisations:import")
     drop_stash(request.user, token, suffix=".xlsx")
     if result.committed:
-        messages.success(request, f"已导入 {len(result.rows)} 个机构。请把下表中的一次性密码交给各管理员,本页关闭后不再显示。")
+        messages.success(
+            request, f"已导入 {len(result.rows)} 个机构。请把下表中的一次性密码交给各管理员,本页关闭后不再显示。"
+        )
     return render(request, "organisations/import.html", {"form": ImportForm(), "result": result})

@@ -46,7 +46,9 @@ def test_commit_creates_all_rows_with_admins(users, orgs):
 def test_a_row_may_name_a_parent_created_earlier_in_the_file(users, orgs):
     hz = orgs["杭州市职称工作领导小组办公室"].code
     first = import_organisations(
-        actor=users["hzadmin"], upload=_xlsx([_row(hz, "杭州市新部门", kind="主管部门", username="newdept1")]), commit=True
+        actor=users["hzadmin"],
+        upload=_xlsx([_row(hz, "杭州市新部门", kind="主管部门", username="newdept1")]),
+        commit=True,
     )
     dept_code = first.rows[0].code
     second = import_organisations(

@@ -10,8 +10,13 @@ from title_review.organisations.models import Organisation
 
 def _create(actor, parent, name, kind="employer", username="newadmin1", region="330106"):
     return services.create_organisation_with_admin(
-        actor=actor, parent_id=parent.pk, name=name, kind=kind, region=region_by_code(region),
-        admin_username=username, admin_real_name="新管理员",
+        actor=actor,
+        parent_id=parent.pk,
+        name=name,
+        kind=kind,
+        region=region_by_code(region),
+        admin_username=username,
+        admin_real_name="新管理员",
     )
 
 
@@ -21,7 +26,9 @@ def test_child_gets_a_region_code_and_an_admin_with_a_one_time_password(users, o
     assert org.path.startswith(orgs["杭州市卫生健康委员会"].path) and org.depth == 4
     assert admin.must_change_password and admin.check_password(password)
     assert admin.grants.get().role == "employer_admin"
-    actions = set(AuditEvent.objects.filter(object_id__in=[str(org.pk), str(admin.pk)]).values_list("action", flat=True))
+    actions = set(
+        AuditEvent.objects.filter(object_id__in=[str(org.pk), str(admin.pk)]).values_list("action", flat=True)
+    )
     assert actions == {"organisation.create", "account.create"}
 
 
@@ -42,8 +49,14 @@ def test_codes_never_collide(users, orgs):
 
 
 def test_city_office_gets_county_children_only(users, orgs):
-    county, _a, _p = _create(users["hzadmin"], orgs["杭州市职称工作领导小组办公室"], "上城区职改办", kind="title_office",
-                             username="scadmin", region="330102")
+    county, _a, _p = _create(
+        users["hzadmin"],
+        orgs["杭州市职称工作领导小组办公室"],
+        "上城区职改办",
+        kind="title_office",
+        username="scadmin",
+        region="330102",
+    )
     assert county.office_level == "county"
     with pytest.raises(DomainError, match="县级职改办下不能再设职改办"):
         _create(users["hzadmin"], county, "某街道职改办", kind="title_office", username="jdadmin")
@@ -104,7 +117,10 @@ def test_remove_refuses_a_non_empty_organisation_and_names_why(users, orgs):
 
 def test_remove_an_empty_organisation(users, orgs):
     org = services.create_organisation(
-        actor=users["hzadmin"], parent_id=orgs["杭州市教育局"].pk, name="空单位", kind="employer",
+        actor=users["hzadmin"],
+        parent_id=orgs["杭州市教育局"].pk,
+        name="空单位",
+        kind="employer",
         region=region_by_code("330102"),
     )
     services.remove_organisation(actor=users["hzadmin"], organisation_id=org.pk)

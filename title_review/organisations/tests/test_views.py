@@ -8,8 +8,13 @@ def test_create_child_page_shows_the_one_time_password_once(login, orgs):
     hz = orgs["杭州市职称工作领导小组办公室"]
     response = client.post(
         f"/organisations/{hz.pk}/children/new/",
-        {"name": "杭州市科学技术局", "kind": "department", "region": region_by_code("330100").pk,
-         "admin_username": "kjjadmin", "admin_real_name": "科技局管理员"},
+        {
+            "name": "杭州市科学技术局",
+            "kind": "department",
+            "region": region_by_code("330100").pk,
+            "admin_username": "kjjadmin",
+            "admin_real_name": "科技局管理员",
+        },
     )
     assert response.status_code == 200
     password = response.context["password"]
@@ -24,8 +29,12 @@ def test_bad_input_keeps_the_form_and_says_why_in_chinese(login, orgs):
     hz = orgs["杭州市职称工作领导小组办公室"]
     response = client.post(
         f"/organisations/{hz.pk}/children/new/",
-        {"name": "杭州市卫生健康委员会", "kind": "department", "region": region_by_code("330100").pk,
-         "admin_username": "dupadmin"},
+        {
+            "name": "杭州市卫生健康委员会",
+            "kind": "department",
+            "region": region_by_code("330100").pk,
+            "admin_username": "dupadmin",
+        },
     )
     text = response.content.decode()
     assert "已有名为" in text
@@ -34,8 +43,13 @@ def test_bad_input_keeps_the_form_and_says_why_in_chinese(login, orgs):
 
 def test_first_login_forces_a_password_change(client, users, orgs):
     _org, admin, password = services.create_organisation_with_admin(
-        actor=users["hzadmin"], parent_id=orgs["杭州市职称工作领导小组办公室"].pk, name="杭州市民政局",
-        kind="department", region=region_by_code("330100"), admin_username="mzjadmin", admin_real_name="民政",
+        actor=users["hzadmin"],
+        parent_id=orgs["杭州市职称工作领导小组办公室"].pk,
+        name="杭州市民政局",
+        kind="department",
+        region=region_by_code("330100"),
+        admin_username="mzjadmin",
+        admin_real_name="民政",
     )
     client.post("/accounts/login/", {"username": "mzjadmin", "password": password})
     assert client.get("/organisations/").url == "/accounts/password/change/"
@@ -61,7 +75,10 @@ def test_tree_query_count_does_not_grow_with_the_data(login, orgs, django_assert
     parent = orgs["杭州市卫生健康委员会"]
     for i in range(60):
         services.create_organisation(
-            actor=_user("hzadmin"), parent_id=parent.pk, name=f"批量单位{i}", kind="employer",
+            actor=_user("hzadmin"),
+            parent_id=parent.pk,
+            name=f"批量单位{i}",
+            kind="employer",
             region=region_by_code("330102"),
         )
     with django_assert_max_num_queries(len(small.captured_queries)):

@@ -34,7 +34,10 @@ class Command(BaseCommand):
         RoleGrant.objects.create(user=builder, role="office_admin", organisation=root)
         for key, parent_key, name, kind, region_code in ORGANISATIONS:
             orgs[key] = services.create_organisation(
-                actor=builder, parent_id=orgs[parent_key].pk, name=name, kind=kind,
+                actor=builder,
+                parent_id=orgs[parent_key].pk,
+                name=name,
+                kind=kind,
                 region=region_by_code(region_code),
             )
         for username, real_name, org_key, role, _description in ACCOUNTS:
