@@ -178,3 +178,9 @@ def _parents_first(entries: list[dict[str, Any]], dictionary_type: DictionaryTyp
     for e in entries:
         visit(e["code"])
     return ordered
+
+
+@transaction.atomic
+def record_export(*, actor: Any, fmt: str) -> None:
+    """导出基本代码 is logged: who took the code set, and in which format."""
+    record_event(actor=actor, action="dictionary.export", after={"format": fmt})

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -118,7 +118,10 @@ def toggle_entry(request: HttpRequest, pk: int) -> HttpResponse:
 
 @rule("dictionary.view")
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in ("xlsx", "json"):
+        raise Http404
     stamp = timezone.localdate().strftime("%Y%m%d")
+    services.record_export(actor=request.user, fmt=fmt)
     if fmt == "xlsx":
         return xlsx_response(f"基本代码_{stamp}.xlsx", codeset.export_xlsx())
     response = HttpResponse(codeset.export_json(), content_type="application/json; charset=utf-8")
