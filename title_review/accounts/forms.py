@@ -5,8 +5,12 @@ from title_review.core.forms import StyledForm
 
 
 class LoginForm(AuthenticationForm):
-    username = forms.CharField(label="登录名", max_length=150, widget=forms.TextInput(attrs={"autofocus": True}))
-    password = forms.CharField(label="密码", strip=False, widget=forms.PasswordInput)
+    username = forms.CharField(
+        label="登录名", max_length=150, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"})
+    )
+    password = forms.CharField(
+        label="密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
     error_messages = {
         # The same sentence for an unknown account and a wrong password (no account probing).
