@@ -2,7 +2,7 @@ from django.conf import settings
 from django.urls import URLPattern, URLResolver, include, path
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("", include("title_review.core.urls")),
+    path("", include("title_review.system.urls")),
     path("accounts/", include("title_review.accounts.urls")),
     path("organisations/", include("title_review.organisations.urls")),
     path("dictionaries/", include("title_review.dictionaries.urls")),
@@ -10,9 +10,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/", include("title_review.api.urls")),
 ]
 
-handler403 = "title_review.core.views.error_403"
-handler404 = "title_review.core.views.error_404"
-handler500 = "title_review.core.views.error_500"
+handler403 = "title_review.system.views.error_403"
+handler404 = "title_review.system.views.error_404"
+handler500 = "title_review.system.views.error_500"
 
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "title_review.access",
     "title_review.audit",
     "title_review.api",
+    "title_review.system",
     "title_review.demo",
 ]
 
@@ -85,7 +86,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = ["title_review.accounts.backends.AccountBackend"]
-CSRF_FAILURE_VIEW = "title_review.core.views.csrf_failure"
+CSRF_FAILURE_VIEW = "title_review.system.views.csrf_failure"
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -98,7 +99,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "system:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # 等保 三级: 30-minute idle timeout, renewed on every request.

@@ -23,7 +23,7 @@ class MenuSection:
 
 
 MENU: tuple[MenuSection, ...] = (
-    MenuSection("首页", (MenuItem("工作台", "core:home", "home.view", "bi-house"),)),
+    MenuSection("首页", (MenuItem("工作台", "system:home", "home.view", "bi-house"),)),
     MenuSection(
         "机构管理",
         (
@@ -36,6 +36,7 @@ MENU: tuple[MenuSection, ...] = (
         (
             MenuItem("代码字典", "dictionaries:types", "dictionary.view", "bi-journal-text"),
             MenuItem("接收更新代码", "dictionaries:import", "dictionary.manage", "bi-cloud-arrow-down"),
+            MenuItem("参数设置", "system:policies", "policy.view", "bi-sliders"),
         ),
     ),
     MenuSection(

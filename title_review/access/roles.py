@@ -68,6 +68,9 @@ CAPABILITIES: dict[str, tuple[frozenset[Role], Scope]] = {
     "dictionary.view": (_STAFF_ROLES, Scope.SUBTREE),
     # 字典由省级维护: only the province's office or system administrator changes code tables.
     "dictionary.manage": (frozenset({Role.SYSTEM_ADMIN, Role.OFFICE_ADMIN}), Scope.ROOT),
+    "policy.view": (frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.OFFICE_ADMIN}), Scope.SUBTREE),
+    # Policy numbers are the province's: only its system or office administrator changes them.
+    "policy.manage": (frozenset({Role.SYSTEM_ADMIN, Role.OFFICE_ADMIN}), Scope.ROOT),
     # 三员分立: the audit administrator alone reads the logs; the system administrator cannot.
     "audit.view": (frozenset({Role.AUDIT_ADMIN}), Scope.SUBTREE),
 }

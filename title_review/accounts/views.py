@@ -77,6 +77,6 @@ def password_change(request: HttpRequest) -> HttpResponse:
         else:
             update_session_auth_hash(request, request.user)  # type: ignore[arg-type]  # authenticated view
             messages.success(request, "密码已修改。")
-            return redirect("core:home")
+            return redirect("system:home")
     forced = getattr(request.user, "must_change_password", False)
     return render(request, "accounts/password_change.html", {"form": form, "forced": forced})

@@ -17,6 +17,7 @@ ACTION_LABELS: dict[str, str] = {
     "dictionary.import": "接收更新代码",
     "dictionary.export": "导出基本代码",
     "audit.export": "导出日志",
+    "policy.change": "修改参数",
 }
 
 LOGIN_EVENT_LABELS: dict[str, str] = {

@@ -23,4 +23,4 @@ class DomainErrorMiddleware:
         referer = request.headers.get("referer", "")
         if referer and request.get_host() in referer:
             return redirect(referer)
-        return redirect("core:home")
+        return redirect("system:home")

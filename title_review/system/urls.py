@@ -2,8 +2,9 @@ from django.urls import path
 
 from . import views
 
-app_name = "core"
+app_name = "system"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("system/policies/", views.policies, name="policies"),
 ]
