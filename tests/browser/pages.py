@@ -116,15 +116,15 @@ def open_organisation(page: Page, name: str) -> None:
 def create_child_organisation(
     page: Page, *, parent: str, name: str, kind: str, region: str, admin_username: str, admin_name: str
 ) -> str:
-    """机构树 → parent → 新增下级机构 → fill → 保存; returns the administrator's one-time password."""
+    """机构树 → parent → 新增下级机构 → fill → 保存； returns the administrator's one-time password."""
     open_organisation(page, parent)
     with page.expect_navigation():
         page.get_by_role("link", name=named("新增下级机构")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("新增下级机构")
-    expect(page.get_by_text(f"上级机构:{parent}")).to_be_visible()
+    expect(page.get_by_text(f"上级机构：{parent}")).to_be_visible()
     field(page, "机构名称").fill(name)
     field(page, "机构类型").select_option(label=kind)
-    field(page, "所在地(行政区划)").select_option(label=region)
+    field(page, "所在地（行政区划）").select_option(label=region)
     field(page, "管理员登录名").fill(admin_username)
     field(page, "管理员姓名").fill(admin_name)
     submit(page, "保存")

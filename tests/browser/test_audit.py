@@ -43,8 +43,8 @@ def test_auditor_sees_operations_and_logins(page):
 
     sign_in(page, "auditor")
     open_menu(page, "操作日志")
-    expect(rows_with(page, "赵省办(zjadmin)", "新增机构", CITY)).to_have_count(1)
-    expect(rows_with(page, "赵省办(zjadmin)", "新增账号", "瓯市办")).to_have_count(1)
+    expect(rows_with(page, "赵省办（zjadmin）", "新增机构", CITY)).to_have_count(1)
+    expect(rows_with(page, "赵省办（zjadmin）", "新增账号", "瓯市办")).to_have_count(1)
 
     # Narrowed to one kind of operation, only that kind is listed.
     field(page, "操作").select_option(label="新增机构")

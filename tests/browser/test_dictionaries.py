@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 
 REGIONS = "行政区划"
 DISTRICT = ("330102", "上城区")  # the region of 杭州市第一人民医院 in the demo tree
-REGION_FIELD = "所在地(行政区划)"
+REGION_FIELD = "所在地（行政区划）"
 
 
 def open_dictionary(page: Page, name: str) -> None:

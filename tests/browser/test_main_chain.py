@@ -135,18 +135,18 @@ def test_province_to_employer_chain(page):
     open_menu(page, "操作日志")
     events = page.get_by_role("table").get_by_role("row")
     for actor, created in (
-        ("赵省办(zjadmin)", CITY),
-        ("甬市办(nbadmin)", DEPARTMENT),
-        ("甬卫健(nbwjwadmin)", EMPLOYER),
+        ("赵省办（zjadmin）", CITY),
+        ("甬市办（nbadmin）", DEPARTMENT),
+        ("甬卫健（nbwjwadmin）", EMPLOYER),
     ):
         expect(rows_with(page, events, actor, "新增机构", created)).to_have_count(1)
     for actor, username in (
-        ("赵省办(zjadmin)", "nbadmin"),
-        ("甬市办(nbadmin)", "nbwjwadmin"),
-        ("甬卫健(nbwjwadmin)", "nbhospadmin"),
+        ("赵省办（zjadmin）", "nbadmin"),
+        ("甬市办（nbadmin）", "nbwjwadmin"),
+        ("甬卫健（nbwjwadmin）", "nbhospadmin"),
     ):
         expect(rows_with(page, events, actor, "新增账号").filter(has_text=username)).to_have_count(1)
-    for actor in ("甬市办(nbadmin)", "甬卫健(nbwjwadmin)", "甬医院(nbhospadmin)"):
+    for actor in ("甬市办（nbadmin）", "甬卫健（nbwjwadmin）", "甬医院（nbhospadmin）"):
         expect(rows_with(page, events, actor, "修改密码")).to_have_count(1)
     screenshot(page, "audit-events")
 

@@ -14,8 +14,8 @@ class LoginForm(AuthenticationForm):
 
     error_messages = {
         # The same sentence for an unknown account and a wrong password (no account probing).
-        "invalid_login": "登录名或密码不正确,请重新输入。",
-        "inactive": "该账号已被停用,请联系上级管理员。",
+        "invalid_login": "登录名或密码不正确，请重新输入。",
+        "inactive": "该账号已被停用，请联系上级管理员。",
     }
 
 
@@ -25,7 +25,7 @@ class PasswordChangeForm(StyledForm):
         label="新密码",
         strip=False,
         widget=forms.PasswordInput,
-        help_text="至少 8 位,含大写字母、小写字母、数字、符号中的至少 3 类。",
+        help_text="至少 8 位，含大写字母、小写字母、数字、符号中的至少 3 类。",
     )
     new_password_confirm = forms.CharField(label="确认新密码", strip=False, widget=forms.PasswordInput)
 

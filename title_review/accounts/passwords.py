@@ -21,12 +21,12 @@ class ComplexityValidator:
         min_classes = int(get_policy("password.min_classes"))
         if len(password) < min_length or character_classes(password) < min_classes:
             raise ValidationError(
-                f"密码至少 {min_length} 位,且须包含大写字母、小写字母、数字、符号中的至少 {min_classes} 类。",
+                f"密码至少 {min_length} 位，且须包含大写字母、小写字母、数字、符号中的至少 {min_classes} 类。",
                 code="password_too_simple",
             )
 
     def get_help_text(self) -> str:
-        return "至少 8 位,含大写字母、小写字母、数字、符号中的至少 3 类。"
+        return "至少 8 位，含大写字母、小写字母、数字、符号中的至少 3 类。"
 
 
 def generate_one_time_password() -> str:

@@ -22,7 +22,7 @@ def validate_username(username: str) -> str:
     if not 4 <= len(username) <= 30:
         raise DomainError("登录名长度须为 4 到 30 位。")
     if User.objects.filter(username__iexact=username).exists():
-        raise DomainError(f"登录名“{username}”已被使用,请换一个。")
+        raise DomainError(f"登录名“{username}”已被使用，请换一个。")
     return username
 
 

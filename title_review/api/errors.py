@@ -13,10 +13,10 @@ _MESSAGES = {
     "not_authenticated": "请先登录。",
     "authentication_failed": "身份验证失败。",
     "permission_denied": "您没有权限执行此操作。",
-    "not_found": "对象不存在,或您无权查看。",
+    "not_found": "对象不存在，或您无权查看。",
     "method_not_allowed": "不支持该请求方法。",
     "parse_error": "请求格式有误。",
-    "throttled": "请求过于频繁,请稍后再试。",
+    "throttled": "请求过于频繁，请稍后再试。",
 }
 
 

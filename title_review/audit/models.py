@@ -35,6 +35,7 @@ class LoginEvent(models.Model):
     occurred_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     username = models.CharField(_("登录名"), max_length=150, db_index=True)
     user_id = models.BigIntegerField(_("账号ID"), null=True, blank=True)
+    organisation_id = models.BigIntegerField(_("机构ID"), null=True, blank=True, db_index=True)
     organisation_name = models.CharField(_("机构"), max_length=200, blank=True, default="")
     event = models.CharField(_("事件"), max_length=20)
     success = models.BooleanField(_("成功"))

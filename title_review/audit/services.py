@@ -44,10 +44,11 @@ def record_event(
 
 
 def record_login(*, username: str, user: Any, event: str, success: bool, user_agent: str = "") -> LoginEvent:
-    _org_id, org_name = _organisation_of(user) if user is not None else (None, "")
+    org_id, org_name = _organisation_of(user) if user is not None else (None, "")
     return LoginEvent.objects.create(
         username=username[:150],
         user_id=getattr(user, "pk", None),
+        organisation_id=org_id,
         organisation_name=org_name,
         event=event,
         success=success,
@@ -61,4 +62,4 @@ def _actor_label(actor: Any) -> str:
         return "系统"
     real_name = getattr(actor, "real_name", "")
     username = getattr(actor, "username", "")
-    return f"{real_name}({username})" if real_name else str(username)
+    return f"{real_name}（{username}）" if real_name else str(username)

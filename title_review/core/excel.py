@@ -68,24 +68,24 @@ def read_rows(upload: Any, *, expected_headers: Sequence[str]) -> Iterator[Sheet
     """Yield the data rows of the first sheet, keyed by header; refuse wrong files clearly."""
     name = getattr(upload, "name", "") or ""
     if not name.lower().endswith(".xlsx"):
-        raise DomainError("文件类型不正确:请上传 .xlsx 格式的 Excel 文件(可先下载模板)。")
+        raise DomainError("文件类型不正确：请上传 .xlsx 格式的 Excel 文件（可先下载模板）。")
     if getattr(upload, "size", 0) > MAX_IMPORT_BYTES:
-        raise DomainError("文件过大:单个导入文件不能超过 10 MB。")
+        raise DomainError("文件过大：单个导入文件不能超过 10 MB。")
     try:
         workbook = load_workbook(upload, read_only=True, data_only=True)
     except (InvalidFileException, KeyError, OSError, ValueError, Exception) as exc:  # noqa: BLE001 — any parse failure is the same user error
-        raise DomainError("无法读取该文件:请确认是用模板填写并保存的 .xlsx 文件。") from exc
+        raise DomainError("无法读取该文件：请确认是用模板填写并保存的 .xlsx 文件。") from exc
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     header_row = next(rows, None)
     if header_row is None:
-        raise DomainError("文件是空的:没有表头,也没有数据。")
+        raise DomainError("文件是空的：没有表头，也没有数据。")
     headers = [_clean_header(h) for h in header_row]
     while headers and headers[-1] == "":
         headers.pop()
     missing = [h for h in expected_headers if h not in headers]
     if missing:
-        raise DomainError("表头不正确:缺少列 " + "、".join(missing) + "。请下载最新模板,不要修改表头。")
+        raise DomainError("表头不正确：缺少列 " + "、".join(missing) + "。请下载最新模板，不要修改表头。")
     count = 0
     for index, raw in enumerate(rows, start=2):
         values = {headers[i]: _clean_value(v) for i, v in enumerate(raw) if i < len(headers) and headers[i]}
@@ -93,7 +93,7 @@ def read_rows(upload: Any, *, expected_headers: Sequence[str]) -> Iterator[Sheet
             continue
         count += 1
         if count > MAX_IMPORT_ROWS:
-            raise DomainError(f"行数过多:一次最多导入 {MAX_IMPORT_ROWS} 行,请分批导入。")
+            raise DomainError(f"行数过多：一次最多导入 {MAX_IMPORT_ROWS} 行，请分批导入。")
         yield SheetRow(number=index, values=values)
     workbook.close()
 

@@ -13,9 +13,9 @@ DEFAULTS: dict[str, Any] = {
 
 
 LABELS: dict[str, str] = {
-    "organisation.code_pattern": "机构代码规则({region}=6位行政区划码,{seq:06d}=6位顺序号)",
+    "organisation.code_pattern": "机构代码规则（{region}=6位行政区划码，{seq:06d}=6位顺序号）",
     "password.min_length": "密码最小长度",
-    "password.min_classes": "密码至少包含的字符类别数(大写、小写、数字、符号)",
+    "password.min_classes": "密码至少包含的字符类别数（大写、小写、数字、符号）",
     "audit.retention_days": "审计日志至少保留天数",
 }
 

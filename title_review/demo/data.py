@@ -20,10 +20,10 @@ ORGANISATIONS = [
 
 # username, real name, organisation key, role, description for the README
 ACCOUNTS = [
-    ("sysadmin", "张系统", "zj", "system_admin", "系统管理员(三员之一,不能查看审计日志)"),
+    ("sysadmin", "张系统", "zj", "system_admin", "系统管理员（三员之一，不能查看审计日志）"),
     ("secadmin", "李安全", "zj", "security_admin", "安全管理员"),
-    ("auditor", "王审计", "zj", "audit_admin", "审计管理员(操作日志、登录日志)"),
-    ("zjadmin", "赵省办", "zj", "office_admin", "省职改办管理员(维护字典、管理全省机构)"),
+    ("auditor", "王审计", "zj", "audit_admin", "审计管理员（操作日志、登录日志）"),
+    ("zjadmin", "赵省办", "zj", "office_admin", "省职改办管理员（维护字典、管理全省机构）"),
     ("hzadmin", "钱市办", "hz", "office_admin", "杭州市职改办管理员"),
     ("hzcheck", "孙经办", "hz", "qualification_reviewer", "杭州市职改办 资格审查经办"),
     ("hzreturn", "周退回", "hz", "return_reviewer", "杭州市职改办 退回审查"),
@@ -34,6 +34,6 @@ ACCOUNTS = [
     ("hospitaladmin", "褚医院", "hospital", "employer_admin", "杭州市第一人民医院 单位管理员"),
     ("schooladmin", "卫学校", "school", "employer_admin", "杭州第二中学 单位管理员"),
     ("companyadmin", "蒋企业", "company", "employer_admin", "杭州西湖数智科技有限公司 单位管理员"),
-    ("rcfwadmin", "沈人才", "rcfw", "employer_admin", "杭州市人才服务局(人事代理机构)管理员"),
-    ("applicant", "韩申报", "hospital", "applicant", "申报人(杭州市第一人民医院职工)"),
+    ("rcfwadmin", "沈人才", "rcfw", "employer_admin", "杭州市人才服务局（人事代理机构）管理员"),
+    ("applicant", "韩申报", "hospital", "applicant", "申报人（杭州市第一人民医院职工）"),
 ]

@@ -83,13 +83,13 @@ def parse_upload(upload: Any) -> dict[str, Any]:
         try:
             document = json.loads(upload.read().decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise DomainError("JSON 文件无法解析:请使用系统“导出基本代码”生成的文件。") from exc
+            raise DomainError("JSON 文件无法解析：请使用系统“导出基本代码”生成的文件。") from exc
         if not isinstance(document, dict) or document.get("format") != FORMAT:
-            raise DomainError("这不是本系统的代码文件:缺少格式标记 title-review-codeset。")
+            raise DomainError("这不是本系统的代码文件：缺少格式标记 title-review-codeset。")
     elif name.endswith(".xlsx"):
         document = _document_from_rows(read_rows(upload, expected_headers=EXCEL_HEADERS))
     else:
-        raise DomainError("文件类型不正确:请上传 .json 或 .xlsx 格式的代码文件。")
+        raise DomainError("文件类型不正确：请上传 .json 或 .xlsx 格式的代码文件。")
     _validate(document)
     return document
 
@@ -99,7 +99,7 @@ def _document_from_rows(rows: Any) -> dict[str, Any]:
     for row in rows:
         v = row.values
         if not v.get("类型代码") or not v.get("代码") or not v.get("名称"):
-            raise DomainError(f"第 {row.number} 行:类型代码、代码、名称都必须填写。")
+            raise DomainError(f"第 {row.number} 行：类型代码、代码、名称都必须填写。")
         t = types.setdefault(
             v["类型代码"],
             {
@@ -114,7 +114,7 @@ def _document_from_rows(rows: Any) -> dict[str, Any]:
             attributes = json.loads(v["附加属性"]) if v.get("附加属性") else {}
             sort = int(v.get("排序") or 0)
         except (ValueError, json.JSONDecodeError) as exc:
-            raise DomainError(f"第 {row.number} 行:排序须为整数,附加属性须为 JSON。") from exc
+            raise DomainError(f"第 {row.number} 行：排序须为整数，附加属性须为 JSON。") from exc
         t["entries"].append(
             {
                 "code": v["代码"],

@@ -16,4 +16,4 @@ class EntrySearchForm(StyledForm):
 
 
 class CodeSetUploadForm(StyledForm):
-    file = forms.FileField(label="代码文件(.json 或 .xlsx)")
+    file = forms.FileField(label="代码文件（.json 或 .xlsx）")

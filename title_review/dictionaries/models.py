@@ -16,7 +16,7 @@ class DictionaryType(TimeStampedModel):
         blank=True,
         related_name="+",
         verbose_name=_("上级类型"),
-        help_text=_("例如 专业 的上级是 系列;行政区划 的上级是它自己"),
+        help_text=_("例如 专业 的上级是 系列；行政区划 的上级是它自己"),
     )
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
 

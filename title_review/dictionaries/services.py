@@ -39,13 +39,13 @@ def create_entry(
     *, actor: Any, type_id: int, code: str, name: str, parent_code: str = "", sort_order: int = 0
 ) -> Entry:
     """Add an entry to a code table (province administrator only)."""
-    require(actor, "dictionary.manage", message="字典由省级统一维护,您只能查看,不能修改。")
+    require(actor, "dictionary.manage", message="字典由省级统一维护，您只能查看，不能修改。")
     dictionary_type = DictionaryType.objects.select_related("parent_type").get(pk=type_id)
     code, name = code.strip(), name.strip()
     if not code or not name:
         raise DomainError("请填写代码和名称。")
     if Entry.objects.filter(type=dictionary_type, code=code).exists():
-        raise DomainError(f"“{dictionary_type.name}”中已有代码“{code}”;条目只能停用,代码不能重复使用。")
+        raise DomainError(f"“{dictionary_type.name}”中已有代码“{code}”;条目只能停用，代码不能重复使用。")
     entry = Entry.objects.create(
         type=dictionary_type,
         code=code,
@@ -60,7 +60,7 @@ def create_entry(
 @transaction.atomic
 def update_entry(*, actor: Any, entry_id: int, name: str, parent_code: str = "", sort_order: int = 0) -> Entry:
     """Rename or re-parent an entry; its code never changes (old records keep pointing at it)."""
-    require(actor, "dictionary.manage", message="字典由省级统一维护,您只能查看,不能修改。")
+    require(actor, "dictionary.manage", message="字典由省级统一维护，您只能查看，不能修改。")
     entry = Entry.objects.select_for_update(of=("self",)).select_related("type__parent_type", "parent").get(pk=entry_id)
     name = name.strip()
     if not name:
@@ -77,7 +77,7 @@ def update_entry(*, actor: Any, entry_id: int, name: str, parent_code: str = "",
 @transaction.atomic
 def set_entry_active(*, actor: Any, entry_id: int, active: bool) -> Entry:
     """Disable (leaves pick lists, stays on old records) or re-enable an entry."""
-    require(actor, "dictionary.manage", message="字典由省级统一维护,您只能查看,不能修改。")
+    require(actor, "dictionary.manage", message="字典由省级统一维护，您只能查看，不能修改。")
     entry = Entry.objects.select_for_update(of=("self",)).select_related("type", "parent").get(pk=entry_id)
     if entry.is_active == active:
         raise DomainError(f"“{entry.name}”已是{'启用' if active else '停用'}状态。")
@@ -101,7 +101,7 @@ def apply_codeset(*, actor: Any, document: dict[str, Any]) -> list[codeset.TypeD
     `actor=None` is the set-up command loading the seed code set.
     """
     if actor is not None:
-        require(actor, "dictionary.manage", message="字典由省级统一维护,您只能查看,不能修改。")
+        require(actor, "dictionary.manage", message="字典由省级统一维护，您只能查看，不能修改。")
     changes = codeset.diff(document)
     by_code = {t["code"]: t for t in document["types"]}
     # Types first (parents before children), then entries type by type in document order, so

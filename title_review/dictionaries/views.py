@@ -43,7 +43,7 @@ def entries(request: HttpRequest, code: str) -> HttpResponse:
     form = EntryForm(request.POST or None) if can_manage else None
     if request.method == "POST":
         if form is None:
-            messages.error(request, "字典由省级统一维护,您只能查看,不能修改。")
+            messages.error(request, "字典由省级统一维护，您只能查看，不能修改。")
         elif form.is_valid():
             try:
                 entry = services.create_entry(
@@ -152,7 +152,7 @@ def import_codeset(request: HttpRequest) -> HttpResponse:
 def _apply(request: HttpRequest, token: str) -> HttpResponse:
     stored = open_stash(request.user, token, suffix=".json")
     if stored is None:
-        messages.error(request, "预览已失效,请重新上传代码文件。")
+        messages.error(request, "预览已失效，请重新上传代码文件。")
         return redirect("dictionaries:import")
     with stored:
         document = codeset.document_from_bytes(stored.read())
@@ -161,5 +161,5 @@ def _apply(request: HttpRequest, token: str) -> HttpResponse:
     added = sum(len(c.added) for c in changes)
     changed = sum(len(c.changed) for c in changes)
     disabled = sum(len(c.disabled) for c in changes)
-    messages.success(request, f"代码已更新:新增 {added} 条,修改 {changed} 条,停用 {disabled} 条。")
+    messages.success(request, f"代码已更新：新增 {added} 条，修改 {changed} 条，停用 {disabled} 条。")
     return redirect("dictionaries:types")

@@ -30,7 +30,7 @@ def _visible(request: Request):  # type: ignore[no-untyped-def]  # a queryset of
 class OrganisationListApi(AccessRuleAPIView):
     access_rule = "organisation.view"
 
-    @extend_schema(responses=OrganisationOutput(many=True), summary="机构列表(本人可见范围)")
+    @extend_schema(responses=OrganisationOutput(many=True), summary="机构列表（本人可见范围）")
     def get(self, request: Request) -> Response:
         from rest_framework.pagination import PageNumberPagination
 

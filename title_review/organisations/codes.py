@@ -37,7 +37,7 @@ def normalise_credit_code(raw: str) -> tuple[str, str]:
     if not code:
         return "", ""
     if len(code) != 18 or any(c not in USCC_CHARSET for c in code):
-        raise DomainError("统一社会信用代码应为 18 位,由数字和大写字母组成(不含 I、O、S、V、Z)。")
+        raise DomainError("统一社会信用代码应为 18 位，由数字和大写字母组成（不含 I、O、S、V、Z）。")
     if not uscc_check_digit_ok(code):
-        return code, f"统一社会信用代码 {code} 校验位不符,请核对营业执照;早期试点代码可能如此。"
+        return code, f"统一社会信用代码 {code} 校验位不符，请核对营业执照；早期试点代码可能如此。"
     return code, ""

@@ -16,10 +16,10 @@ class RegionChoiceField(forms.ModelChoiceField):
 class ChildOrganisationForm(StyledForm):
     name = forms.CharField(label="机构名称", max_length=200)
     kind = forms.ChoiceField(label="机构类型")
-    region = RegionChoiceField(label="所在地(行政区划)", queryset=None, empty_label="请选择")
+    region = RegionChoiceField(label="所在地（行政区划）", queryset=None, empty_label="请选择")
     credit_code = forms.CharField(label="统一社会信用代码", max_length=18, required=False)
     admin_username = forms.CharField(
-        label="管理员登录名", max_length=30, help_text="字母和数字,4 到 30 位;系统生成一次性密码,首次登录须修改。"
+        label="管理员登录名", max_length=30, help_text="字母和数字，4 到 30 位；系统生成一次性密码，首次登录须修改。"
     )
     admin_real_name = forms.CharField(label="管理员姓名", max_length=50, required=False)
     contact_person = forms.CharField(label="联系人", max_length=50, required=False)
@@ -37,7 +37,7 @@ class ChildOrganisationForm(StyledForm):
 
 
 class ImportForm(StyledForm):
-    file = forms.FileField(label="导入文件(.xlsx)")
+    file = forms.FileField(label="导入文件（.xlsx）")
 
 
 class TreeSearchForm(StyledForm):

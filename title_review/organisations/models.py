@@ -70,7 +70,7 @@ class Organisation(TimeStampedModel):
         "dictionaries.Entry",
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name=_("所在地(行政区划)"),
+        verbose_name=_("所在地（行政区划）"),
     )
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True, default="", db_index=True)
     contact_person = models.CharField(_("联系人"), max_length=50, blank=True, default="")
@@ -92,10 +92,6 @@ class Organisation(TimeStampedModel):
         if self.kind == OrganisationKind.TITLE_OFFICE and self.office_level:
             return f"{self.get_office_level_display()}{label}"
         return str(label)
-
-    @property
-    def indent(self) -> int:
-        return min(max(self.depth - 1, 0), 5)
 
 
 class CodeSequence(models.Model):

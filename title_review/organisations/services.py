@@ -77,17 +77,17 @@ def create_organisation(
     parent = Organisation.objects.select_for_update().get(pk=parent_id)
     require(actor, "organisation.create_child", parent)
     if not parent.is_active:
-        raise DomainError(f"上级机构“{parent.name}”已停用,不能在其下新增机构。")
+        raise DomainError(f"上级机构“{parent.name}”已停用，不能在其下新增机构。")
     if kind not in ALLOWED_CHILDREN[parent.kind]:
         allowed = "、".join(str(OrganisationKind(k).label) for k in ALLOWED_CHILDREN[parent.kind]) or "无"
-        raise DomainError(f"“{parent.kind_label}”下不能新增“{OrganisationKind(kind).label}”,可新增的类型:{allowed}。")
+        raise DomainError(f"“{parent.kind_label}”下不能新增“{OrganisationKind(kind).label}”,可新增的类型：{allowed}。")
     name = (name or "").strip()
     if not name:
         raise DomainError("请填写机构名称。")
     if Organisation.objects.filter(parent=parent, name=name).exists():
         raise DomainError(f"“{parent.name}”下已有名为“{name}”的机构。")
     if region is None:
-        raise DomainError("请选择所在地(行政区划)。")
+        raise DomainError("请选择所在地（行政区划）。")
     credit, _warning = normalise_credit_code(credit_code)
     office_level = ""
     if kind == OrganisationKind.TITLE_OFFICE:
@@ -187,7 +187,7 @@ def enable_organisation(*, actor: Any, organisation_id: int) -> Organisation:
     if org.is_active:
         raise DomainError(f"“{org.name}”已是启用状态。")
     if org.parent and not org.parent.is_active:
-        raise DomainError(f"上级机构“{org.parent.name}”已停用,请先启用上级机构。")
+        raise DomainError(f"上级机构“{org.parent.name}”已停用，请先启用上级机构。")
     before = snapshot(org)
     org.is_active = True
     org.save(update_fields=["is_active", "updated_at"])
@@ -286,7 +286,7 @@ def import_organisations(*, actor: Any, upload: Any, commit: bool) -> ImportResu
     require(actor, "organisation.import")
     rows = [ImportRow(number=r.number, values=r.values) for r in read_rows(upload, expected_headers=IMPORT_HEADERS)]
     if not rows:
-        raise DomainError("文件中没有数据行:请在模板第 2 行起填写。")
+        raise DomainError("文件中没有数据行：请在模板第 2 行起填写。")
     kinds = {str(label): value for value, label in OrganisationKind.choices}
     try:
         with transaction.atomic():
@@ -309,7 +309,7 @@ def _import_row(actor: Any, row: ImportRow, kinds: dict[str, str], region_by_cod
         return
     kind = kinds.get(values["机构类型"])
     if kind is None:
-        row.errors.append(f"机构类型“{values['机构类型']}”不正确,应为:" + "、".join(kinds))
+        row.errors.append(f"机构类型“{values['机构类型']}”不正确，应为：" + "、".join(kinds))
     parent = Organisation.objects.filter(code=values["上级机构代码"]).first()
     if parent is None:
         row.errors.append(f"上级机构代码“{values['上级机构代码']}”不存在")

@@ -28,9 +28,12 @@ def tree(request: HttpRequest) -> HttpResponse:
         ),
         per_page=50,
     )
+    # Indent relative to the shallowest organisation shown, so every user's tree starts at the margin.
+    base_depth = min((org.depth for org in page.object_list), default=1)
     rows = [
         {
             "org": org,
+            "indent": min(org.depth - base_depth, 5),
             "can_add": can(request.user, "organisation.create_child", org)
             and org.is_active
             and bool(services.ALLOWED_CHILDREN[org.kind]),
@@ -136,11 +139,11 @@ def import_template(request: HttpRequest) -> HttpResponse:
         required=services.IMPORT_REQUIRED,
         choices={"机构类型": [str(label) for _v, label in OrganisationKind.choices], "所在地代码": regions},
         notes=[
-            "带 * 的列必须填写;不要修改表头。",
-            "上级机构代码:已在系统中的机构代码,或本文件前面行新增的机构代码之外的已有机构。",
-            "所在地代码:从下拉列表选择,或填写 6 位行政区划代码。",
-            "管理员登录名:字母和数字,4 到 30 位;导入成功后页面显示各管理员的一次性密码,只显示一次。",
-            "导入先预检:有任何一行错误,则全部不导入。",
+            "带 * 的列必须填写；不要修改表头。",
+            "上级机构代码：已在系统中的机构代码，或本文件前面行新增的机构代码之外的已有机构。",
+            "所在地代码：从下拉列表选择，或填写 6 位行政区划代码。",
+            "管理员登录名：字母和数字，4 到 30 位；导入成功后页面显示各管理员的一次性密码，只显示一次。",
+            "导入先预检：有任何一行错误，则全部不导入。",
         ],
     )
     return xlsx_response("机构导入模板.xlsx", content)
@@ -171,7 +174,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
 def _import_commit(request: HttpRequest, token: str) -> HttpResponse:
     stored = open_stash(request.user, token, suffix=".xlsx")
     if stored is None:
-        messages.error(request, "预检结果已失效,请重新上传文件。")
+        messages.error(request, "预检结果已失效，请重新上传文件。")
         return redirect("organisations:import")
     with stored:
         try:
@@ -182,6 +185,6 @@ def _import_commit(request: HttpRequest, token: str) -> HttpResponse:
     drop_stash(request.user, token, suffix=".xlsx")
     if result.committed:
         messages.success(
-            request, f"已导入 {len(result.rows)} 个机构。请把下表中的一次性密码交给各管理员,本页关闭后不再显示。"
+            request, f"已导入 {len(result.rows)} 个机构。请把下表中的一次性密码交给各管理员，本页关闭后不再显示。"
         )
     return render(request, "organisations/import.html", {"form": ImportForm(), "result": result})

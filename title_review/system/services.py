@@ -28,7 +28,7 @@ def _parse(key: str, raw: str) -> Any:
         try:
             raw.format(region="330000", seq=1)
         except (KeyError, ValueError, IndexError) as exc:
-            raise DomainError("机构代码规则格式有误,例如 {region}{seq:06d}。") from exc
+            raise DomainError("机构代码规则格式有误，例如 {region}{seq:06d}。") from exc
     if not raw:
         raise DomainError("请填写参数值。")
     return raw

@@ -75,3 +75,24 @@ def test_postgres_refuses_update_and_delete_of_audit_rows():
             statement()
     event.refresh_from_db()
     assert event.reason == ""
+
+
+def test_a_city_auditor_sees_only_its_subtree(client, users, orgs):
+    from title_review.access.models import RoleGrant
+    from title_review.accounts.models import User
+    from title_review.organisations.services import disable_organisation
+
+    hz = orgs["杭州市职称工作领导小组办公室"]
+    city_auditor = User.objects.create_user(username="hzauditor", password="x", organisation=hz)
+    RoleGrant.objects.create(user=city_auditor, role="audit_admin", organisation=hz)
+    disable_organisation(actor=users["hzadmin"], organisation_id=orgs["杭州第二中学"].pk, reason="市内")
+    province_event = AuditEvent.objects.filter(organisation_id=orgs["浙江省职称工作领导小组办公室"].pk)
+    assert province_event.exists()
+    client.force_login(city_auditor)
+    page = client.get("/audit/events/")
+    shown = {e.pk for e in page.context["page"].object_list}
+    assert AuditEvent.objects.get(action="organisation.disable").pk in shown
+    assert not shown & set(province_event.values_list("pk", flat=True))
+    client.post("/accounts/login/", {"username": "zjadmin", "password": "wrong"})
+    logins = client.get("/audit/logins/").context["page"].object_list
+    assert all(e.username != "zjadmin" for e in logins)

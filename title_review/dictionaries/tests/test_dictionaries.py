@@ -61,7 +61,7 @@ def test_codeset_round_trip_applies_exactly_the_diff(users, seeded):
     assert codeset.diff(document) == []
     region = next(t for t in document["types"] if t["code"] == "region")
     entries = {e["code"]: e for e in region["entries"]}
-    entries["330106"]["name"] = "西湖区(更名)"
+    entries["330106"]["name"] = "西湖区（更名）"
     region["entries"].append(
         {"code": "330199", "name": "测试新区", "parent": "330100", "active": True, "sort": 999, "attributes": {}}
     )
@@ -84,16 +84,16 @@ def test_excel_round_trip_through_the_pages(login, seeded):
     ws = wb.active
     for row in ws.iter_rows(min_row=2):
         if row[3].value == "360102":
-            row[4].value = "东湖区(改)"
+            row[4].value = "东湖区（改）"
     buffer = io.BytesIO()
     wb.save(buffer)
     response = client.post("/dictionaries/import/", {"file": SimpleUploadedFile("codes.xlsx", buffer.getvalue())})
     text = response.content.decode()
-    assert "差异预览" in text and "东湖区(改)" in text
+    assert "差异预览" in text and "东湖区（改）" in text
     assert Entry.objects.get(code="360102").name == "东湖区"  # nothing applied by the preview
     response = client.post("/dictionaries/import/", {"token": response.context["token"]}, follow=True)
     assert "修改 1 条" in response.content.decode()
-    assert Entry.objects.get(code="360102").name == "东湖区(改)"
+    assert Entry.objects.get(code="360102").name == "东湖区（改）"
 
 
 def test_bad_codeset_files_are_refused_in_chinese(login, seeded):

@@ -12,20 +12,20 @@ from title_review.organisations.models import Organisation
 
 
 class Command(BaseCommand):
-    help = "载入演示数据(仅首次运行时;已有机构则跳过)。"
+    help = "载入演示数据（仅首次运行时；已有机构则跳过）。"
 
     def handle(self, *args: Any, **options: Any) -> None:
         if Organisation.objects.exists():
-            self.stdout.write("已有机构数据,跳过演示数据。")
+            self.stdout.write("已有机构数据，跳过演示数据。")
             return
         with transaction.atomic():
             self._load()
-        self.stdout.write(self.style.SUCCESS(f"演示数据已载入:{len(ACCOUNTS)} 个账号,密码 {DEMO_PASSWORD}"))
+        self.stdout.write(self.style.SUCCESS(f"演示数据已载入：{len(ACCOUNTS)} 个账号，密码 {DEMO_PASSWORD}"))
 
     def _load(self) -> None:
         region = region_by_code(ROOT["region"])
         if region is None:
-            raise SystemExit("缺少行政区划字典:请先运行 manage.py load_dictionaries")
+            raise SystemExit("缺少行政区划字典：请先运行 manage.py load_dictionaries")
         orgs = {ROOT["key"]: services.create_root_organisation(name=ROOT["name"], region=region)}
         root = orgs[ROOT["key"]]
         builder = User(username="demo-setup", real_name="演示数据")

@@ -10,7 +10,7 @@ SEED_DIR = Path(__file__).resolve().parents[2] / "seed"
 
 
 class Command(BaseCommand):
-    help = "载入(或更新)种子代码集:seed/*.json,与“接收更新代码”同一服务。"
+    help = "载入（或更新）种子代码集：seed/*.json,与“接收更新代码”同一服务。"
 
     def handle(self, *args: Any, **options: Any) -> None:
         for path in sorted(SEED_DIR.glob("*.json")):
@@ -18,4 +18,4 @@ class Command(BaseCommand):
             changes = services.apply_codeset(actor=None, document=document)
             added = sum(len(c.added) for c in changes)
             changed = sum(len(c.changed) for c in changes)
-            self.stdout.write(f"{path.name}: 新增 {added} 条,修改 {changed} 条")
+            self.stdout.write(f"{path.name}: 新增 {added} 条，修改 {changed} 条")
