@@ -15,6 +15,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	touch $(STAMP)
 
 setup: $(STAMP)
+	mkdir -p var
 
 migrate: setup
 	mkdir -p var
