@@ -7,6 +7,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("organisations/", include("title_review.organisations.urls")),
     path("dictionaries/", include("title_review.dictionaries.urls")),
     path("audit/", include("title_review.audit.urls")),
+    path("verification/", include("title_review.verification.urls")),
     path("api/", include("title_review.api.urls")),
 ]
 

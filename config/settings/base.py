@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "title_review.dictionaries",
     "title_review.access",
     "title_review.audit",
+    "title_review.verification",
     "title_review.api",
     "title_review.system",
     "title_review.demo",
@@ -145,6 +146,7 @@ CONTENT_SECURITY_POLICY = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
+        "title_review.api.tokens.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

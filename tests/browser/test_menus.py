@@ -26,7 +26,8 @@ SPOT_CHECKS = {
     "sysadmin": ({"机构树"}, {"操作日志", "登录日志"}),  # 三员分立: no audit logs for the system admin
     "hzadmin": ({"机构树", "代码字典"}, {"接收更新代码"}),  # a city office only reads the dictionaries
     "zjadmin": ({"机构树", "代码字典", "接收更新代码"}, {"操作日志"}),
-    "applicant": ({"工作台"}, set(ALL_LABELS) - {"工作台"}),
+    "applicant": ({"工作台", "个人信息"}, set(ALL_LABELS) - {"工作台", "个人信息"}),
+    "hospitaladmin": ({"单位信息", "单位工作人员", "工作账号管理"}, {"参数设置", "接收更新代码"}),
 }
 
 
@@ -47,7 +48,7 @@ def test_each_demo_account_sees_its_own_menu(page, username):
         assert present <= set(expected), f"{username} should have {present - set(expected)} in the menu"
         assert not absent & set(expected), f"{username} should not have {absent & set(expected)} in the menu"
         if username == "applicant":
-            assert expected == ["工作台"]
+            assert expected == ["工作台", "个人信息"]
 
     sign_in(page, username)
 

@@ -23,7 +23,21 @@ class MenuSection:
 
 
 MENU: tuple[MenuSection, ...] = (
-    MenuSection("首页", (MenuItem("工作台", "system:home", "home.view", "bi-house"),)),
+    MenuSection(
+        "首页",
+        (
+            MenuItem("工作台", "system:home", "home.view", "bi-house"),
+            MenuItem("个人信息", "accounts:profile", "home.view", "bi-person"),
+        ),
+    ),
+    MenuSection(
+        "单位管理",
+        (
+            MenuItem("单位信息", "organisations:employer_info", "employer.manage", "bi-building"),
+            MenuItem("单位工作人员", "organisations:employer_staff", "employer.manage", "bi-people"),
+            MenuItem("工作账号管理", "organisations:sub_accounts", "employer.manage", "bi-person-badge"),
+        ),
+    ),
     MenuSection(
         "机构管理",
         (
@@ -37,6 +51,8 @@ MENU: tuple[MenuSection, ...] = (
             MenuItem("代码字典", "dictionaries:types", "dictionary.view", "bi-journal-text"),
             MenuItem("接收更新代码", "dictionaries:import", "dictionary.manage", "bi-cloud-arrow-down"),
             MenuItem("参数设置", "system:policies", "policy.view", "bi-sliders"),
+            MenuItem("接口令牌", "api-tokens", "token.manage", "bi-key"),
+            MenuItem("短信发件箱", "verification:outbox", "sms.outbox", "bi-envelope"),
         ),
     ),
     MenuSection(

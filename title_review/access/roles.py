@@ -22,6 +22,7 @@ class Role(models.TextChoices):
     COMMITTEE_SECRETARY = "committee_secretary", _("评委会秘书")
     EXPERT = "expert", _("评审专家")
     APPLICANT = "applicant", _("申报人")
+    INTEGRATION = "integration", _("接口账号")
 
 
 class Scope(enum.Enum):
@@ -46,6 +47,7 @@ SUBTREE_ROLES = frozenset(
         Role.CERTIFICATE_OFFICER,
         Role.DEPARTMENT_ADMIN,
         Role.DEPARTMENT_REVIEWER,
+        Role.INTEGRATION,
     }
 )
 
@@ -65,12 +67,18 @@ CAPABILITIES: dict[str, tuple[frozenset[Role], Scope]] = {
     "organisation.remove": (_ORG_MANAGERS, Scope.BELOW),
     "organisation.import": (_ORG_MANAGERS, Scope.SUBTREE),
     "organisation.export": (_ORG_MANAGERS, Scope.SUBTREE),
+    # 单位管理: basic information, staff, 工作账号, 归口部门 — the employer's own administrator.
+    "employer.manage": (frozenset({Role.EMPLOYER_ADMIN}), Scope.OWN),
+    # 接口账号: integration tokens, created by an organisation's administrator for its subtree.
+    "token.manage": (_ORG_MANAGERS | {Role.EMPLOYER_ADMIN}, Scope.SUBTREE),
     "dictionary.view": (_STAFF_ROLES, Scope.SUBTREE),
     # 字典由省级维护: only the province's office or system administrator changes code tables.
     "dictionary.manage": (frozenset({Role.SYSTEM_ADMIN, Role.OFFICE_ADMIN}), Scope.ROOT),
     "policy.view": (frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.OFFICE_ADMIN}), Scope.SUBTREE),
     # Policy numbers are the province's: only its system or office administrator changes them.
     "policy.manage": (frozenset({Role.SYSTEM_ADMIN, Role.OFFICE_ADMIN}), Scope.ROOT),
+    # Development SMS outbox (the default SMS backend delivers there instead of to phones).
+    "sms.outbox": (frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN}), Scope.SUBTREE),
     # 三员分立: the audit administrator alone reads the logs; the system administrator cannot.
     "audit.view": (frozenset({Role.AUDIT_ADMIN}), Scope.SUBTREE),
 }

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
@@ -38,3 +40,66 @@ class PasswordChangeForm(StyledForm):
 
 for _field in LoginForm.base_fields.values():
     _field.widget.attrs["class"] = "form-control"
+
+
+def _id_type_choices() -> list[tuple[str, str]]:
+    from title_review.dictionaries.selectors import active_entries
+
+    return [(e.code, e.name) for e in active_entries("id_type").order_by("sort_order", "code")]
+
+
+class RegistrationForm(StyledForm):
+    real_name = forms.CharField(label="真实姓名", max_length=50)
+    id_type = forms.ChoiceField(label="证件类型", choices=())
+    id_number = forms.CharField(label="证件号码", max_length=20)
+    phone = forms.CharField(label="手机号码", max_length=20)
+    sms_code = forms.CharField(label="短信验证码", max_length=6)
+    password = forms.CharField(
+        label="登录密码",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="至少 8 位，含大写字母、小写字母、数字、符号中的至少 3 类。",
+    )
+    password_confirm = forms.CharField(
+        label="确认密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    agree = forms.BooleanField(label="我已阅读并同意《用户协议》和《隐私政策》")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["id_type"].choices = _id_type_choices()  # type: ignore[attr-defined]  # a ChoiceField
+        self.fields["agree"].error_messages["required"] = "请阅读并同意《用户协议》和《隐私政策》。"
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if data.get("password") and data.get("password") != data.get("password_confirm"):
+            self.add_error("password_confirm", "两次输入的密码不一致。")
+        return data
+
+
+class PasswordResetForm(StyledForm):
+    phone = forms.CharField(label="手机号码", max_length=20)
+    sms_code = forms.CharField(label="短信验证码", max_length=6)
+    new_password = forms.CharField(
+        label="新密码",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="至少 8 位，含大写字母、小写字母、数字、符号中的至少 3 类。",
+    )
+    new_password_confirm = forms.CharField(label="确认新密码", strip=False, widget=forms.PasswordInput)
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if data.get("new_password") and data.get("new_password") != data.get("new_password_confirm"):
+            self.add_error("new_password_confirm", "两次输入的新密码不一致。")
+        return data
+
+
+class ProfileForm(StyledForm):
+    email = forms.EmailField(label="电子邮箱", required=False, error_messages={"invalid": "电子邮箱格式不正确。"})
+
+
+class ChangePhoneForm(StyledForm):
+    password = forms.CharField(label="登录密码（验证身份）", strip=False, widget=forms.PasswordInput)
+    phone = forms.CharField(label="新手机号码", max_length=20)
+    sms_code = forms.CharField(label="短信验证码", max_length=6)

@@ -3,6 +3,24 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AccountKind(models.TextChoices):
+    PERSONAL = "personal", _("个人账号")
+    ORGANISATION = "organisation", _("机构账号")
+    SUB_ACCOUNT = "sub_account", _("工作账号")
+    INTEGRATION = "integration", _("接口账号")
+
+
+class SubAccountPermission(models.TextChoices):
+    """The ticks an employer gives each of its 工作账号 (Hangzhou manual, 工作账号管理)."""
+
+    FILL = "fill", _("填写材料")
+    SUBMIT = "submit", _("上报材料")
+    PRINT = "print", _("打印")
+    VIEW = "view", _("查看")
+    EDIT_PROFILE = "edit_profile", _("修改本人信息")
+    CHANGE_PASSWORD = "change_password", _("修改密码")
+
+
 class User(AbstractUser):
     """An account. Roles come from access.RoleGrant; `organisation` is where the account belongs."""
 
@@ -16,12 +34,34 @@ class User(AbstractUser):
         related_name="accounts",
         verbose_name=_("所属机构"),
     )
+    kind = models.CharField(_("账号类型"), max_length=20, choices=AccountKind.choices, default=AccountKind.ORGANISATION)
+    id_type = models.CharField(_("证件类型"), max_length=4, blank=True, default="")
+    # Normalised (upper-case X); shown masked except to roles that need it (core.identity).
+    id_number = models.CharField(_("证件号码"), max_length=20, blank=True, default="")
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    sex = models.CharField(_("性别"), max_length=2, blank=True, default="")
+    agreement_version = models.CharField(_("已同意的协议版本"), max_length=20, blank=True, default="")
+    agreement_accepted_at = models.DateTimeField(_("同意协议时间"), null=True, blank=True)
+    permissions = models.JSONField(_("工作账号权限"), default=list, blank=True)
     must_change_password = models.BooleanField(_("首次登录须修改密码"), default=False)
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["username"]
         verbose_name = _("账号")
+        constraints = [
+            # One personal account per identity number, and per mobile number (both are login names).
+            models.UniqueConstraint(
+                fields=["id_type", "id_number"],
+                condition=~models.Q(id_number=""),
+                name="unique_identity_number",
+            ),
+            models.UniqueConstraint(
+                fields=["phone"],
+                condition=models.Q(kind="personal") & ~models.Q(phone=""),
+                name="unique_personal_phone",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.real_name or self.username
@@ -29,3 +69,7 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.real_name or self.username
+
+    def has_sub_permission(self, permission: str) -> bool:
+        """Organisation and personal accounts hold every self-service permission; 工作账号 what was ticked."""
+        return self.kind != AccountKind.SUB_ACCOUNT or permission in (self.permissions or [])

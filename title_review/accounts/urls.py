@@ -6,5 +6,10 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("register/", views.register, name="register"),
+    path("password/reset/", views.password_reset, name="password_reset"),
     path("password/change/", views.password_change, name="password_change"),
+    path("profile/", views.profile, name="profile"),
+    path("profile/phone/", views.change_phone, name="change_phone"),
+    path("agreement/<slug:name>/", views.agreement, name="agreement"),
 ]

@@ -3,17 +3,27 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
 from title_review.access.decorators import authenticated, public
+from title_review.audit.middleware import client_ip
 from title_review.audit.services import record_login
 from title_review.core.errors import DomainError
+from title_review.core.forms import attach_error
+from title_review.verification.captcha import check_captcha, new_captcha
 
-from . import services
-from .forms import LoginForm, PasswordChangeForm
+from . import security, services
+from .forms import (
+    ChangePhoneForm,
+    LoginForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    ProfileForm,
+    RegistrationForm,
+)
 
 
 @method_decorator(public, name="dispatch")
@@ -21,6 +31,37 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        username = request.POST.get("username", "").strip()
+        ip = client_ip(request)
+        locked = security.lockout_message(username=username, ip=ip)
+        if locked:
+            return self._refuse(username, locked, event="login_locked")
+        if security.needs_captcha(username=username, ip=ip) and not check_captcha(
+            request, request.POST.get("captcha_key", ""), request.POST.get("captcha_answer", "")
+        ):
+            return self._refuse(username, "图形验证码不正确，请重新输入。", event="login_failed")
+        return super().post(request, *args, **kwargs)
+
+    def _refuse(self, username: str, message: str, *, event: str) -> HttpResponse:
+        record_login(
+            username=username,
+            user=None,
+            event=event,
+            success=False,
+            user_agent=self.request.headers.get("user-agent", ""),
+        )
+        # An unbound form keeps the typed login name without running authentication again.
+        form = self.form_class(self.request, initial={"username": username})
+        return self.render_to_response(self.get_context_data(form=form, refusal=message))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        username = self.request.POST.get("username", "").strip()
+        if username and security.needs_captcha(username=username, ip=client_ip(self.request)):
+            context["captcha_key"] = new_captcha(self.request)
+        return context
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
@@ -80,3 +121,106 @@ def password_change(request: HttpRequest) -> HttpResponse:
             return redirect("system:home")
     forced = getattr(request.user, "must_change_password", False)
     return render(request, "accounts/password_change.html", {"form": form, "forced": forced})
+
+
+_PERSON_FIELD_HINTS = {
+    "real_name": ("姓名",),
+    "id_number": ("证件号码", "出生日期", "身份证"),
+    "phone": ("手机号码",),
+    "sms_code": ("短信验证码", "验证码"),
+    "password": ("密码至少", "密码"),
+    "agree": ("协议",),
+}
+
+
+@public
+def register(request: HttpRequest) -> HttpResponse:
+    """个人注册."""
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.register_person(
+                real_name=data["real_name"],
+                id_type=data["id_type"],
+                id_number=data["id_number"],
+                phone=data["phone"],
+                sms_code=data["sms_code"],
+                password=data["password"],
+                agreement_version=services.AGREEMENT_VERSION,
+            )
+        except DomainError as exc:
+            attach_error(form, exc.message, _PERSON_FIELD_HINTS)
+        else:
+            messages.success(request, "注册成功，请用手机号码或证件号码登录。")
+            return redirect("accounts:login")
+    return render(request, "accounts/register.html", {"form": form, "captcha_key": new_captcha(request)})
+
+
+@public
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """忘记密码 (personal accounts, by SMS)."""
+    form = PasswordResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.reset_password_by_sms(
+                phone=data["phone"], sms_code=data["sms_code"], new_password=data["new_password"]
+            )
+        except DomainError as exc:
+            attach_error(form, exc.message, {**_PERSON_FIELD_HINTS, "new_password": ("密码",)})
+        else:
+            messages.success(request, "密码已重置，请用新密码登录。")
+            return redirect("accounts:login")
+    return render(request, "accounts/password_reset.html", {"form": form, "captcha_key": new_captcha(request)})
+
+
+@public
+def agreement(request: HttpRequest, name: str) -> HttpResponse:
+    if name not in ("terms", "privacy"):
+        raise Http404
+    return render(request, f"accounts/agreement_{name}.html", {"version": services.AGREEMENT_VERSION})
+
+
+@authenticated
+def profile(request: HttpRequest) -> HttpResponse:
+    """个人信息: view (identity masked), edit what may be edited."""
+    from title_review.core.identity import mask_identity, mask_phone
+
+    user = request.user
+    form = ProfileForm(request.POST or None, initial={"email": user.email})  # type: ignore[union-attr]  # signed in
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_profile(user=user, email=form.cleaned_data["email"])  # type: ignore[arg-type]  # signed in
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("accounts:profile")
+    context = {
+        "form": form,
+        "masked_id": mask_identity(user.id_number) if user.id_number else "",  # type: ignore[union-attr]  # signed in
+        "masked_phone": mask_phone(user.phone) if user.phone else "",  # type: ignore[union-attr]  # signed in
+    }
+    return render(request, "accounts/profile.html", context)
+
+
+@authenticated
+def change_phone(request: HttpRequest) -> HttpResponse:
+    """更换手机号码: password again, then an SMS code to the new number."""
+    form = ChangePhoneForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.change_phone(
+                user=request.user,  # type: ignore[arg-type]  # signed in
+                password=data["password"],
+                new_phone=data["phone"],
+                sms_code=data["sms_code"],
+            )
+        except DomainError as exc:
+            attach_error(form, exc.message, {"password": ("登录密码",), **_PERSON_FIELD_HINTS})
+        else:
+            messages.success(request, "手机号码已更换。")
+            return redirect("accounts:profile")
+    return render(request, "accounts/change_phone.html", {"form": form, "captcha_key": new_captcha(request)})

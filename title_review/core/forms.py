@@ -2,6 +2,8 @@ from typing import Any
 
 from django import forms
 
+_DJANGO_REQUIRED = "该字段是必填项。"
+
 
 class StyledForm(forms.Form):
     """Adds the CSS classes of the form pattern to every widget."""
@@ -9,8 +11,19 @@ class StyledForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            if field.error_messages.get("required") in (None, _DJANGO_REQUIRED):
+                field.error_messages["required"] = f"请填写{field.label}。"
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
+            if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
                 continue
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+
+def attach_error(form: forms.Form, message: str, field_hints: dict[str, tuple[str, ...]]) -> None:
+    """Put a service's Chinese error next to the field it is about (by keyword), else on the form."""
+    for field, keywords in field_hints.items():
+        if field in form.fields and any(k in message for k in keywords):
+            form.add_error(field, message)
+            return
+    form.add_error(None, message)

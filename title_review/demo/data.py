@@ -37,3 +37,7 @@ ACCOUNTS = [
     ("rcfwadmin", "沈人才", "rcfw", "employer_admin", "杭州市人才服务局（人事代理机构）管理员"),
     ("applicant", "韩申报", "hospital", "applicant", "申报人（杭州市第一人民医院职工）"),
 ]
+
+# The demo applicant is a personal account (signs in by mobile or identity number too) and is
+# registered as staff of the hospital, so 单位忘记密码 can be tried with it.
+APPLICANT_IDENTITY = {"id_type": "01", "id_number": "330106199003071236", "phone": "13800000001"}

@@ -40,8 +40,12 @@ ALLOWED_CHILDREN: dict[str, tuple[str, ...]] = {
         OrganisationKind.AGENCY,
     ),
     OrganisationKind.EMPLOYER: (),
-    OrganisationKind.AGENCY: (),
+    # 人才服务局 takes private employers that register under it (Hangzhou manual).
+    OrganisationKind.AGENCY: (OrganisationKind.EMPLOYER,),
 }
+# Where an employer may register itself: its 归口部门 (or, for private employers, the registration place
+# or a talent-service agency).
+REGISTRATION_PARENT_KINDS = (OrganisationKind.TITLE_OFFICE, OrganisationKind.DEPARTMENT, OrganisationKind.AGENCY)
 CHILD_OFFICE_LEVEL = {OfficeLevel.PROVINCE: OfficeLevel.CITY, OfficeLevel.CITY: OfficeLevel.COUNTY}
 
 
@@ -82,6 +86,14 @@ class Organisation(TimeStampedModel):
         ordering = ["path"]
         verbose_name = _("机构")
         indexes = [models.Index(fields=["kind", "path"], name="org_kind_path")]
+        constraints = [
+            # One credit code registers once per 归口部门 (and may again under another).
+            models.UniqueConstraint(
+                fields=["parent", "credit_code"],
+                condition=~models.Q(credit_code=""),
+                name="unique_credit_code_per_parent",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -105,3 +117,49 @@ class CodeSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}:{self.last}"
+
+
+class EmployerProfile(TimeStampedModel):
+    """What an employer registers beyond the tree node (单位帐户注册)."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="employer_profile", verbose_name=_("单位")
+    )
+    legal_representative = models.CharField(_("法定代表人"), max_length=50)
+    nature = models.ForeignKey(
+        "dictionaries.Entry", on_delete=models.PROTECT, related_name="+", verbose_name=_("单位性质")
+    )
+    industry = models.ForeignKey(
+        "dictionaries.Entry", on_delete=models.PROTECT, related_name="+", verbose_name=_("单位行业")
+    )
+    licence_type = models.CharField(_("证照类型"), max_length=50)
+    licence_file = models.FileField(_("营业执照（证书）扫描件"), upload_to="employers/licences/")
+    seal_file = models.FileField(_("单位签章原图"), upload_to="employers/seals/", blank=True)
+    seal_stamp = models.FileField(_("电子签章图片"), upload_to="employers/stamps/", blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True, default="")
+    credit_code_warning = models.CharField(_("信用代码提示"), max_length=200, blank=True, default="")
+
+    class Meta:
+        ordering = ["organisation_id"]
+        verbose_name = _("单位注册信息")
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+
+class EmployerStaff(TimeStampedModel):
+    """单位工作人员: a personal account linked to an employer (also how the employer recovers its password)."""
+
+    employer = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="staff", verbose_name=_("单位"))
+    person = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="employments", verbose_name=_("工作人员")
+    )
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        ordering = ["employer_id", "id"]
+        verbose_name = _("单位工作人员")
+        constraints = [models.UniqueConstraint(fields=["employer", "person"], name="unique_employer_staff")]
+
+    def __str__(self) -> str:
+        return f"{self.employer_id}:{self.person_id}"

@@ -76,11 +76,37 @@ def create_organisation(
     # Lock the parent: its child counter decides the new path, and it must stay enabled meanwhile.
     parent = Organisation.objects.select_for_update().get(pk=parent_id)
     require(actor, "organisation.create_child", parent)
+    org = add_child(
+        parent=parent,
+        name=name,
+        kind=kind,
+        region=region,
+        credit_code=credit_code,
+        contact_person=contact_person,
+        contact_phone=contact_phone,
+        address=address,
+    )
+    record_event(actor=actor, action="organisation.create", obj=org, after=snapshot(org), organisation=org)
+    return org
+
+
+def add_child(
+    *,
+    parent: Organisation,
+    name: str,
+    kind: str,
+    region: Any,
+    credit_code: str = "",
+    contact_person: str = "",
+    contact_phone: str = "",
+    address: str = "",
+) -> Organisation:
+    """Insert a child under a parent the caller has locked and authorised (tree rules checked here)."""
     if not parent.is_active:
         raise DomainError(f"上级机构“{parent.name}”已停用，不能在其下新增机构。")
     if kind not in ALLOWED_CHILDREN[parent.kind]:
         allowed = "、".join(str(OrganisationKind(k).label) for k in ALLOWED_CHILDREN[parent.kind]) or "无"
-        raise DomainError(f"“{parent.kind_label}”下不能新增“{OrganisationKind(kind).label}”,可新增的类型：{allowed}。")
+        raise DomainError(f"“{parent.kind_label}”下不能新增“{OrganisationKind(kind).label}”，可新增的类型：{allowed}。")
     name = (name or "").strip()
     if not name:
         raise DomainError("请填写机构名称。")
@@ -89,6 +115,8 @@ def create_organisation(
     if region is None:
         raise DomainError("请选择所在地（行政区划）。")
     credit, _warning = normalise_credit_code(credit_code)
+    if credit and Organisation.objects.filter(parent=parent, credit_code=credit).exists():
+        raise DomainError(f"统一社会信用代码 {credit} 已在“{parent.name}”下注册，不能重复注册。")
     office_level = ""
     if kind == OrganisationKind.TITLE_OFFICE:
         office_level = CHILD_OFFICE_LEVEL.get(OfficeLevel(parent.office_level), "") if parent.office_level else ""
@@ -96,7 +124,7 @@ def create_organisation(
             raise DomainError("县级职改办下不能再设职改办。")
     parent.child_counter += 1
     parent.save(update_fields=["child_counter", "updated_at"])
-    org = Organisation.objects.create(
+    return Organisation.objects.create(
         name=name,
         code=next_code(region.code),
         kind=kind,
@@ -110,8 +138,6 @@ def create_organisation(
         contact_phone=contact_phone.strip(),
         address=address.strip(),
     )
-    record_event(actor=actor, action="organisation.create", obj=org, after=snapshot(org), organisation=org)
-    return org
 
 
 @transaction.atomic

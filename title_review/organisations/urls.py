@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import employer_views, views
 
 app_name = "organisations"
 urlpatterns = [
@@ -12,4 +12,13 @@ urlpatterns = [
     path("<int:pk>/disable/", views.disable, name="disable"),
     path("<int:pk>/enable/", views.enable, name="enable"),
     path("<int:pk>/remove/", views.remove, name="remove"),
+    path("employer/register/", employer_views.register, name="employer_register"),
+    path("employer/register/name/", employer_views.name_lookup, name="employer_name_lookup"),
+    path("employer/password/reset/", employer_views.password_reset, name="employer_password_reset"),
+    path("employer/", employer_views.info, name="employer_info"),
+    path("employer/move/", employer_views.move, name="employer_move"),
+    path("employer/seal.png", employer_views.seal_image, name="employer_seal"),
+    path("employer/staff/", employer_views.staff, name="employer_staff"),
+    path("employer/sub-accounts/", employer_views.sub_accounts, name="sub_accounts"),
+    path("employer/sub-accounts/<int:pk>/", employer_views.edit_sub_account, name="sub_account_edit"),
 ]

@@ -48,4 +48,16 @@ def test_the_walker_sees_the_pages_it_guards():
 
 def test_public_urls_are_few_and_named():
     public = sorted(route for route, cb in _walk(get_resolver().url_patterns) if _rule_of(cb) == "public")
-    assert public == ["accounts/login/", "healthz"]
+    assert public == [
+        "accounts/agreement/<slug:name>/",
+        "accounts/login/",
+        "accounts/password/reset/",
+        "accounts/register/",
+        "healthz",
+        "organisations/employer/password/reset/",
+        "organisations/employer/register/",
+        "organisations/employer/register/name/",
+        "verification/captcha/<slug:key>.png",
+        "verification/captcha/new/",
+        "verification/sms/send/",
+    ]

@@ -5,10 +5,11 @@ from django.db import transaction
 
 from title_review.access.models import RoleGrant
 from title_review.accounts.models import User
-from title_review.demo.data import ACCOUNTS, DEMO_PASSWORD, ORGANISATIONS, ROOT
+from title_review.core.identity import validate_identity
+from title_review.demo.data import ACCOUNTS, APPLICANT_IDENTITY, DEMO_PASSWORD, ORGANISATIONS, ROOT
 from title_review.dictionaries.selectors import region_by_code
 from title_review.organisations import services
-from title_review.organisations.models import Organisation
+from title_review.organisations.models import EmployerStaff, Organisation
 
 
 class Command(BaseCommand):
@@ -42,8 +43,18 @@ class Command(BaseCommand):
             )
         for username, real_name, org_key, role, _description in ACCOUNTS:
             user = User(username=username, real_name=real_name, organisation=orgs[org_key])
+            if role == "applicant":
+                facts = validate_identity(APPLICANT_IDENTITY["id_type"], APPLICANT_IDENTITY["id_number"])
+                user.kind = "personal"
+                user.id_type = APPLICANT_IDENTITY["id_type"]
+                user.id_number = facts.number
+                user.birth_date = facts.birth_date
+                user.sex = facts.sex
+                user.phone = APPLICANT_IDENTITY["phone"]
             user.set_password(DEMO_PASSWORD)
             user.save()
+            if role == "applicant":
+                EmployerStaff.objects.create(employer=orgs[org_key], person=user)
             RoleGrant.objects.create(user=user, role=role, organisation=None if role == "applicant" else orgs[org_key])
         builder.grants.all().delete()
         builder.delete()

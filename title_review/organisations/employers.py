@@ -1,0 +1,517 @@
+"""Employer writes: self-registration, staff, password recovery through staff, sub-accounts, 归口部门.
+
+The flows and words are those of the Hangzhou employer manual (单位帐户注册, 单位工作人员, 忘记密码,
+工作账号管理, 修改归口部门).
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from title_review.access.models import RoleGrant
+from title_review.access.policies import require
+from title_review.access.roles import Role
+from title_review.accounts.models import AccountKind, SubAccountPermission, User
+from title_review.accounts.passwords import generate_one_time_password
+from title_review.accounts.services import validate_username
+from title_review.audit.services import record_event
+from title_review.core.errors import DomainError
+from title_review.core.uploads import check_upload
+
+from .codes import normalise_credit_code
+from .models import (
+    REGISTRATION_PARENT_KINDS,
+    EmployerProfile,
+    EmployerStaff,
+    Organisation,
+    OrganisationKind,
+    encode_step,
+)
+from .seal import make_seal_stamp
+from .services import add_child, snapshot
+
+LICENCE_MAX_BYTES = 5 * 1024 * 1024
+SEAL_MAX_BYTES = 2 * 1024 * 1024
+MAX_BATCH = 50
+
+
+class CreditCodeNeedsConfirmation(DomainError):
+    """The check digit failed; the registrant may confirm the code (early pilot codes are legal)."""
+
+    code = "credit_code_confirm"
+
+
+def _password_ok(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages)) from exc
+
+
+def known_employer_name(credit_code: str) -> str:
+    """The name the system already has for a credit code (to fill in the registration form)."""
+    code = (credit_code or "").strip().upper()
+    if len(code) != 18:
+        return ""
+    org = Organisation.objects.filter(credit_code=code).order_by("-created_at").first()
+    return org.name if org else ""
+
+
+@transaction.atomic
+def register_employer(
+    *,
+    credit_code: str,
+    credit_code_confirmed: bool,
+    name: str,
+    legal_representative: str,
+    nature: Any,
+    industry: Any,
+    region: Any,
+    address: str,
+    parent_id: int,
+    username: str,
+    password: str,
+    email: str,
+    contact_person: str,
+    contact_phone: str,
+    licence: Any,
+    seal: Any,
+) -> tuple[Organisation, User]:
+    """单位帐户注册: the employer joins the tree under its 归口部门 and can sign in at once."""
+    code, warning = normalise_credit_code(credit_code)
+    if not code:
+        raise DomainError("请填写统一社会信用代码（或原组织机构代码）。")
+    if warning and not credit_code_confirmed:
+        raise CreditCodeNeedsConfirmation(warning + "如确认无误，请勾选“信用代码已核对无误”后再提交。")
+    for value, label in ((legal_representative, "法定代表人"), (contact_person, "联系人"), (contact_phone, "联系电话")):
+        if not (value or "").strip():
+            raise DomainError(f"请填写{label}。")
+    if nature is None or industry is None:
+        raise DomainError("请选择单位性质和单位行业。")
+    username = validate_username(username)
+    licence_file = check_upload(
+        licence, kinds=("pdf", "jpg", "png"), max_bytes=LICENCE_MAX_BYTES, label="营业执照扫描件"
+    )
+    seal_file = check_upload(seal, kinds=("jpg", "png"), max_bytes=SEAL_MAX_BYTES, label="单位签章") if seal else None
+    stamp = make_seal_stamp(seal_file.content) if seal_file else None
+    parent = Organisation.objects.select_for_update().filter(pk=parent_id).first()
+    if parent is None or parent.kind not in REGISTRATION_PARENT_KINDS:
+        raise DomainError("请选择归口部门。")
+    org = add_child(
+        parent=parent,
+        name=name,
+        kind=OrganisationKind.EMPLOYER,
+        region=region,
+        credit_code=code,
+        contact_person=contact_person,
+        contact_phone=contact_phone,
+        address=address,
+    )
+    admin = User(
+        username=username,
+        kind=AccountKind.ORGANISATION,
+        real_name=contact_person.strip(),
+        phone=contact_phone.strip(),
+        email=(email or "").strip(),
+        organisation=org,
+        password_changed_at=timezone.now(),
+    )
+    _password_ok(password, admin)
+    admin.set_password(password)
+    admin.save()
+    RoleGrant.objects.create(user=admin, role=Role.EMPLOYER_ADMIN, organisation=org)
+    profile = EmployerProfile(
+        organisation=org,
+        legal_representative=legal_representative.strip(),
+        nature=nature,
+        industry=industry,
+        licence_type=(nature.attributes or {}).get("licence", ""),
+        email=admin.email,
+        credit_code_warning=warning,
+    )
+    profile.licence_file.save(licence_file.random_name(), ContentFile(licence_file.content), save=False)
+    if seal_file and stamp:
+        profile.seal_file.save(seal_file.random_name(), ContentFile(seal_file.content), save=False)
+        profile.seal_stamp.save(f"{org.code}.png", ContentFile(stamp), save=False)
+    profile.save()
+    record_event(
+        actor=admin, action="employer.register", obj=org, after=snapshot(org), organisation=org, reason=warning
+    )
+    return org, admin
+
+
+def _employer_for(actor: Any, employer_id: int) -> Organisation:
+    employer = Organisation.objects.select_for_update().get(pk=employer_id)
+    require(actor, "employer.manage", employer)
+    return employer
+
+
+# ---- 单位工作人员 -------------------------------------------------------------------------------
+
+
+def find_person(id_number: str) -> User | None:
+    """A personal account by identity number (to add as staff: search, confirm, add)."""
+    number = (id_number or "").strip().upper()
+    if not number:
+        return None
+    return User.objects.filter(kind=AccountKind.PERSONAL, id_number=number, is_active=True).first()
+
+
+@transaction.atomic
+def add_staff(*, actor: Any, employer_id: int, id_number: str) -> EmployerStaff:
+    employer = _employer_for(actor, employer_id)
+    person = find_person(id_number)
+    if person is None:
+        raise DomainError("没有找到该证件号码的个人账号：工作人员须先在个人申报系统注册。")
+    if EmployerStaff.objects.filter(employer=employer, person=person).exists():
+        raise DomainError(f"{person.real_name} 已是本单位工作人员。")
+    staff = EmployerStaff.objects.create(employer=employer, person=person)
+    record_event(actor=actor, action="staff.add", obj=staff, after={"person": person.real_name}, organisation=employer)
+    return staff
+
+
+@transaction.atomic
+def set_staff_active(*, actor: Any, staff_id: int, active: bool) -> EmployerStaff:
+    staff = EmployerStaff.objects.select_for_update().select_related("person").get(pk=staff_id)
+    _employer_for(actor, staff.employer_id)
+    staff.is_active = active
+    staff.save(update_fields=["is_active", "updated_at"])
+    record_event(
+        actor=actor,
+        action="staff.enable" if active else "staff.disable",
+        obj=staff,
+        after={"person": staff.person.real_name, "active": active},
+        organisation=staff.employer,
+    )
+    return staff
+
+
+@transaction.atomic
+def remove_staff(*, actor: Any, staff_id: int) -> None:
+    staff = EmployerStaff.objects.select_for_update().select_related("person", "employer").get(pk=staff_id)
+    _employer_for(actor, staff.employer_id)
+    record_event(
+        actor=actor,
+        action="staff.remove",
+        obj=staff,
+        before={"person": staff.person.real_name},
+        organisation=staff.employer,
+    )
+    staff.delete()
+
+
+# ---- 单位忘记密码 ------------------------------------------------------------------------------
+
+
+def recovery_employers(credit_code: str) -> list[Organisation]:
+    """Employers registered with this credit code (one per 归口部门), for the recovery form."""
+    code = (credit_code or "").strip().upper()
+    return (
+        list(
+            Organisation.objects.filter(
+                credit_code=code, kind=OrganisationKind.EMPLOYER, is_active=True
+            ).select_related("parent")
+        )
+        if code
+        else []
+    )
+
+
+def recovery_staff(employer_id: int) -> list[EmployerStaff]:
+    return list(
+        EmployerStaff.objects.filter(employer_id=employer_id, is_active=True, person__is_active=True).select_related(
+            "person"
+        )
+    )
+
+
+def _recovery_staff_member(employer_id: int, staff_id: int, id_number: str) -> EmployerStaff:
+    staff = (
+        EmployerStaff.objects.filter(
+            pk=staff_id, employer_id=employer_id, is_active=True, employer__kind=OrganisationKind.EMPLOYER
+        )
+        .select_related("person", "employer")
+        .first()
+    )
+    if staff is None or staff.person.id_number != (id_number or "").strip().upper() or not staff.person.phone:
+        raise DomainError("工作人员证件号码不正确。")
+    return staff
+
+
+def send_employer_reset_code(*, employer_id: int, staff_id: int, id_number: str, ip: str | None) -> str:
+    """Send the code to the chosen staff member's mobile; returns the masked number to show."""
+    from title_review.core.identity import mask_phone
+    from title_review.verification.services import send_sms_code
+
+    staff = _recovery_staff_member(employer_id, staff_id, id_number)
+    send_sms_code(phone=staff.person.phone, purpose="employer_reset", ip=ip)
+    return mask_phone(staff.person.phone)
+
+
+def reset_employer_password(
+    *, employer_id: int, staff_id: int, id_number: str, sms_code: str, new_password: str
+) -> User:
+    """The employer administrator's new password, proven by a staff member's SMS code."""
+    from title_review.verification.services import verify_sms_code
+
+    staff = _recovery_staff_member(employer_id, staff_id, id_number)
+    verify_sms_code(phone=staff.person.phone, purpose="employer_reset", code=sms_code)
+    admin = (
+        User.objects.select_for_update()
+        .filter(organisation_id=employer_id, kind=AccountKind.ORGANISATION, grants__role=Role.EMPLOYER_ADMIN)
+        .first()
+    )
+    if admin is None:
+        raise DomainError("该单位没有管理员账号，请联系归口部门。")
+    _password_ok(new_password, admin)
+    admin.set_password(new_password)
+    admin.must_change_password = False
+    admin.password_changed_at = timezone.now()
+    admin.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    record_event(
+        actor=staff.person,
+        action="account.password_reset",
+        obj=admin,
+        organisation=staff.employer,
+        reason=f"由工作人员 {staff.person.real_name} 短信验证找回单位密码",
+    )
+    return admin
+
+
+# ---- 工作账号 ----------------------------------------------------------------------------------
+
+
+def _clean_permissions(permissions: list[str]) -> list[str]:
+    valid = set(SubAccountPermission.values)
+    chosen = [p for p in permissions if p in valid]
+    if not chosen:
+        raise DomainError("请至少勾选一项权限。")
+    return sorted(set(chosen), key=list(SubAccountPermission.values).index)
+
+
+def _new_sub_account(employer: Organisation, username: str, real_name: str, permissions: list[str]) -> tuple[User, str]:
+    password = generate_one_time_password()
+    user = User(
+        username=username,
+        kind=AccountKind.SUB_ACCOUNT,
+        real_name=real_name.strip(),
+        organisation=employer,
+        permissions=permissions,
+        must_change_password=True,
+    )
+    user.set_password(password)
+    user.save()
+    RoleGrant.objects.create(user=user, role=Role.EMPLOYER_STAFF, organisation=employer)
+    return user, password
+
+
+@transaction.atomic
+def create_sub_account(
+    *, actor: Any, employer_id: int, username: str, real_name: str, permissions: list[str]
+) -> tuple[User, str]:
+    """新增工作账号: a login name of letters and digits, ticked permissions, a one-time password."""
+    employer = _employer_for(actor, employer_id)
+    chosen = _clean_permissions(permissions)
+    user, password = _new_sub_account(employer, validate_username(username), real_name, chosen)
+    record_event(
+        actor=actor,
+        action="account.create",
+        obj=user,
+        after={"username": user.username, "permissions": chosen},
+        organisation=employer,
+    )
+    return user, password
+
+
+@transaction.atomic
+def batch_create_sub_accounts(
+    *, actor: Any, employer_id: int, count: int, permissions: list[str]
+) -> list[tuple[User, str]]:
+    """批量新增: names are the employer's login name plus a sequence; the same permissions for all."""
+    employer = _employer_for(actor, employer_id)
+    if not 1 <= count <= MAX_BATCH:
+        raise DomainError(f"一次可新增 1 到 {MAX_BATCH} 个工作账号。")
+    chosen = _clean_permissions(permissions)
+    admin = User.objects.filter(organisation=employer, kind=AccountKind.ORGANISATION).order_by("id").first()
+    base = admin.username if admin else employer.code
+    created: list[tuple[User, str]] = []
+    sequence = 1
+    while len(created) < count:
+        candidate = f"{base}{sequence}"
+        sequence += 1
+        if User.objects.filter(username__iexact=candidate).exists():
+            continue
+        created.append(_new_sub_account(employer, candidate, "", chosen))
+    record_event(
+        actor=actor,
+        action="account.create",
+        organisation=employer,
+        after={"batch": [u.username for u, _p in created], "permissions": chosen},
+    )
+    return created
+
+
+def _sub_account(actor: Any, user_id: int) -> User:
+    user = User.objects.select_for_update().filter(pk=user_id, kind=AccountKind.SUB_ACCOUNT).first()
+    if user is None or user.organisation_id is None:
+        raise DomainError("没有这个工作账号。")
+    _employer_for(actor, user.organisation_id)
+    return user
+
+
+@transaction.atomic
+def update_sub_account(*, actor: Any, user_id: int, real_name: str, permissions: list[str]) -> User:
+    """修改: the login name stays; name and permissions change."""
+    user = _sub_account(actor, user_id)
+    before = {"real_name": user.real_name, "permissions": user.permissions}
+    user.real_name = real_name.strip()
+    user.permissions = _clean_permissions(permissions)
+    user.save(update_fields=["real_name", "permissions"])
+    record_event(
+        actor=actor,
+        action="account.change",
+        obj=user,
+        before=before,
+        after={"real_name": user.real_name, "permissions": user.permissions},
+        organisation=user.organisation,
+    )
+    return user
+
+
+@transaction.atomic
+def set_sub_account_active(*, actor: Any, user_id: int, active: bool) -> User:
+    """审核：开通 / 禁用. A disabled account's open sessions end at its next request."""
+    user = _sub_account(actor, user_id)
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    record_event(
+        actor=actor, action="account.enable" if active else "account.disable", obj=user, organisation=user.organisation
+    )
+    return user
+
+
+@transaction.atomic
+def reset_sub_account_password(*, actor: Any, user_id: int) -> tuple[User, str]:
+    user = _sub_account(actor, user_id)
+    password = generate_one_time_password()
+    user.set_password(password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    record_event(actor=actor, action="account.password_reset", obj=user, organisation=user.organisation)
+    return user, password
+
+
+def account_blockers(user: User) -> list[str]:
+    """Records that keep an account from being deleted (declarations and the like, as they arrive)."""
+    reasons = []
+    for relation in User._meta.related_objects:
+        model = relation.related_model
+        if isinstance(model, str) or model._meta.label_lower in {"access.rolegrant"}:
+            continue
+        if model._default_manager.filter(**{relation.field.name: user}).exists():
+            reasons.append(f"有{model._meta.verbose_name}记录")
+    return reasons
+
+
+@transaction.atomic
+def delete_sub_account(*, actor: Any, user_id: int) -> None:
+    user = _sub_account(actor, user_id)
+    reasons = account_blockers(user)
+    if reasons:
+        raise DomainError(f"不能删除工作账号 {user.username}：该账号" + "、".join(reasons) + "。可改为禁用。")
+    record_event(
+        actor=actor,
+        action="account.remove",
+        obj=user,
+        before={"username": user.username},
+        organisation=user.organisation,
+    )
+    user.grants.all().delete()
+    user.delete()
+
+
+# ---- 单位信息与归口部门 ------------------------------------------------------------------------
+
+
+@dataclass
+class EmployerInfo:
+    address: str
+    contact_person: str
+    contact_phone: str
+    email: str
+
+
+@transaction.atomic
+def update_employer_info(*, actor: Any, employer_id: int, info: EmployerInfo) -> Organisation:
+    employer = _employer_for(actor, employer_id)
+    before = snapshot(employer) | {
+        "contact_person": employer.contact_person,
+        "contact_phone": employer.contact_phone,
+        "address": employer.address,
+    }
+    employer.address = info.address.strip()
+    employer.contact_person = info.contact_person.strip()
+    employer.contact_phone = info.contact_phone.strip()
+    employer.save(update_fields=["address", "contact_person", "contact_phone", "updated_at"])
+    EmployerProfile.objects.filter(organisation=employer).update(email=info.email.strip())
+    record_event(
+        actor=actor,
+        action="employer.change",
+        obj=employer,
+        before=before,
+        after={
+            "contact_person": employer.contact_person,
+            "contact_phone": employer.contact_phone,
+            "address": employer.address,
+            "email": info.email.strip(),
+        },
+        organisation=employer,
+    )
+    return employer
+
+
+@transaction.atomic
+def move_employer(*, actor: Any, employer_id: int, new_parent_id: int, reason: str = "") -> Organisation:
+    """修改归口部门: the employer (and anything below it) moves under another 归口部门.
+
+    Declarations it has forwarded return to 待上报 once the review chain exists (Hangzhou manual 2.3).
+    """
+    employer = _employer_for(actor, employer_id)
+    new_parent = Organisation.objects.select_for_update().filter(pk=new_parent_id).first()
+    if new_parent is None or new_parent.kind not in REGISTRATION_PARENT_KINDS or not new_parent.is_active:
+        raise DomainError("请选择一个启用中的归口部门。")
+    if new_parent.pk == employer.parent_id:
+        raise DomainError("新的归口部门与原归口部门相同。")
+    if (
+        employer.credit_code
+        and Organisation.objects.filter(parent=new_parent, credit_code=employer.credit_code).exists()
+    ):
+        raise DomainError("该统一社会信用代码已在新的归口部门下注册，不能迁入。")
+    before = snapshot(employer)
+    old_path = employer.path
+    new_parent.child_counter += 1
+    new_parent.save(update_fields=["child_counter", "updated_at"])
+    new_path = new_parent.path + encode_step(new_parent.child_counter)
+    depth_change = new_parent.depth + 1 - employer.depth
+    for node in Organisation.objects.select_for_update().filter(path__startswith=old_path).order_by("-depth"):
+        node.path = new_path + node.path[len(old_path) :]
+        node.depth += depth_change
+        if node.pk == employer.pk:
+            node.parent = new_parent
+        node.save(update_fields=["path", "depth", "parent", "updated_at"])
+    employer.refresh_from_db()
+    record_event(
+        actor=actor,
+        action="employer.move",
+        obj=employer,
+        before=before,
+        after=snapshot(employer),
+        reason=reason,
+        organisation=employer,
+    )
+    return employer
