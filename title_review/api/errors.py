@@ -32,5 +32,17 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         response.data = {"code": "invalid", "message": "提交的数据有误。", "errors": response.data}
         return response
     code = getattr(exc, "default_code", "error")
-    response.data = {"code": code, "message": _MESSAGES.get(code, str(getattr(exc, "detail", "")))}
+    detail = str(getattr(exc, "detail", ""))
+    own_words = detail and detail != str(getattr(exc, "default_detail", ""))
+    response.data = {"code": code, "message": detail if own_words else _MESSAGES.get(code, detail)}
     return response
+
+
+def domain_error_response(exc: DomainError, field_hints: dict[str, tuple[str, ...]] | None = None) -> Response:
+    """400 with the service's Chinese sentence and, where it is about one input, that field's name."""
+    body: dict[str, Any] = {"code": exc.code, "message": exc.message}
+    for field, keywords in (field_hints or {}).items():
+        if any(k in exc.message for k in keywords):
+            body["field"] = field
+            break
+    return Response(body, status=status.HTTP_400_BAD_REQUEST)

@@ -1,7 +1,10 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from title_review.access.decorators import public
+from title_review.accounts.api import PasswordResetApi, RegisterApi
 from title_review.organisations.api import OrganisationDetailApi, OrganisationListApi
+from title_review.organisations.employer_api import EmployerRegisterApi, SubAccountActionApi, SubAccountListApi
 
 from . import views
 
@@ -19,6 +22,11 @@ urlpatterns = [
     path("docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("tokens/", views.token_list, name="api-tokens"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="api-token-revoke"),
+    path("v1/accounts/register/", public(RegisterApi.as_view()), name="api-register"),
+    path("v1/accounts/password-reset/", public(PasswordResetApi.as_view()), name="api-password-reset"),
+    path("v1/employers/register/", public(EmployerRegisterApi.as_view()), name="api-employer-register"),
+    path("v1/employer/sub-accounts/", SubAccountListApi.as_view(), name="api-sub-accounts"),
+    path("v1/employer/sub-accounts/<int:pk>/", SubAccountActionApi.as_view(), name="api-sub-account"),
     path("v1/organisations/", OrganisationListApi.as_view(), name="api-organisations"),
     path("v1/organisations/<int:pk>/", OrganisationDetailApi.as_view(), name="api-organisation-detail"),
 ]

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import messages
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -24,11 +25,18 @@ def _manageable(request: HttpRequest):  # type: ignore[no-untyped-def]  # a quer
     return organisations_visible_to(request.user, "token.manage").order_by("path")
 
 
+def _token_owners(request: HttpRequest):  # type: ignore[no-untyped-def]  # a queryset of organisations
+    """Offices, departments and agencies in scope, plus the user's own organisation (not every employer)."""
+    return _manageable(request).filter(
+        Q(kind__in=["title_office", "department", "agency"]) | Q(pk=getattr(request.user, "organisation_id", None))
+    )
+
+
 @rule("token.manage")
 def token_list(request: HttpRequest) -> HttpResponse:
     orgs = _manageable(request)
     form = TokenForm(request.POST or None)
-    form.fields["organisation"].queryset = orgs[:500]  # type: ignore[attr-defined]  # ModelChoiceField
+    form.fields["organisation"].queryset = _token_owners(request)  # type: ignore[attr-defined]  # ModelChoiceField
     context: dict = {"form": form}
     if request.method == "POST" and form.is_valid():
         try:
@@ -39,7 +47,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             context.update(new_token=token, new_key=key, form=TokenForm())
-            context["form"].fields["organisation"].queryset = orgs[:500]
+            context["form"].fields["organisation"].queryset = _token_owners(request)
     context["tokens"] = ApiToken.objects.filter(user__organisation__in=orgs.values("pk")).select_related(
         "user__organisation"
     )[:200]
