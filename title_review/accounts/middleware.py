@@ -13,8 +13,21 @@ class ForcePasswordChangeMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and getattr(user, "must_change_password", False):
+        if user.is_authenticated and (getattr(user, "must_change_password", False) or _expired(user)):
             allowed = {reverse("accounts:password_change"), reverse("accounts:logout")}
             if request.path not in allowed and not request.path.startswith("/static/"):
                 return redirect("accounts:password_change")
         return self.get_response(request)
+
+
+def _expired(user: object) -> bool:
+    """The optional maximum password age (等保 三级 setting, off by default)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from title_review.core.policies import get_policy
+
+    days = int(get_policy("password.max_age_days"))
+    changed = getattr(user, "password_changed_at", None) or getattr(user, "date_joined", None)
+    return bool(days) and changed is not None and changed < timezone.now() - timedelta(days=days)

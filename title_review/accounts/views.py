@@ -119,8 +119,11 @@ def password_change(request: HttpRequest) -> HttpResponse:
             update_session_auth_hash(request, request.user)  # type: ignore[arg-type]  # authenticated view
             messages.success(request, "密码已修改。")
             return redirect("system:home")
+    from .middleware import _expired
+
     forced = getattr(request.user, "must_change_password", False)
-    return render(request, "accounts/password_change.html", {"form": form, "forced": forced})
+    expired = not forced and _expired(request.user)
+    return render(request, "accounts/password_change.html", {"form": form, "forced": forced, "expired": expired})
 
 
 _PERSON_FIELD_HINTS = {

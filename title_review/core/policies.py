@@ -8,6 +8,8 @@ DEFAULTS: dict[str, Any] = {
     # 等保 三级 password rule: length and how many of the 4 character classes.
     "password.min_length": 8,
     "password.min_classes": 3,
+    # 0 = passwords do not expire; a number of days forces a change once the password is that old.
+    "password.max_age_days": 0,
     "audit.retention_days": 183,
 }
 
@@ -16,12 +18,33 @@ LABELS: dict[str, str] = {
     "organisation.code_pattern": "机构代码规则（{region}=6位行政区划码，{seq:06d}=6位顺序号）",
     "password.min_length": "密码最小长度",
     "password.min_classes": "密码至少包含的字符类别数（大写、小写、数字、符号）",
+    "password.max_age_days": "密码有效天数（0 表示不过期）",
     "audit.retention_days": "审计日志至少保留天数",
 }
 
 
+CACHE_SECONDS = 60  # every app server sees a change within a minute
+
+
+def _cache_key(key: str) -> str:
+    return f"policy:{key}"
+
+
 def get_policy(key: str) -> Any:
+    from django.core.cache import cache
+
     from .models import PolicySetting
 
+    cached = cache.get(_cache_key(key))
+    if cached is not None:
+        return cached
     row = PolicySetting.objects.filter(key=key).values_list("value", flat=True).first()
-    return DEFAULTS[key] if row is None else row
+    value = DEFAULTS[key] if row is None else row
+    cache.set(_cache_key(key), value, CACHE_SECONDS)
+    return value
+
+
+def forget_policy(key: str) -> None:
+    from django.core.cache import cache
+
+    cache.delete(_cache_key(key))

@@ -8,7 +8,7 @@ from title_review.access.policies import require
 from title_review.audit.services import record_event
 from title_review.core.errors import DomainError
 from title_review.core.models import PolicySetting
-from title_review.core.policies import DEFAULTS, get_policy
+from title_review.core.policies import DEFAULTS, forget_policy, get_policy
 
 
 def _parse(key: str, raw: str) -> Any:
@@ -19,7 +19,7 @@ def _parse(key: str, raw: str) -> Any:
             value = int(raw)
         except ValueError as exc:
             raise DomainError("请填写整数。") from exc
-        if value < 1:
+        if value < (0 if key == "password.max_age_days" else 1):
             raise DomainError("数值须大于 0。")
         return value
     if key == "organisation.code_pattern":
@@ -43,5 +43,6 @@ def set_policy(*, actor: Any, key: str, raw_value: str) -> Any:
     value = _parse(key, raw_value)
     before = get_policy(key)
     PolicySetting.objects.update_or_create(key=key, defaults={"value": value})
+    transaction.on_commit(lambda: forget_policy(key))
     record_event(actor=actor, action="policy.change", before={key: before}, after={key: value})
     return value

@@ -50,3 +50,23 @@ def test_logout_is_logged_and_ends_the_session(login, seeded):
     client.post("/accounts/logout/")
     assert LoginEvent.objects.filter(event="logout", username="hzadmin").exists()
     assert client.get("/").status_code == 302
+
+
+def test_optional_maximum_password_age(login, users):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from title_review.system.services import set_policy
+
+    client = login("hzadmin")
+    assert client.get("/organisations/").status_code == 200
+    set_policy(actor=users["zjadmin"], key="password.max_age_days", raw_value="90")
+    from title_review.core.policies import forget_policy
+
+    forget_policy("password.max_age_days")  # on_commit does not run inside the test transaction
+    users["hzadmin"].password_changed_at = timezone.now() - timedelta(days=91)
+    users["hzadmin"].save(update_fields=["password_changed_at"])
+    response = client.get("/organisations/")
+    assert response.status_code == 302 and response.url == "/accounts/password/change/"
+    assert "超过规定的使用期限" in client.get("/accounts/password/change/").content.decode()

@@ -34,8 +34,10 @@ def test_child_gets_a_region_code_and_an_admin_with_a_one_time_password(users, o
 
 def test_codes_follow_a_configurable_pattern(users, orgs):
     from title_review.core.models import PolicySetting
+    from title_review.core.policies import forget_policy
 
     PolicySetting.objects.create(key="organisation.code_pattern", value="ZJ{region}-{seq:04d}")
+    forget_policy("organisation.code_pattern")
     org, _a, _p = _create(users["wjwadmin"], orgs["杭州市卫生健康委员会"], "杭州市口腔医院")
     assert org.code.startswith("ZJ330106-")
 

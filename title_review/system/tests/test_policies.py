@@ -6,9 +6,10 @@ from title_review.core.policies import get_policy
 from title_review.system.services import set_policy
 
 
-def test_province_admin_changes_a_policy_and_it_is_audited(login, users):
+def test_province_admin_changes_a_policy_and_it_is_audited(login, users, django_capture_on_commit_callbacks):
     client = login("zjadmin")
-    response = client.post("/system/policies/", {"key": "password.min_length", "value": "10"}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/system/policies/", {"key": "password.min_length", "value": "10"}, follow=True)
     assert "参数已保存" in response.content.decode()
     assert get_policy("password.min_length") == 10
     event = AuditEvent.objects.get(action="policy.change")
