@@ -7,7 +7,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("organisations/", include("title_review.organisations.urls")),
     path("dictionaries/", include("title_review.dictionaries.urls")),
     path("audit/", include("title_review.audit.urls")),
+    path("rounds/", include("title_review.rounds.urls")),
+    path("achievements/", include("title_review.achievements.urls")),
     path("verification/", include("title_review.verification.urls")),
+    path("attachments/", include("title_review.attachments.urls")),
     path("api/", include("title_review.api.urls")),
 ]
 

@@ -27,7 +27,11 @@ INSTALLED_APPS = [
     "title_review.access",
     "title_review.audit",
     "title_review.verification",
+    "title_review.attachments",
     "title_review.api",
+    "title_review.rounds",
+    "title_review.eligibility",
+    "title_review.achievements",
     "title_review.system",
     "title_review.demo",
 ]

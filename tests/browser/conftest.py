@@ -7,7 +7,7 @@ transactional database that is flushed after each test.
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -83,14 +83,36 @@ def site(live_server, demo_data) -> str:
     return live_server.url
 
 
-@pytest.fixture
-def page(browser: "Browser", site: str) -> Iterator["Page"]:
+def _open_page(browser: "Browser", site: str) -> "Page":
+    """A fresh browser context (its own cookies, as another computer would have) and one page in it."""
     context = browser.new_context(base_url=site, locale="zh-CN", viewport={"width": 1366, "height": 900})
     context.set_default_timeout(10_000)
     page = context.new_page()
     # Forms marked data-confirm (停用, 删除) ask window.confirm (static/js/app.js); a person answers 确定.
     page.on("dialog", lambda dialog: dialog.accept())
+    return page
+
+
+@pytest.fixture
+def page(browser: "Browser", site: str) -> Iterator["Page"]:
+    page = _open_page(browser, site)
     try:
         yield page
     finally:
-        context.close()
+        page.context.close()
+
+
+@pytest.fixture
+def open_page(browser: "Browser", site: str) -> Iterator[Callable[[], "Page"]]:
+    """Opens more pages, each in its own context: other people signed in at the same time."""
+    opened: list[Page] = []
+
+    def _open() -> "Page":
+        opened.append(_open_page(browser, site))
+        return opened[-1]
+
+    try:
+        yield _open
+    finally:
+        for other in opened:
+            other.context.close()

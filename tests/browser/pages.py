@@ -25,8 +25,8 @@ def named(label: str) -> re.Pattern:
     return re.compile(rf"^(\S\s*)?{re.escape(label)}$")
 
 
-def field(page: Page, label: str) -> Locator:
-    """The form control whose <label> reads `label`, exactly.
+def field(page: Page | Locator, label: str) -> Locator:
+    """The form control whose <label> reads `label`, exactly (on the page, or inside one form of it).
 
     Required fields show a red "*" (aria-hidden) inside the label. Screen readers skip it, but
     Playwright's get_by_label(exact=True) compares the label's raw text, so allow that marker.
@@ -134,3 +134,149 @@ def create_child_organisation(
     password = page.get_by_test_id("one-time-password").inner_text().strip()
     assert len(password) >= 8, f"one-time password looks wrong: {password!r}"
     return password
+
+
+# ---- 图形验证码, 短信验证码 ---------------------------------------------------------------------------
+
+
+def session_cookie(page: Page) -> str:
+    """The value of the browser's Django session cookie (the captcha answers live in that session)."""
+    from django.conf import settings
+
+    for cookie in page.context.cookies():
+        if cookie["name"] == settings.SESSION_COOKIE_NAME:
+            return cookie["value"]
+    raise AssertionError("the browser has no session cookie yet")
+
+
+def solve_captcha(page: Page, *, lower: bool = False) -> None:
+    """Type the answer of the 图形验证码 on the page, as a person reading the picture would.
+
+    The answer is read from the server-side session of this browser (test helper only); the picture
+    must have loaded, as a person needs to see it. With `lower`, types it in lower case (accepted).
+    """
+    from title_review.verification.testing import captcha_answer
+
+    block = page.locator(".app-captcha")
+    picture = block.get_by_role("img", name="图形验证码图片")
+    assert image_loaded(picture), "the captcha picture did not load"
+    key = block.locator("input[name=captcha_key]").input_value()
+    answer = captcha_answer(session_cookie(page), key)
+    field(page, "图形验证码").fill(answer.lower() if lower else answer)
+
+
+def request_sms_code(page: Page, phone: str, purpose: str, *, lower: bool = False) -> str:
+    """图形验证码 + 获取短信验证码 (htmx); returns the code the SMS carried (development outbox)."""
+    from title_review.verification.testing import last_sms_code
+
+    solve_captcha(page, lower=lower)
+    page.get_by_role("button", name="获取短信验证码").click()
+    expect(page.get_by_role("status")).to_contain_text("验证码已发送")
+    return last_sms_code(phone, purpose)
+
+
+def image_loaded(image: Locator) -> bool:
+    """Whether an <img> decoded into a real picture (naturalWidth > 0), waiting for it to arrive."""
+    width = image.evaluate("async img => { try { await img.decode(); } catch (e) {} return img.naturalWidth; }")
+    return bool(width)
+
+
+# ---- 个人注册, 单位注册 ----------------------------------------------------------------------------
+
+
+def open_public_link(page: Page, link: str, heading: str) -> None:
+    """From the login page, follow one of the links under the form (个人注册, 忘记密码, 单位注册 …)."""
+    page.goto("/accounts/login/")
+    with page.expect_navigation():
+        page.get_by_role("link", name=link, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+
+
+def credit_code(first17: str) -> str:
+    """A 统一社会信用代码 with its GB 32100-2015 check character appended."""
+    from title_review.organisations.codes import _USCC_WEIGHTS, USCC_CHARSET
+
+    total = sum(USCC_CHARSET.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
+    return first17 + USCC_CHARSET[(31 - total % 31) % 31]
+
+
+def licence_pdf(directory: Path) -> Path:
+    path = directory / "营业执照.pdf"
+    path.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    return path
+
+
+def seal_png(directory: Path) -> Path:
+    """A scanned seal: a red circle on white paper."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (240, 240), "white")
+    ImageDraw.Draw(image).ellipse((20, 20, 220, 220), outline=(210, 20, 20), width=10)
+    path = directory / "公章.png"
+    image.save(path, format="PNG")
+    return path
+
+
+def select_starting(select: Locator, prefix: str) -> str:
+    """Choose the option whose label starts with `prefix` (归口部门 reads "name（kind）"); returns it."""
+    labels = [text.strip() for text in select.locator("option").all_inner_texts()]
+    matches = [label for label in labels if label.startswith(prefix)]
+    assert len(matches) == 1, f"expected one option starting with {prefix!r}, got {matches}"
+    select.select_option(label=matches[0])
+    return matches[0]
+
+
+def wait_for_htmx(page: Page) -> None:
+    """Until htmx has no request in flight and has swapped and settled what came back."""
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+
+
+def type_credit_code(page: Page, code: str) -> None:
+    """Type the 统一社会信用代码 and leave the field: htmx looks the name up, so wait for that answer."""
+    box = field(page, "统一社会信用代码")
+    box.fill(code)
+    with page.expect_response(lambda response: "/employer/register/name/" in response.url):
+        box.press("Tab")
+    wait_for_htmx(page)
+
+
+def fill_employer_registration(
+    page: Page,
+    *,
+    code: str,
+    name: str,
+    username: str,
+    password: str,
+    files: Path,
+    parent: str = "西湖区职称工作领导小组办公室",
+) -> None:
+    """Everything the 单位帐户注册 form asks for, as the employer manual describes it."""
+    type_credit_code(page, code)
+    field(page, "单位名称").fill(name)
+    field(page, "法定代表人").fill("李云")
+    field(page, "单位性质").select_option(label="民营企业")
+    field(page, "单位行业").select_option(label="信息传输、软件和信息技术服务业")
+    field(page, "单位所在地").select_option(label="330106 西湖区")
+    field(page, "单位地址").fill("杭州市西湖区云栖小镇 1 号")
+    chosen = select_starting(field(page, "归口部门"), f"{parent}（")
+    assert chosen.endswith("）"), chosen
+    attach_employer_files(page, files)
+    field(page, "登录名").fill(username)
+    field(page, "登录密码").fill(password)
+    field(page, "确认密码").fill(password)
+    field(page, "联系人").fill("周人事")
+    field(page, "联系电话").fill("0571-88888888")
+
+
+def attach_employer_files(page: Page, files: Path) -> None:
+    field(page, "营业执照（证书）扫描件").set_input_files(licence_pdf(files))
+    field(page, "单位签章").set_input_files(seal_png(files))
+
+
+def register_employer(page: Page, *, code: str, name: str, username: str, password: str, files: Path) -> None:
+    """登录页 → 单位注册 → fill → 注册 → back on the login page with 注册成功."""
+    open_public_link(page, "单位注册", "单位帐户注册")
+    fill_employer_registration(page, code=code, name=name, username=username, password=password, files=files)
+    submit(page, "注册")
+    expect(page).to_have_url(LOGIN_URL)
+    expect(page.get_by_role("alert")).to_contain_text(f"“{name}”注册成功")

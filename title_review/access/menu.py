@@ -28,6 +28,14 @@ MENU: tuple[MenuSection, ...] = (
         (
             MenuItem("工作台", "system:home", "home.view", "bi-house"),
             MenuItem("个人信息", "accounts:profile", "home.view", "bi-person"),
+            MenuItem("业绩档案", "achievements:index", "achievement.manage", "bi-journal-bookmark"),
+        ),
+    ),
+    MenuSection(
+        "评审活动",
+        (
+            MenuItem("评审活动", "rounds:list", "round.view", "bi-megaphone"),
+            MenuItem("评委会管理", "rounds:committees", "round.manage", "bi-people-fill"),
         ),
     ),
     MenuSection(

@@ -67,6 +67,11 @@ CAPABILITIES: dict[str, tuple[frozenset[Role], Scope]] = {
     "organisation.remove": (_ORG_MANAGERS, Scope.BELOW),
     "organisation.import": (_ORG_MANAGERS, Scope.SUBTREE),
     "organisation.export": (_ORG_MANAGERS, Scope.SUBTREE),
+    # 评审活动: everyone signed in finds published rounds; offices and committee hosts publish them.
+    "round.view": (frozenset(Role) - {Role.INTEGRATION}, Scope.SUBTREE),
+    "round.manage": (frozenset({Role.OFFICE_ADMIN, Role.PUBLISHER, Role.DEPARTMENT_ADMIN}), Scope.SUBTREE),
+    # 业绩档案: a person keeps their own record library.
+    "achievement.manage": (frozenset({Role.APPLICANT}), Scope.OWN),
     # 单位管理: basic information, staff, 工作账号, 归口部门 — the employer's own administrator.
     "employer.manage": (frozenset({Role.EMPLOYER_ADMIN}), Scope.OWN),
     # 接口账号: integration tokens, created by an organisation's administrator for its subtree.

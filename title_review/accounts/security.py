@@ -16,11 +16,31 @@ LOCKOUT_MINUTES = 30
 CAPTCHA_AFTER = 3
 
 
+def login_key(typed: str) -> str:
+    """The name attempts are counted under: the account's own login name when the typed text finds one
+    (by login name in any case, mobile or identity number), else the typed text, trimmed and lower-cased.
+    So every spelling of one account shares one count."""
+    from title_review.core.identity import mask_identity
+
+    from .backends import find_account
+
+    typed = (typed or "").strip()
+    account = find_account(typed)
+    if account is not None:
+        return account.username
+    # An unknown number is kept masked: identity numbers never reach the 登录日志 in full.
+    if sum(c.isdigit() for c in typed) >= 11:
+        return mask_identity(typed.upper())
+    return typed.lower()
+
+
 def recent_failures(*, username: str, ip: str | None) -> tuple[int, timedelta]:
     """Failures since the last success within the window, and how long until the oldest expires."""
     now = timezone.now()
     since = now - timedelta(minutes=LOCKOUT_MINUTES)
-    events = LoginEvent.objects.filter(username=username[:150], ip=ip, occurred_at__gte=since).order_by("-occurred_at")
+    events = LoginEvent.objects.filter(username__iexact=username[:150], ip=ip, occurred_at__gte=since).order_by(
+        "-occurred_at"
+    )
     failures = []
     for event in events.values("success", "occurred_at")[: LOCKOUT_FAILURES + 1]:
         if event["success"]:

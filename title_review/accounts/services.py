@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from title_review.access.models import RoleGrant
@@ -109,10 +109,6 @@ def register_person(
         raise DomainError("请阅读并同意最新的《用户协议》和《隐私政策》。")
     facts = validate_identity(id_type, id_number)
     phone = normalise_mobile(phone)
-    if User.objects.filter(id_type=id_type, id_number=facts.number).exists():
-        raise DomainError("该证件号码已注册过个人账号，请直接登录；忘记密码可用“忘记密码”找回。")
-    if User.objects.filter(kind=AccountKind.PERSONAL, phone=phone).exists():
-        raise DomainError("该手机号码已注册过个人账号，请直接登录或更换手机号码。")
     user = User(
         username=_personal_username(),
         kind=AccountKind.PERSONAL,
@@ -127,11 +123,20 @@ def register_person(
         password_changed_at=timezone.now(),
     )
     _check_new_password(password, user)
-    # The code is checked in its own transaction first, so a wrong code counts as a failed attempt.
+    # The code is checked in its own transaction first, so a wrong code counts as a failed attempt; only
+    # someone holding a valid code learns whether the identity or mobile number is already registered.
     verify_sms_code(phone=phone, purpose="register", code=sms_code)
+    if User.objects.filter(id_type=id_type, id_number=facts.number).exists():
+        raise DomainError("该证件号码已注册过个人账号，请直接登录；忘记密码可用“忘记密码”找回。")
+    if User.objects.filter(kind=AccountKind.PERSONAL, phone=phone).exists():
+        raise DomainError("该手机号码已注册过个人账号，请直接登录或更换手机号码。")
     with transaction.atomic():
         user.set_password(password)
-        user.save()
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError as exc:  # the same person registering twice at the same moment
+            raise DomainError("该证件号码或手机号码已注册过个人账号，请直接登录。") from exc
         RoleGrant.objects.create(user=user, role="applicant", organisation=None)
         record_event(
             actor=user,

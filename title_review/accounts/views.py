@@ -33,7 +33,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        username = request.POST.get("username", "").strip()
+        username = security.login_key(request.POST.get("username", ""))
         ip = client_ip(request)
         locked = security.lockout_message(username=username, ip=ip)
         if locked:
@@ -44,22 +44,22 @@ class LoginView(auth_views.LoginView):
             return self._refuse(username, "图形验证码不正确，请重新输入。", event="login_failed")
         return super().post(request, *args, **kwargs)
 
-    def _refuse(self, username: str, message: str, *, event: str) -> HttpResponse:
+    def _refuse(self, key: str, message: str, *, event: str) -> HttpResponse:
         record_login(
-            username=username,
+            username=key,
             user=None,
             event=event,
             success=False,
             user_agent=self.request.headers.get("user-agent", ""),
         )
         # An unbound form keeps the typed login name without running authentication again.
-        form = self.form_class(self.request, initial={"username": username})
+        form = self.form_class(self.request, initial={"username": self.request.POST.get("username", "").strip()})
         return self.render_to_response(self.get_context_data(form=form, refusal=message))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        username = self.request.POST.get("username", "").strip()
-        if username and security.needs_captcha(username=username, ip=client_ip(self.request)):
+        typed = self.request.POST.get("username", "").strip()
+        if typed and security.needs_captcha(username=security.login_key(typed), ip=client_ip(self.request)):
             context["captcha_key"] = new_captcha(self.request)
         return context
 
@@ -76,7 +76,7 @@ class LoginView(auth_views.LoginView):
 
     def form_invalid(self, form: Any) -> HttpResponse:
         record_login(
-            username=self.request.POST.get("username", ""),
+            username=security.login_key(self.request.POST.get("username", "")),
             user=None,
             event="login_failed",
             success=False,

@@ -50,7 +50,7 @@ def create_token(*, actor: Any, organisation: Any, name: str) -> tuple[ApiToken,
 
 @transaction.atomic
 def revoke_token(*, actor: Any, token_id: int) -> ApiToken:
-    token = ApiToken.objects.select_for_update().select_related("user__organisation").get(pk=token_id)
+    token = ApiToken.objects.select_for_update(of=("self",)).select_related("user__organisation").get(pk=token_id)
     require(actor, "token.manage", token.user.organisation)
     if token.revoked_at is not None:
         raise DomainError("该令牌已吊销。")

@@ -25,6 +25,13 @@ ACTION_LABELS: dict[str, str] = {
     "staff.disable": "停用工作人员",
     "staff.remove": "删除工作人员",
     "token.create": "新增接口令牌",
+    "committee.create": "新增评委会",
+    "committee.panel_add": "新增学科组",
+    "round.create": "新建评审活动",
+    "round.change": "修改评审活动",
+    "round.publish": "发布评审活动",
+    "achievement.save": "保存业绩档案",
+    "achievement.delete": "删除业绩档案",
     "token.revoke": "吊销接口令牌",
     "dictionary.entry_create": "新增字典条目",
     "dictionary.entry_change": "修改字典条目",
@@ -34,6 +41,10 @@ ACTION_LABELS: dict[str, str] = {
     "dictionary.export": "导出基本代码",
     "audit.export": "导出日志",
     "policy.change": "修改参数",
+    "attachment.upload": "上传附件",
+    "attachment.attach": "关联附件",
+    "attachment.delete": "删除附件",
+    "attachment.download": "下载附件",
 }
 
 LOGIN_EVENT_LABELS: dict[str, str] = {

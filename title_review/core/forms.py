@@ -5,6 +5,14 @@ from django import forms
 _DJANGO_REQUIRED = "该字段是必填项。"
 
 
+def mark_invalid(form: forms.BaseForm) -> None:
+    """Give inputs with errors Bootstrap's is-invalid class (a red border a user notices)."""
+    for name in form.errors:
+        if name in form.fields:
+            widget = form.fields[name].widget
+            widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
+
+
 class StyledForm(forms.Form):
     """Adds the CSS classes of the form pattern to every widget."""
 
@@ -18,6 +26,14 @@ class StyledForm(forms.Form):
                 continue
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        mark_invalid(self)
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)
+        mark_invalid(self)
 
 
 def attach_error(form: forms.Form, message: str, field_hints: dict[str, tuple[str, ...]]) -> None:

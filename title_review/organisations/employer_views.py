@@ -106,7 +106,7 @@ def password_reset(request: HttpRequest) -> HttpResponse:
     if not candidates:
         context["not_found"] = True
         return render(request, "organisations/employer_password_reset.html", context)
-    employer_id = int(request.POST.get("employer") or request.GET.get("employer") or candidates[0].pk)
+    employer_id = _int(request.POST.get("employer") or request.GET.get("employer") or str(candidates[0].pk))
     if employer_id not in {c.pk for c in candidates}:
         raise Http404
     staff = employers.recovery_staff(employer_id)
@@ -148,6 +148,24 @@ def password_reset(request: HttpRequest) -> HttpResponse:
             context["sent_to"] = request.POST.get("sent_to", "")
     context["captcha_key"] = new_captcha(request)
     return render(request, "organisations/employer_password_reset.html", context)
+
+
+def _int(value: str | None) -> int:
+    """An id from a form field; anything else is a request for nothing that exists."""
+    try:
+        return int(value or "")
+    except ValueError:
+        raise Http404 from None
+
+
+_SHOWN_KEY = "employers.one_time_passwords"
+
+
+def _show_once(request: HttpRequest, pairs: list[tuple[User, str]]) -> HttpResponse:
+    """Keep new one-time passwords in the server-side session for the next page view only, then redirect,
+    so a reload neither repeats the action nor shows them again."""
+    request.session[_SHOWN_KEY] = [(user.username, password) for user, password in pairs]
+    return redirect("organisations:sub_accounts")
 
 
 def _masked_name(name: str) -> str:
@@ -248,7 +266,7 @@ def staff(request: HttpRequest) -> HttpResponse:
                 )
                 messages.success(request, f"已添加工作人员 {added.person.real_name}。")
             else:
-                member = get_object_or_404(EmployerStaff, pk=int(request.POST.get("staff", 0)), employer=employer)
+                member = get_object_or_404(EmployerStaff, pk=_int(request.POST.get("staff")), employer=employer)
                 if action == "remove":
                     employers.remove_staff(actor=request.user, staff_id=member.pk)
                     messages.success(request, "已删除。")
@@ -283,34 +301,31 @@ def sub_accounts(request: HttpRequest) -> HttpResponse:
     employer = _own_employer(request)
     form = SubAccountForm(request.POST or None, prefix="one")
     batch = BatchSubAccountForm(request.POST or None, prefix="batch")
-    created: list[tuple[User, str]] = []
+    created = request.session.pop(_SHOWN_KEY, []) if request.method == "GET" else []
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "add" and form.is_valid():
-                created = [
-                    employers.create_sub_account(
-                        actor=request.user,
-                        employer_id=employer.pk,
-                        username=form.cleaned_data["username"],
-                        real_name=form.cleaned_data["real_name"],
-                        permissions=form.cleaned_data["permissions"],
-                    )
-                ]
-                form = SubAccountForm(prefix="one")
+                data = form.cleaned_data
+                pair = employers.create_sub_account(
+                    actor=request.user,
+                    employer_id=employer.pk,
+                    username=data["username"],
+                    real_name=data["real_name"],
+                    permissions=data["permissions"],
+                )
+                return _show_once(request, [pair])
             elif action == "batch" and batch.is_valid():
-                created = employers.batch_create_sub_accounts(
+                pairs = employers.batch_create_sub_accounts(
                     actor=request.user,
                     employer_id=employer.pk,
                     count=batch.cleaned_data["count"],
                     permissions=batch.cleaned_data["permissions"],
                 )
-                batch = BatchSubAccountForm(prefix="batch")
+                return _show_once(request, pairs)
             elif action == "reset":
-                # Shown once on this page; never put a password into a message cookie or a redirect.
-                created = [
-                    employers.reset_sub_account_password(actor=request.user, user_id=int(request.POST.get("user", 0)))
-                ]
+                pair = employers.reset_sub_account_password(actor=request.user, user_id=_int(request.POST.get("user")))
+                return _show_once(request, [pair])
             elif action in ("enable", "disable", "delete"):
                 return _sub_account_action(request, action)
         except DomainError as exc:
@@ -330,7 +345,7 @@ def sub_accounts(request: HttpRequest) -> HttpResponse:
 
 
 def _sub_account_action(request: HttpRequest, action: str) -> HttpResponse:
-    user_id = int(request.POST.get("user", 0))
+    user_id = _int(request.POST.get("user"))
     if action == "delete":
         try:
             employers.delete_sub_account(actor=request.user, user_id=user_id)

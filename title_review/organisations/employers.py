@@ -177,7 +177,7 @@ def add_staff(*, actor: Any, employer_id: int, id_number: str) -> EmployerStaff:
 
 @transaction.atomic
 def set_staff_active(*, actor: Any, staff_id: int, active: bool) -> EmployerStaff:
-    staff = EmployerStaff.objects.select_for_update().select_related("person").get(pk=staff_id)
+    staff = EmployerStaff.objects.select_for_update(of=("self",)).select_related("person").get(pk=staff_id)
     _employer_for(actor, staff.employer_id)
     staff.is_active = active
     staff.save(update_fields=["is_active", "updated_at"])
@@ -193,7 +193,7 @@ def set_staff_active(*, actor: Any, staff_id: int, active: bool) -> EmployerStaf
 
 @transaction.atomic
 def remove_staff(*, actor: Any, staff_id: int) -> None:
-    staff = EmployerStaff.objects.select_for_update().select_related("person", "employer").get(pk=staff_id)
+    staff = EmployerStaff.objects.select_for_update(of=("self",)).select_related("person", "employer").get(pk=staff_id)
     _employer_for(actor, staff.employer_id)
     record_event(
         actor=actor,

@@ -81,3 +81,20 @@ def test_disabled_account_session_ends_at_once(client, users):
     users["schooladmin"].save(update_fields=["is_active"])
     response = client.get("/")
     assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_other_spellings_of_one_account_share_its_count(client, seeded):
+    for typed in (" hzadmin", "HZADMIN", "hzadmin ", "HzAdmin", "hzadmin"):
+        _fail(client, username=typed, ip="10.0.0.5", captcha_key="x", captcha_answer="x")
+    for typed in ("hzadmin", " HZADMIN "):
+        response = client.post("/accounts/login/", {"username": typed, "password": "Demo@2026"}, REMOTE_ADDR="10.0.0.5")
+        assert "临时锁定" in response.content.decode(), typed
+
+
+def test_mobile_and_identity_number_count_for_the_same_person(client, seeded):
+    for typed in ("13800000001", "330106199003071236", "13800000001", "330106199003071236", "applicant"):
+        _fail(client, username=typed, ip="10.0.0.6", captcha_key="x", captcha_answer="x")
+    response = client.post(
+        "/accounts/login/", {"username": "13800000001", "password": "Demo@2026"}, REMOTE_ADDR="10.0.0.6"
+    )
+    assert "临时锁定" in response.content.decode()

@@ -171,12 +171,17 @@ def test_sub_accounts_batch_disable_reset_delete(login, users, orgs, client):
     response = admin.post(
         "/organisations/employer/sub-accounts/",
         {"action": "batch", "batch-count": "5", "batch-permissions": ["fill", "view"]},
+        follow=True,
     )
-    created = response.context["created"]
+    created = [(User.objects.get(username=name), password) for name, password in response.context["created"]]
     names = [u.username for u, _p in created]
     assert names == [f"hospitaladmin{i}" for i in range(1, 6)]
     first, first_password = created[0]
     assert first.permissions == ["fill", "view"] and first.must_change_password
+    # A reload shows the passwords no more and creates nothing more.
+    reloaded = admin.get("/organisations/employer/sub-accounts/")
+    assert reloaded.context["created"] == [] and first_password not in reloaded.content.decode()
+    assert User.objects.filter(username__startswith="hospitaladmin", kind="sub_account").count() == 5
 
     # 禁用: it can no longer log in, and an open session of it ends.
     from django.test import Client
@@ -191,7 +196,7 @@ def test_sub_accounts_batch_disable_reset_delete(login, users, orgs, client):
 
     # 重置密码: a new one-time password, forced change at first login.
     second = created[1][0]
-    response = admin.post("/organisations/employer/sub-accounts/", {"action": "reset", "user": second.pk})
+    response = admin.post("/organisations/employer/sub-accounts/", {"action": "reset", "user": second.pk}, follow=True)
     new_password = response.context["created"][0][1]
     fresh = Client()
     fresh.post("/accounts/login/", {"username": second.username, "password": new_password})
@@ -206,8 +211,9 @@ def test_sub_accounts_batch_disable_reset_delete(login, users, orgs, client):
     response = admin.post(
         "/organisations/employer/sub-accounts/",
         {"action": "add", "one-username": "nursing01", "one-permissions": ["view", "print"]},
+        follow=True,
     )
-    assert response.context["created"][0][0].username == "nursing01"
+    assert response.context["created"][0][0] == "nursing01"
 
     admin.post("/organisations/employer/sub-accounts/", {"action": "delete", "user": created[4][0].pk})
     assert not User.objects.filter(username="hospitaladmin5").exists()
@@ -215,14 +221,15 @@ def test_sub_accounts_batch_disable_reset_delete(login, users, orgs, client):
 
 def test_sub_account_pages_are_the_employers_own(login, users, orgs):
     hospital = login("hospitaladmin")
-    response = hospital.post(
+    hospital.post(
         "/organisations/employer/sub-accounts/",
         {"action": "add", "one-username": "nursing02", "one-permissions": ["view"]},
     )
-    account = response.context["created"][0][0]
+    account = User.objects.get(username="nursing02")
     school = login("schooladmin")
     assert school.get(f"/organisations/employer/sub-accounts/{account.pk}/").status_code == 404
     school.post("/organisations/employer/sub-accounts/", {"action": "disable", "user": account.pk})
+    assert school.post("/organisations/employer/sub-accounts/", {"action": "disable", "user": "x"}).status_code == 404
     account.refresh_from_db()
     assert account.is_active
     assert login("hzadmin").get("/organisations/employer/sub-accounts/").status_code == 403

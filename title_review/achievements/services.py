@@ -1,0 +1,100 @@
+"""Every write to the 业绩档案. Each person edits their own rows only."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from title_review.audit.services import record_event
+from title_review.core.errors import DomainError
+from title_review.dictionaries.models import Entry
+
+from .selectors import RECORD_MODELS
+
+
+def _dates_in_order(start: dt.date | None, end: dt.date | None, message: str) -> None:
+    if start and end and end < start:
+        raise DomainError(message)
+
+
+def _not_future(value: dt.date | None, label: str) -> None:
+    if value and value > dt.date.today():  # noqa: DTZ011 — calendar dates, no time zone involved
+        raise DomainError(f"{label}不能晚于今天。")
+
+
+def _entry(type_code: str, code: str, label: str, required: bool = True) -> None:
+    if not code:
+        if required:
+            raise DomainError(f"请选择{label}。")
+        return
+    if not Entry.objects.filter(type__code=type_code, code=code).exists():
+        raise DomainError(f"{label}代码“{code}”无效。")
+
+
+def _validate(section: str, values: dict[str, Any], owner: Any, record_id: int | None) -> None:
+    if section == "education":
+        _entry("education", values.get("education", ""), "学历")
+        _entry("degree", values.get("degree", ""), "学位", required=False)
+        _dates_in_order(values.get("enrolled_on"), values.get("graduated_on"), "毕业时间不能早于入学时间。")
+        _not_future(values.get("graduated_on"), "毕业时间")
+    elif section == "work":
+        _dates_in_order(values.get("started_on"), values.get("ended_on"), "工作结束时间不能早于开始时间。")
+        _not_future(values.get("started_on"), "开始时间")
+        if not (values.get("referee") or "").strip():
+            raise DomainError("请填写证明人。")
+    elif section == "training":
+        hours = Decimal(values.get("hours") or 0)
+        if hours <= 0 or hours > 1000:
+            raise DomainError("学时须大于 0 且不超过 1000。")
+    elif section == "appraisal":
+        _entry("appraisal_result", values.get("result", ""), "考核结果")
+        model = RECORD_MODELS["appraisal"]
+        duplicate = model._default_manager.filter(owner=owner, year=values.get("year")).exclude(pk=record_id)
+        if duplicate.exists():
+            raise DomainError(f"{values.get('year')} 年度的考核结果已填写，请修改原记录。")
+    elif section == "achievement":
+        _not_future(values.get("date"), "时间")
+        rank = values.get("author_rank")
+        if rank is not None and rank < 1:
+            raise DomainError("本人排名须为正整数。")
+
+
+@transaction.atomic
+def save_record(*, actor: Any, section: str, values: dict[str, Any], record_id: int | None = None) -> Any:
+    """Add a row to the actor's own 业绩档案, or change one of its rows."""
+    model = RECORD_MODELS.get(section)
+    if model is None:
+        raise DomainError("没有这一类业绩。")
+    _validate(section, values, actor, record_id)
+    if record_id is None:
+        row: Any = model(owner=actor, **values)
+        before = None
+    else:
+        row = model._default_manager.select_for_update().filter(pk=record_id, owner=actor).first()
+        if row is None:
+            raise DomainError("没有这条记录。")
+        before = {k: str(getattr(row, k)) for k in values}
+        for key, value in values.items():
+            setattr(row, key, value)
+    row.save()
+    record_event(
+        actor=actor, action="achievement.save", obj=row, before=before, after={k: str(v) for k, v in values.items()}
+    )
+    return row
+
+
+@transaction.atomic
+def delete_record(*, actor: Any, section: str, record_id: int) -> None:
+    model = RECORD_MODELS.get(section)
+    row = model._default_manager.select_for_update().filter(pk=record_id, owner=actor).first() if model else None
+    if row is None:
+        raise DomainError("没有这条记录。")
+    from title_review.attachments.models import Attachment
+    from title_review.attachments.services import attachments_of
+
+    if attachments_of(row).filter(locked=True).exists():
+        raise DomainError("这条记录已用于已提交的申报材料，不能删除。")
+    record_event(actor=actor, action="achievement.delete", obj=row, before={"record": str(row)})
+    Attachment.objects.filter(pk__in=attachments_of(row).values("pk")).update(target_type=None, target_id=None)
+    row.delete()

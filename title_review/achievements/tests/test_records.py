@@ -1,0 +1,132 @@
+import datetime as dt
+
+import pytest
+
+from title_review.achievements import services
+from title_review.achievements.models import Achievement, Education, Training
+from title_review.core.errors import DomainError
+
+
+def test_record_library_is_personal(login, users):
+    client = login("applicant")
+    response = client.post(
+        "/achievements/education/",
+        {
+            "add-school": "浙江大学",
+            "add-major": "临床医学",
+            "add-education": "21",
+            "add-degree": "4",
+            "add-full_time": "on",
+            "add-enrolled_on": "2008-09-01",
+            "add-graduated_on": "2013-07-01",
+        },
+        follow=True,
+    )
+    assert "已保存到“学历学位”" in response.content.decode()
+    row = Education.objects.get(owner=users["applicant"])
+    assert "浙江大学" in response.content.decode() and "大学本科" in response.content.decode()
+    other = login("hospitaladmin")
+    assert other.get(f"/achievements/education/{row.pk}/edit/").status_code in (403, 404)
+
+
+@pytest.mark.parametrize(
+    ("section", "values", "message"),
+    [
+        (
+            "education",
+            {
+                "school": "浙大",
+                "major": "医学",
+                "education": "21",
+                "enrolled_on": dt.date(2013, 9, 1),
+                "graduated_on": dt.date(2010, 7, 1),
+            },
+            "毕业时间不能早于入学时间",
+        ),
+        (
+            "work",
+            {
+                "employer_name": "医院",
+                "position": "医师",
+                "started_on": dt.date(2015, 1, 1),
+                "ended_on": dt.date(2014, 1, 1),
+                "referee": "张主任",
+            },
+            "结束时间不能早于开始时间",
+        ),
+        ("training", {"year": 2025, "kind": "professional", "title": "培训", "hours": 0}, "学时须大于 0"),
+        (
+            "education",
+            {
+                "school": "浙大",
+                "major": "医学",
+                "education": "99",
+                "enrolled_on": dt.date(2009, 9, 1),
+                "graduated_on": dt.date(2013, 7, 1),
+            },
+            "学历代码",
+        ),
+    ],
+)
+def test_bad_rows_are_refused_in_chinese(users, section, values, message):
+    with pytest.raises(DomainError, match=message):
+        services.save_record(actor=users["applicant"], section=section, values=values)
+
+
+def test_one_appraisal_per_year(users):
+    services.save_record(actor=users["applicant"], section="appraisal", values={"year": 2024, "result": "02"})
+    with pytest.raises(DomainError, match="已填写"):
+        services.save_record(actor=users["applicant"], section="appraisal", values={"year": 2024, "result": "01"})
+
+
+def test_page_keeps_the_typed_values_on_error(login, users):
+    client = login("applicant")
+    response = client.post(
+        "/achievements/work/",
+        {
+            "add-employer_name": "杭州市第一人民医院",
+            "add-position": "主治医师",
+            "add-started_on": "2020-01-01",
+            "add-ended_on": "2019-01-01",
+            "add-referee": "张主任",
+        },
+    )
+    text = response.content.decode()
+    assert "结束时间不能早于开始时间" in text and 'value="杭州市第一人民医院"' in text
+
+
+def test_edit_and_delete_own_rows_only(users, login):
+    row = services.save_record(
+        actor=users["applicant"],
+        section="achievement",
+        values={
+            "category": "paper",
+            "title": "基层医院胸痛中心建设的实践",
+            "date": dt.date(2024, 5, 1),
+            "venue": "中华医院管理杂志",
+            "author_rank": 1,
+            "is_representative": True,
+        },
+    )
+    with pytest.raises(DomainError, match="没有这条记录"):
+        services.delete_record(actor=users["hospitaladmin"], section="achievement", record_id=row.pk)
+    client = login("applicant")
+    page = client.get(f"/achievements/achievement/{row.pk}/edit/").content.decode()
+    assert "证明材料" in page and "基层医院胸痛中心建设的实践" in page
+    client.post(f"/achievements/achievement/{row.pk}/delete/")
+    assert not Achievement.objects.filter(pk=row.pk).exists()
+    assert Training.objects.count() == 0
+
+
+def test_record_page_query_count_is_bounded(login, users, django_assert_max_num_queries):
+    client = login("applicant")
+    with django_assert_max_num_queries(12) as first:
+        client.get("/achievements/training/")
+    for i in range(20):
+        services.save_record(
+            actor=users["applicant"],
+            section="training",
+            values={"year": 2020 + i % 5, "kind": "public", "title": f"培训{i}", "hours": 8},
+        )
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        client.get("/achievements/training/")

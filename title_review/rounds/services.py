@@ -1,0 +1,248 @@
+"""Every write to committees and rounds."""
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from title_review.access.policies import require
+from title_review.audit.services import record_event
+from title_review.core.errors import DomainError
+from title_review.dictionaries.models import Entry
+
+from .models import LOCKED_AFTER_PUBLISH, Committee, Panel, Round, RoundStatus
+
+
+def _codes(type_code: str, codes: list[str], label: str) -> list[str]:
+    known = set(Entry.objects.filter(type__code=type_code, code__in=codes).values_list("code", flat=True))
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise DomainError(f"{label}中有无效代码：" + "、".join(unknown))
+    return list(dict.fromkeys(codes))
+
+
+@transaction.atomic
+def create_committee(
+    *,
+    actor: Any,
+    host: Any,
+    name: str,
+    series: Entry,
+    levels: list[str],
+    specialties: list[str],
+    filing_number: str = "",
+    valid_until: dt.date | None = None,
+) -> Committee:
+    """A 评委会 hosted by `host` (an organisation in the actor's scope)."""
+    require(actor, "round.manage", host)
+    name = (name or "").strip()
+    if not name:
+        raise DomainError("请填写评委会名称。")
+    if not levels:
+        raise DomainError("请至少选择一个可评审级别。")
+    if Committee.objects.filter(host=host, name=name).exists():
+        raise DomainError(f"“{host.name}”已有名为“{name}”的评委会。")
+    committee = Committee.objects.create(
+        name=name,
+        host=host,
+        series=series,
+        levels=_codes("level", levels, "级别"),
+        specialties=_codes("specialty", specialties, "专业"),
+        filing_number=filing_number.strip(),
+        valid_until=valid_until,
+    )
+    record_event(
+        actor=actor,
+        action="committee.create",
+        obj=committee,
+        after={"name": name, "series": series.code, "levels": committee.levels},
+        organisation=host,
+    )
+    return committee
+
+
+@transaction.atomic
+def add_panel(*, actor: Any, committee_id: int, name: str, specialties: list[str]) -> Panel:
+    committee = Committee.objects.select_for_update(of=("self",)).select_related("host").get(pk=committee_id)
+    require(actor, "round.manage", committee.host)
+    name = (name or "").strip()
+    if not name:
+        raise DomainError("请填写学科组名称。")
+    if committee.panels.filter(name=name).exists():
+        raise DomainError(f"该评委会已有学科组“{name}”。")
+    panel = Panel.objects.create(committee=committee, name=name, specialties=_codes("specialty", specialties, "专业"))
+    record_event(
+        actor=actor, action="committee.panel_add", obj=panel, after={"name": name}, organisation=committee.host
+    )
+    return panel
+
+
+def _check_round(round_: Round) -> None:
+    if round_.closes_at <= round_.opens_at:
+        raise DomainError("申报截止时间须晚于申报开始时间。")
+    if not round_.levels:
+        raise DomainError("请至少选择一个申报级别。")
+    if not round_.routes:
+        raise DomainError("请至少选择一种申报方式。")
+    committee = round_.committee
+    if committee is not None:
+        if committee.series_id != round_.series_id:
+            raise DomainError("评委会的系列与活动的系列不一致。")
+        beyond = [code for code in round_.levels if code not in committee.levels]
+        if beyond:
+            raise DomainError("所选评委会不能评审这些级别：" + "、".join(_names("level", beyond)))
+        if committee.specialties:
+            outside = [code for code in round_.specialties if code not in committee.specialties]
+            if outside:
+                raise DomainError("这些专业不在评委会受理范围内：" + "、".join(_names("specialty", outside)))
+    if round_.panel is not None and round_.panel.committee_id != round_.committee_id:
+        raise DomainError("学科组不属于所选评委会。")
+
+
+def _names(type_code: str, codes: list[str]) -> list[str]:
+    names = dict(Entry.objects.filter(type__code=type_code, code__in=codes).values_list("code", "name"))
+    return [names.get(c, c) for c in codes]
+
+
+def _qualifications(series: Entry, levels: list[str]) -> list[str]:
+    """资格名称 follow from series × levels (the qualification dictionary)."""
+    return list(
+        Entry.objects.filter(type__code="qualification", parent=series, is_active=True)
+        .filter(attributes__level__in=levels)
+        .order_by("sort_order")
+        .values_list("code", flat=True)
+    )
+
+
+@transaction.atomic
+def create_round(
+    *,
+    actor: Any,
+    publisher: Any,
+    title: str,
+    year: int,
+    kind: str,
+    series: Entry,
+    committee: Committee | None,
+    opens_at: dt.datetime,
+    closes_at: dt.datetime,
+) -> Round:
+    """A draft round; its details are filled in on the edit page before 发布."""
+    require(actor, "round.manage", publisher)
+    title = (title or "").strip()
+    if not title:
+        raise DomainError("请填写活动名称。")
+    round_ = Round(
+        title=title,
+        year=year,
+        kind=kind,
+        publisher=publisher,
+        committee=committee,
+        series=series,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        levels=list(committee.levels) if committee else [],
+        routes=["01"],
+    )
+    if closes_at <= opens_at:
+        raise DomainError("申报截止时间须晚于申报开始时间。")
+    round_.save()
+    round_.scope.add(publisher)
+    record_event(
+        actor=actor, action="round.create", obj=round_, after={"title": title, "year": year}, organisation=publisher
+    )
+    return round_
+
+
+@transaction.atomic
+def update_round(*, actor: Any, round_id: int, changes: dict[str, Any], scope: list[Any] | None = None) -> Round:
+    """Change a round. Once published, only the window's end, the notice and the precheck mode change."""
+    round_ = (
+        Round.objects.select_for_update(of=("self",))
+        .select_related("publisher", "committee", "series")
+        .get(pk=round_id)
+    )
+    require(actor, "round.manage", round_.publisher)
+    if round_.status == RoundStatus.PUBLISHED:
+        locked = [name for name in changes if name in LOCKED_AFTER_PUBLISH and changes[name] != getattr(round_, name)]
+        if locked or scope is not None and set(scope) != set(round_.scope.all()):
+            labels = [str(getattr(Round._meta.get_field(n), "verbose_name", n)) for n in locked] or ["受理范围"]
+            raise DomainError("活动已发布，以下内容不能再修改：" + "、".join(labels) + "。")
+    before = {name: _plain(getattr(round_, name)) for name in changes}
+    for name, value in changes.items():
+        setattr(round_, name, value)
+    if "specialties" in changes:
+        round_.specialties = _codes("specialty", list(changes["specialties"]), "受理专业")
+    if "routes" in changes:
+        round_.routes = _codes("declaration_route", list(changes["routes"]), "申报方式")
+    if "levels" in changes:
+        round_.levels = _codes("level", list(changes["levels"]), "申报级别")
+    round_.qualifications = _qualifications(round_.series, round_.levels)
+    _check_round(round_)
+    round_.save()
+    if scope is not None:
+        outside = [o.name for o in scope if not o.path.startswith(round_.publisher.path)]
+        if outside:
+            raise DomainError("受理范围只能在发布单位的管辖范围内：" + "、".join(outside))
+        if not scope:
+            raise DomainError("请至少选择一个受理范围。")
+        round_.scope.set(scope)
+    record_event(
+        actor=actor,
+        action="round.change",
+        obj=round_,
+        before=before,
+        after={name: _plain(getattr(round_, name)) for name in changes},
+        organisation=round_.publisher,
+    )
+    return round_
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).isoformat()
+    if hasattr(value, "pk"):
+        return value.pk
+    return value
+
+
+@transaction.atomic
+def publish_round(*, actor: Any, round_id: int) -> Round:
+    """发布: the round becomes visible in its scope and its declaration-shaping fields lock."""
+    round_ = (
+        Round.objects.select_for_update(of=("self",))
+        .select_related("publisher", "committee", "series")
+        .get(pk=round_id)
+    )
+    require(actor, "round.manage", round_.publisher)
+    if round_.status == RoundStatus.PUBLISHED:
+        raise DomainError("该活动已发布。")
+    _check_round(round_)
+    if not round_.scope.exists():
+        raise DomainError("请先设置受理范围。")
+    if round_.closes_at <= timezone.now():
+        raise DomainError("申报截止时间已过，请修改后再发布。")
+    round_.qualifications = _qualifications(round_.series, round_.levels)
+    round_.status = RoundStatus.PUBLISHED
+    round_.published_at = timezone.now()
+    round_.save(update_fields=["status", "published_at", "qualifications", "updated_at"])
+    record_event(actor=actor, action="round.publish", obj=round_, organisation=round_.publisher)
+    return round_
+
+
+def accepts(round_: Round, organisation: Any, at: dt.datetime | None = None) -> str:
+    """Why `organisation` cannot declare in `round_` at `at` ("" when it can).
+
+    The window is half-open: a round closing at 17:00:00 accepts 16:59:59 and refuses 17:00:00.
+    """
+    at = at or timezone.now()
+    if round_.status != RoundStatus.PUBLISHED:
+        return "该评审活动尚未发布。"
+    if at < round_.opens_at:
+        return f"申报尚未开始，开始时间：{timezone.localtime(round_.opens_at):%Y-%m-%d %H:%M:%S}。"
+    if at >= round_.closes_at:
+        return f"申报已截止（截止时间：{timezone.localtime(round_.closes_at):%Y-%m-%d %H:%M:%S}）。"
+    if organisation is None or not any(organisation.path.startswith(s.path) for s in round_.scope.all()):
+        return "您所在单位不在该评审活动的受理范围内。"
+    return ""
