@@ -1,5 +1,6 @@
 """API errors as JSON with a stable code and a Chinese message."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.http import Http404
@@ -38,7 +39,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
-def domain_error_response(exc: DomainError, field_hints: dict[str, tuple[str, ...]] | None = None) -> Response:
+def domain_error_response(exc: DomainError, field_hints: Mapping[str, tuple[str, ...]] | None = None) -> Response:
     """400 with the service's Chinese sentence and, where it is about one input, that field's name."""
     body: dict[str, Any] = {"code": exc.code, "message": exc.message}
     for field, keywords in (field_hints or {}).items():

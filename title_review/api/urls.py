@@ -3,8 +3,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from title_review.access.decorators import public
 from title_review.accounts.api import PasswordResetApi, RegisterApi
+from title_review.achievements.api import RecordListApi
 from title_review.organisations.api import OrganisationDetailApi, OrganisationListApi
 from title_review.organisations.employer_api import EmployerRegisterApi, SubAccountActionApi, SubAccountListApi
+from title_review.rounds.api import RoundDetailApi, RoundListApi
 
 from . import views
 
@@ -27,6 +29,9 @@ urlpatterns = [
     path("v1/employers/register/", public(EmployerRegisterApi.as_view()), name="api-employer-register"),
     path("v1/employer/sub-accounts/", SubAccountListApi.as_view(), name="api-sub-accounts"),
     path("v1/employer/sub-accounts/<int:pk>/", SubAccountActionApi.as_view(), name="api-sub-account"),
+    path("v1/rounds/", RoundListApi.as_view(), name="api-rounds"),
+    path("v1/rounds/<int:pk>/", RoundDetailApi.as_view(), name="api-round"),
+    path("v1/achievements/<slug:section>/", RecordListApi.as_view(), name="api-achievements"),
     path("v1/organisations/", OrganisationListApi.as_view(), name="api-organisations"),
     path("v1/organisations/<int:pk>/", OrganisationDetailApi.as_view(), name="api-organisation-detail"),
 ]

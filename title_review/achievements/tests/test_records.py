@@ -130,3 +130,32 @@ def test_record_page_query_count_is_bounded(login, users, django_assert_max_num_
         )
     with django_assert_max_num_queries(len(first.captured_queries)):
         client.get("/achievements/training/")
+
+
+def test_record_through_the_api(login, users):
+    client = login("applicant")
+    bad = client.post(
+        "/api/v1/achievements/work/",
+        {
+            "employer_name": "医院",
+            "position": "医师",
+            "started_on": "2020-01-01",
+            "ended_on": "2019-01-01",
+            "referee": "张主任",
+        },
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and bad.json()["field"] == "ended_on"
+    good = client.post(
+        "/api/v1/achievements/training/",
+        {
+            "year": 2025,
+            "kind": "professional",
+            "title": "急诊急救新进展",
+            "hours": "24.0",
+        },
+        content_type="application/json",
+    )
+    assert good.status_code == 201, good.content
+    assert [r["title"] for r in client.get("/api/v1/achievements/training/").json()] == ["急诊急救新进展"]
+    assert login("hospitaladmin").get("/api/v1/achievements/training/").status_code == 404

@@ -225,3 +225,12 @@ def test_new_edit_publish_through_the_pages(login, orgs):
         },
     )
     assert "截止时间须晚于" in bad.content.decode()
+
+
+def test_rounds_through_the_api(login, users, teacher_round):
+    assert login("applicant").get(f"/api/v1/rounds/{teacher_round.pk}/").status_code == 404  # a draft
+    services.publish_round(actor=users["hzadmin"], round_id=teacher_round.pk)
+    data = login("applicant").get("/api/v1/rounds/", {"keyword": "中小学", "year": 2026}).json()
+    assert [r["title"] for r in data["results"]] == ["2026年度杭州市中小学教师职称评审"]
+    detail = login("applicant").get(f"/api/v1/rounds/{teacher_round.pk}/").json()
+    assert detail["routes"] == ["01", "02"] and len(detail["scope"]) == 1
