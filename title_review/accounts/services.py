@@ -212,10 +212,11 @@ def change_phone(*, user: User, password: str, new_phone: str, sms_code: str) ->
     if User.objects.filter(kind=AccountKind.PERSONAL, phone=new_phone).exclude(pk=user.pk).exists():
         raise DomainError("该手机号码已被其他个人账号使用。")
     verify_sms_code(phone=new_phone, purpose="change_phone", code=sms_code)
-    before = {"phone": mask_phone(user.phone)}
-    user.phone = new_phone
-    user.save(update_fields=["phone"])
-    record_event(
-        actor=user, action="account.phone_change", obj=user, before=before, after={"phone": mask_phone(new_phone)}
-    )
+    with transaction.atomic():
+        before = {"phone": mask_phone(user.phone)}
+        user.phone = new_phone
+        user.save(update_fields=["phone"])
+        record_event(
+            actor=user, action="account.phone_change", obj=user, before=before, after={"phone": mask_phone(new_phone)}
+        )
     return user

@@ -2,6 +2,7 @@
 PDFs with JavaScript or encryption refused. Files are stored under random names by the callers."""
 
 import io
+import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,8 @@ _MAGIC = {
 }
 _EXTENSIONS = {"pdf": ("pdf",), "jpg": ("jpg", "jpeg"), "png": ("png",)}
 _LABELS = {"pdf": "PDF", "jpg": "JPG", "png": "PNG"}
+# A /JS action key followed by its value (string, hex string, dictionary, array or reference).
+_PDF_JS = re.compile(rb"/JS\s*[(<\[]|/JS\s+\d+\s+\d+\s+R")
 
 
 @dataclass(frozen=True)
@@ -39,10 +42,10 @@ def check_upload(upload: Any, *, kinds: tuple[str, ...], max_bytes: int, label: 
         raise DomainError(f"{label}只能是 {allowed} 格式。")
     size = getattr(upload, "size", None)
     if size is not None and size > max_bytes:
-        raise DomainError(f"{label}不能超过 {max_bytes // (1024 * 1024)} MB。")
+        raise DomainError(f"{label}不能超过 {_megabytes(max_bytes)} MB。")
     content = upload.read()
     if len(content) > max_bytes:
-        raise DomainError(f"{label}不能超过 {max_bytes // (1024 * 1024)} MB。")
+        raise DomainError(f"{label}不能超过 {_megabytes(max_bytes)} MB。")
     if not content:
         raise DomainError(f"{label}是空文件，请重新选择。")
     if not content.startswith(_MAGIC[kind]):
@@ -57,7 +60,7 @@ def check_upload(upload: Any, *, kinds: tuple[str, ...], max_bytes: int, label: 
 def _check_pdf(content: bytes, label: str) -> None:
     if b"/Encrypt" in content:
         raise DomainError(f"{label}是加密的 PDF，请去除密码后再上传。")
-    if b"/JavaScript" in content or b"/JS" in content:
+    if b"/JavaScript" in content or _PDF_JS.search(content):
         raise DomainError(f"{label}含有脚本，不能上传，请重新生成 PDF。")
 
 
@@ -76,5 +79,12 @@ def reencode_image(content: bytes, kind: str, label: str) -> bytes:
             else:
                 image.save(out, format="PNG")
             return out.getvalue()
+    except Image.DecompressionBombError as exc:
+        raise DomainError(f"{label}像素过大，请压缩后再上传。") from exc
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise DomainError(f"{label}不是有效的图片文件。") from exc
+
+
+def _megabytes(size: int) -> str:
+    value = size / (1024 * 1024)
+    return f"{value:g}" if value >= 1 else f"{value:.1f}"

@@ -260,26 +260,27 @@ def reset_employer_password(
     from title_review.verification.services import verify_sms_code
 
     staff = _recovery_staff_member(employer_id, staff_id, id_number)
-    verify_sms_code(phone=staff.person.phone, purpose="employer_reset", code=sms_code)
-    admin = (
-        User.objects.select_for_update()
-        .filter(organisation_id=employer_id, kind=AccountKind.ORGANISATION, grants__role=Role.EMPLOYER_ADMIN)
-        .first()
-    )
+    admin = User.objects.filter(
+        organisation_id=employer_id, kind=AccountKind.ORGANISATION, grants__role=Role.EMPLOYER_ADMIN
+    ).first()
     if admin is None:
         raise DomainError("该单位没有管理员账号，请联系归口部门。")
     _password_ok(new_password, admin)
-    admin.set_password(new_password)
-    admin.must_change_password = False
-    admin.password_changed_at = timezone.now()
-    admin.save(update_fields=["password", "must_change_password", "password_changed_at"])
-    record_event(
-        actor=staff.person,
-        action="account.password_reset",
-        obj=admin,
-        organisation=staff.employer,
-        reason=f"由工作人员 {staff.person.real_name} 短信验证找回单位密码",
-    )
+    # Checked in its own transaction first, so that a wrong code counts as a failed attempt.
+    verify_sms_code(phone=staff.person.phone, purpose="employer_reset", code=sms_code)
+    with transaction.atomic():
+        admin = User.objects.select_for_update().get(pk=admin.pk)
+        admin.set_password(new_password)
+        admin.must_change_password = False
+        admin.password_changed_at = timezone.now()
+        admin.save(update_fields=["password", "must_change_password", "password_changed_at"])
+        record_event(
+            actor=staff.person,
+            action="account.password_reset",
+            obj=admin,
+            organisation=staff.employer,
+            reason=f"由工作人员 {staff.person.real_name} 短信验证找回单位密码",
+        )
     return admin
 
 

@@ -53,3 +53,24 @@ def test_mobile_numbers():
     assert normalise_mobile("+86 138-1234-5678") == "13812345678"
     with pytest.raises(DomainError, match="手机号码格式不正确"):
         normalise_mobile("12812345678")
+
+
+def test_pdf_scripts_are_found_without_tripping_on_ordinary_bytes():
+    import io
+
+    from title_review.core.uploads import check_upload
+
+    def upload(content: bytes, name: str = "a.pdf"):
+        f = io.BytesIO(content)
+        f.name = name
+        f.size = len(content)
+        return f
+
+    ok = check_upload(upload(b"%PDF-1.7\n/JSON data /JSzz\n%%EOF"), kinds=("pdf",), max_bytes=1024, label="评审表")
+    assert ok.kind == "pdf"
+    with pytest.raises(DomainError, match="含有脚本"):
+        check_upload(
+            upload(b"%PDF-1.7\n<< /S /JavaScript /JS (app.alert(1)) >>"), kinds=("pdf",), max_bytes=1024, label="评审表"
+        )
+    with pytest.raises(DomainError, match="不能超过 1.5 MB"):
+        check_upload(upload(b"%PDF-" + b"0" * (2 * 1024 * 1024)), kinds=("pdf",), max_bytes=1536 * 1024, label="评审表")
