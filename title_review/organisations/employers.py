@@ -21,6 +21,7 @@ from title_review.accounts.passwords import generate_one_time_password
 from title_review.accounts.services import validate_username
 from title_review.audit.services import record_event
 from title_review.core.errors import DomainError
+from title_review.core.records import referring_records
 from title_review.core.uploads import check_upload
 
 from .codes import normalise_credit_code
@@ -409,14 +410,7 @@ def reset_sub_account_password(*, actor: Any, user_id: int) -> tuple[User, str]:
 
 def account_blockers(user: User) -> list[str]:
     """Records that keep an account from being deleted (declarations and the like, as they arrive)."""
-    reasons = []
-    for relation in User._meta.related_objects:
-        model = relation.related_model
-        if isinstance(model, str) or model._meta.label_lower in {"access.rolegrant"}:
-            continue
-        if model._default_manager.filter(**{relation.field.name: user}).exists():
-            reasons.append(f"有{model._meta.verbose_name}记录")
-    return reasons
+    return referring_records(user, skip={"access.rolegrant"})
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from title_review.access.roles import Role
 from title_review.accounts.services import create_account, validate_username
 from title_review.audit.services import record_event
 from title_review.core.errors import DomainError
+from title_review.core.records import referring_records
 
 from .codes import next_code, normalise_credit_code
 from .models import (
@@ -234,14 +235,8 @@ def removal_blockers(org: Organisation) -> list[str]:
         reasons.append("有下级机构")
     if org.accounts.exists():
         reasons.append("有账号")
-    for relation in Organisation._meta.related_objects:
-        model = relation.related_model
-        if isinstance(model, str) or model is Organisation or relation.name == "accounts":
-            continue
-        if model._meta.label_lower == "access.rolegrant":
-            continue  # grants belong to accounts, already counted
-        if model._default_manager.filter(**{relation.field.name: org}).exists():
-            reasons.append(f"有{model._meta.verbose_name}记录")
+    # Grants belong to accounts (counted above); children and accounts are named above.
+    reasons += referring_records(org, skip={"organisations.organisation", "accounts.user", "access.rolegrant"})
     return reasons
 
 
