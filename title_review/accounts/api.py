@@ -34,7 +34,7 @@ class PublicApiView(APIView):
 
 
 class RegisterApi(PublicApiView):
-    class Input(serializers.Serializer):
+    class RegisterInput(serializers.Serializer):
         real_name = serializers.CharField(max_length=50)
         id_type = serializers.CharField(max_length=4)
         id_number = serializers.CharField(max_length=20)
@@ -43,31 +43,31 @@ class RegisterApi(PublicApiView):
         password = serializers.CharField(max_length=128)
         agreement_version = serializers.CharField(max_length=20, help_text="须为当前协议版本")
 
-    class Output(serializers.Serializer):
+    class RegisterOutput(serializers.Serializer):
         id = serializers.IntegerField()
         sex = serializers.CharField()
         birth_date = serializers.DateField()
 
-    @extend_schema(request=Input, responses={201: Output}, summary="个人注册")
+    @extend_schema(request=RegisterInput, responses={201: RegisterOutput}, summary="个人注册")
     def post(self, request: Request) -> Response:
-        data = self.Input(data=request.data)
+        data = self.RegisterInput(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             user = services.register_person(**data.validated_data)
         except DomainError as exc:
             return domain_error_response(exc, PERSON_FIELDS)
-        return Response(self.Output(user).data, status=status.HTTP_201_CREATED)
+        return Response(self.RegisterOutput(user).data, status=status.HTTP_201_CREATED)
 
 
 class PasswordResetApi(PublicApiView):
-    class Input(serializers.Serializer):
+    class PasswordResetInput(serializers.Serializer):
         phone = serializers.CharField(max_length=20)
         sms_code = serializers.CharField(max_length=6)
         new_password = serializers.CharField(max_length=128)
 
-    @extend_schema(request=Input, responses={204: None}, summary="忘记密码（短信验证码）")
+    @extend_schema(request=PasswordResetInput, responses={204: None}, summary="忘记密码（短信验证码）")
     def post(self, request: Request) -> Response:
-        data = self.Input(data=request.data)
+        data = self.PasswordResetInput(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             services.reset_password_by_sms(**data.validated_data)

@@ -1,5 +1,6 @@
 """业绩档案 through the API: list and add rows of one's own record, with the page's rules."""
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -32,7 +33,10 @@ SERIALIZERS = {section: _serializer_for(section) for section in RECORD_MODELS}
 class RecordListApi(AccessRuleAPIView):
     access_rule = "achievement.manage"
 
-    @extend_schema(summary="业绩档案：某一类记录（education / work / training / appraisal / achievement）")
+    @extend_schema(
+        responses=OpenApiTypes.OBJECT,
+        summary="业绩档案：某一类记录（education / work / training / appraisal / achievement）",
+    )
     def get(self, request: Request, section: str) -> Response:
         serializer = SERIALIZERS.get(section)
         if serializer is None:
@@ -40,7 +44,7 @@ class RecordListApi(AccessRuleAPIView):
         rows = records_visible_to(request.user, RECORD_MODELS[section])
         return Response(serializer(rows, many=True).data)
 
-    @extend_schema(summary="业绩档案：新增一条记录")
+    @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT, summary="业绩档案：新增一条记录")
     def post(self, request: Request, section: str) -> Response:
         serializer = SERIALIZERS.get(section)
         if serializer is None:

@@ -27,7 +27,7 @@ def _entry(type_code: str, code: str) -> Entry | None:
 class EmployerRegisterApi(PublicApiView):
     parser_classes = [MultiPartParser, FormParser]
 
-    class Input(serializers.Serializer):
+    class EmployerRegisterInput(serializers.Serializer):
         credit_code = serializers.CharField(max_length=18)
         credit_code_confirmed = serializers.BooleanField(default=False)
         name = serializers.CharField(max_length=200)
@@ -45,14 +45,14 @@ class EmployerRegisterApi(PublicApiView):
         licence = serializers.FileField()
         seal = serializers.FileField(required=False)
 
-    class Output(serializers.Serializer):
+    class EmployerRegisterOutput(serializers.Serializer):
         id = serializers.IntegerField()
         code = serializers.CharField()
         name = serializers.CharField()
 
-    @extend_schema(request=Input, responses={201: Output}, summary="单位帐户注册")
+    @extend_schema(request=EmployerRegisterInput, responses={201: EmployerRegisterOutput}, summary="单位帐户注册")
     def post(self, request: Request) -> Response:
-        data = self.Input(data=request.data)
+        data = self.EmployerRegisterInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         parent = Organisation.objects.filter(code=v["parent_code"]).first()
@@ -77,7 +77,7 @@ class EmployerRegisterApi(PublicApiView):
             )
         except DomainError as exc:
             return domain_error_response(exc, _REGISTRATION_HINTS)
-        return Response(self.Output(org).data, status=status.HTTP_201_CREATED)
+        return Response(self.EmployerRegisterOutput(org).data, status=status.HTTP_201_CREATED)
 
 
 class SubAccountOutput(serializers.Serializer):
@@ -107,7 +107,7 @@ def _created(pairs: list[tuple[User, str]]) -> list[dict]:
 class SubAccountListApi(AccessRuleAPIView):
     access_rule = "employer.manage"
 
-    class Input(serializers.Serializer):
+    class SubAccountInput(serializers.Serializer):
         username = serializers.CharField(max_length=30, required=False)
         real_name = serializers.CharField(max_length=50, required=False, default="")
         count = serializers.IntegerField(required=False, help_text="批量新增的个数；给出时忽略 username")
@@ -118,10 +118,12 @@ class SubAccountListApi(AccessRuleAPIView):
         accounts = User.objects.filter(organisation=_employer(request), kind=AccountKind.SUB_ACCOUNT)
         return Response(SubAccountOutput(accounts.order_by("username"), many=True).data)
 
-    @extend_schema(request=Input, responses={201: CreatedSubAccount(many=True)}, summary="新增（或批量新增）工作账号")
+    @extend_schema(
+        request=SubAccountInput, responses={201: CreatedSubAccount(many=True)}, summary="新增（或批量新增）工作账号"
+    )
     def post(self, request: Request) -> Response:
         employer = _employer(request)
-        data = self.Input(data=request.data)
+        data = self.SubAccountInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         try:
@@ -147,17 +149,22 @@ class SubAccountListApi(AccessRuleAPIView):
 class SubAccountActionApi(AccessRuleAPIView):
     access_rule = "employer.manage"
 
-    class Input(serializers.Serializer):
+    class SubAccountActionInput(serializers.Serializer):
         action = serializers.ChoiceField(
             choices=[("enable", "开通"), ("disable", "禁用"), ("reset_password", "重置密码")]
         )
 
-    @extend_schema(request=Input, responses={200: CreatedSubAccount}, summary="开通、禁用或重置工作账号密码")
+    @extend_schema(
+        request=SubAccountActionInput,
+        responses={200: CreatedSubAccount},
+        summary="开通、禁用或重置工作账号密码",
+        operation_id="v1_employer_sub_account_action",
+    )
     def post(self, request: Request, pk: int) -> Response:
         employer = _employer(request)
         if not User.objects.filter(pk=pk, organisation=employer, kind=AccountKind.SUB_ACCOUNT).exists():
             raise Http404
-        data = self.Input(data=request.data)
+        data = self.SubAccountActionInput(data=request.data)
         data.is_valid(raise_exception=True)
         action = data.validated_data["action"]
         if action == "reset_password":

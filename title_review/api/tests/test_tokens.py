@@ -60,3 +60,12 @@ def test_schema_documents_token_authentication(login, seeded):
     assert "integrationToken" in text
     if schema:
         assert schema["components"]["securitySchemes"]["integrationToken"]["in"] == "header"
+
+
+def test_openapi_schema_builds_without_warnings(tmp_path, db):
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.yaml"
+    call_command("spectacular", "--fail-on-warn", "--validate", "--file", str(target))
+    text = target.read_text(encoding="utf-8")
+    assert "/api/v1/accounts/register/" in text and "/api/v1/rounds/" in text
