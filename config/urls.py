@@ -9,6 +9,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("audit/", include("title_review.audit.urls")),
     path("rounds/", include("title_review.rounds.urls")),
     path("achievements/", include("title_review.achievements.urls")),
+    path("declarations/", include("title_review.declarations.urls")),
     path("verification/", include("title_review.verification.urls")),
     path("attachments/", include("title_review.attachments.urls")),
     path("api/", include("title_review.api.urls")),

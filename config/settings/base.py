@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "title_review.rounds",
     "title_review.eligibility",
     "title_review.achievements",
+    "title_review.declarations",
     "title_review.system",
     "title_review.demo",
 ]

@@ -72,6 +72,22 @@ CAPABILITIES: dict[str, tuple[frozenset[Role], Scope]] = {
     "round.manage": (frozenset({Role.OFFICE_ADMIN, Role.PUBLISHER, Role.DEPARTMENT_ADMIN}), Scope.SUBTREE),
     # 业绩档案: a person keeps their own record library.
     "achievement.manage": (frozenset({Role.APPLICANT}), Scope.OWN),
+    # 申报材料: the applicant's own (by owner, in the selector), and employers and reviewers above them.
+    "declaration.view": (
+        frozenset(
+            {
+                Role.EMPLOYER_ADMIN,
+                Role.EMPLOYER_STAFF,
+                Role.DEPARTMENT_ADMIN,
+                Role.DEPARTMENT_REVIEWER,
+                Role.OFFICE_ADMIN,
+                Role.QUALIFICATION_REVIEWER,
+                Role.RETURN_REVIEWER,
+            }
+        ),
+        Scope.SUBTREE,
+    ),
+    "declaration.declare": (frozenset({Role.APPLICANT}), Scope.OWN),
     # 单位管理: basic information, staff, 工作账号, 归口部门 — the employer's own administrator.
     "employer.manage": (frozenset({Role.EMPLOYER_ADMIN}), Scope.OWN),
     # 接口账号: integration tokens, created by an organisation's administrator for its subtree.

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from title_review.access.decorators import rule
-from title_review.access.policies import can, organisations_visible_to
+from title_review.access.policies import can, has_capability, organisations_visible_to
 from title_review.core.errors import DomainError
 from title_review.core.pagination import paginate, query_without_page
 from title_review.dictionaries.models import Entry
@@ -79,6 +79,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "scope": list(round_.scope.all()),
             "can_manage": can(request.user, "round.manage", round_.publisher),
             "refusal": services.accepts(round_, org) if org else "",
+            "can_declare": bool(org)
+            and not services.accepts(round_, org)
+            and has_capability(request.user, "declaration.declare"),
         },
     )
 

@@ -1,0 +1,250 @@
+"""Every write to a declaration; the only place its status changes (through workflow.target)."""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
+from title_review.achievements.selectors import RECORD_MODELS
+from title_review.attachments.services import attachments_of, lock_attachments
+from title_review.audit.services import record_event
+from title_review.core.errors import DomainError
+from title_review.dictionaries.models import Entry
+from title_review.rounds.models import Round
+from title_review.rounds.services import accepts
+
+from . import workflow
+from .models import PLEDGE_VERSION, Declaration
+from .workflow import Action, Status
+
+TEACHER_FIELDS = ("open_lesson", "review_type", "student_satisfaction", "theory_score")
+
+
+@transaction.atomic
+def start_declaration(*, actor: Any, round_id: int, pledge_version: str) -> Declaration:
+    """Choose a round (in scope and window), accept the 真实性承诺, and open a draft."""
+    round_ = Round.objects.select_related("series").get(pk=round_id)
+    if pledge_version != PLEDGE_VERSION:
+        raise DomainError("请阅读并勾选《真实性承诺》后再开始申报。")
+    employer = getattr(actor, "organisation", None)
+    if employer is None:
+        raise DomainError("您的个人账号尚未关联工作单位，请先由单位将您登记为工作人员后再申报。")
+    refusal = accepts(round_, employer)
+    if refusal:
+        raise DomainError(refusal)
+    if Declaration.objects.filter(applicant=actor, round=round_).exclude(status=Status.WITHDRAWN).exists():
+        raise DomainError("您已在该评审活动中申报，请在“我的申报”中继续填写。", code="duplicate")
+    try:
+        with transaction.atomic():
+            declaration = Declaration.objects.create(
+                applicant=actor,
+                round=round_,
+                employer=employer,
+                filled_by=actor,
+                route=round_.routes[0] if len(round_.routes) == 1 else "",
+                pledge_version=pledge_version,
+                pledge_accepted_at=timezone.now(),
+            )
+    except IntegrityError as exc:  # two clicks at the same moment
+        raise DomainError("您已在该评审活动中申报，请在“我的申报”中继续填写。", code="duplicate") from exc
+    record_event(
+        actor=actor,
+        action="declaration.start",
+        obj=declaration,
+        organisation=employer,
+        after={"round": round_.pk, "pledge_version": pledge_version},
+    )
+    return declaration
+
+
+def _locked_own(actor: Any, declaration_id: int) -> Declaration:
+    declaration = (
+        Declaration.objects.select_for_update(of=("self",))
+        .select_related("round")
+        .filter(pk=declaration_id, applicant=actor)
+        .first()
+    )
+    if declaration is None:
+        raise DomainError("没有这份申报材料。")
+    return declaration
+
+
+@transaction.atomic
+def save_declaration(
+    *,
+    actor: Any,
+    declaration_id: int,
+    version: int,
+    values: dict[str, Any],
+    picks: dict[str, list[int]],
+    section_data: dict[str, Any],
+) -> Declaration:
+    """One 保存 for every tab. Nothing is required to save; 提交 checks completeness."""
+    declaration = _locked_own(actor, declaration_id)
+    if declaration.status not in workflow.EDITABLE:
+        raise DomainError("申报材料已提交，不能再修改。", code="read_only")
+    if declaration.version != version:
+        raise DomainError("这份申报材料已在别处修改并保存，请刷新页面后再修改。", code="stale")
+    round_ = declaration.round
+    _check_choice(values.get("route", ""), round_.routes, "申报方式")
+    _check_choice(values.get("target_qualification", ""), round_.qualifications, "申报资格")
+    if round_.specialties:
+        _check_choice(values.get("specialty", ""), round_.specialties, "申报专业")
+    clean_picks = {}
+    for section, ids in picks.items():
+        model = RECORD_MODELS.get(section)
+        if model is None:
+            continue
+        own = set(model._default_manager.filter(owner=actor, pk__in=ids).values_list("pk", flat=True))
+        clean_picks[section] = [i for i in ids if i in own]
+    clean_section = _teacher_section(section_data) if round_.series_section == "teacher" else {}
+    for name, value in values.items():
+        setattr(declaration, name, value)
+    declaration.picks = clean_picks
+    declaration.section_data = clean_section
+    declaration.version += 1
+    declaration.save()
+    record_event(
+        actor=actor,
+        action="declaration.save",
+        obj=declaration,
+        organisation=declaration.employer,
+        after={"version": declaration.version},
+    )
+    return declaration
+
+
+def _check_choice(value: str, allowed: list[str], label: str) -> None:
+    if value and value not in allowed:
+        raise DomainError(f"所选{label}不在该评审活动的范围内。")
+
+
+def _teacher_section(data: dict[str, Any]) -> dict[str, Any]:
+    section = {k: data.get(k) for k in TEACHER_FIELDS if data.get(k) not in (None, "")}
+    satisfaction = section.get("student_satisfaction")
+    if satisfaction is not None:
+        try:
+            number = float(str(satisfaction).rstrip("%"))
+        except ValueError as exc:
+            raise DomainError("学生满意度请填写 0 到 100 之间的数字（不带 %）。") from exc
+        if not 0 <= number <= 100:
+            raise DomainError("学生满意度请填写 0 到 100 之间的数字（不带 %）。")
+        section["student_satisfaction"] = number
+    return section
+
+
+@dataclass
+class Missing:
+    tab: str
+    items: list[str]
+
+
+def completeness(declaration: Declaration) -> list[Missing]:
+    """What is still missing, tab by tab (empty when the dossier may be submitted)."""
+    missing: list[Missing] = []
+    basic = [
+        label
+        for field, label in (
+            ("route", "申报方式"),
+            ("target_qualification", "申报资格"),
+            ("current_qualification_date", "取得现有资格时间"),
+        )
+        if not getattr(declaration, field)
+    ]
+    if declaration.round.specialties and not declaration.specialty:
+        basic.append("申报专业")
+    if basic:
+        missing.append(Missing("基本信息", basic))
+    for section, label in (("education", "学历学位"), ("work", "工作经历"), ("appraisal", "年度考核")):
+        if not declaration.picks.get(section):
+            missing.append(Missing(label, [f"请从业绩档案中选取{label}"]))
+    if declaration.round.series_section == "teacher":
+        labels = {
+            "open_lesson": "公开课",
+            "review_type": "拟评审类型",
+            "student_satisfaction": "学生满意度",
+            "theory_score": "教育理论成绩",
+        }
+        absent = [labels[k] for k in TEACHER_FIELDS if k not in declaration.section_data]
+        if absent:
+            missing.append(Missing("中小学教师专项", absent))
+    if not attachments_of(declaration, kind="review_form").exists():
+        missing.append(Missing("附件", ["评审表（PDF，不超过 4 MB）"]))
+    return missing
+
+
+def _snapshot(declaration: Declaration) -> dict[str, Any]:
+    records = {}
+    for section, ids in declaration.picks.items():
+        model = RECORD_MODELS[section]
+        records[section] = [
+            {k: v for k, v in model_to_dict(row).items() if k != "owner"}
+            for row in model._default_manager.filter(pk__in=ids).order_by("pk")
+        ]
+    names = dict(
+        Entry.objects.filter(type__code="qualification", code=declaration.target_qualification).values_list(
+            "code", "name"
+        )
+    )
+    return {
+        "applicant": {"id": declaration.applicant_id, "name": declaration.applicant.real_name},
+        "employer": {"id": declaration.employer_id, "name": declaration.employer.name},
+        "round": {"id": declaration.round_id, "title": declaration.round.title},
+        "route": declaration.route,
+        "target_qualification": {
+            "code": declaration.target_qualification,
+            "name": names.get(declaration.target_qualification, ""),
+        },
+        "specialty": declaration.specialty,
+        "current_qualification": declaration.current_qualification,
+        "current_qualification_date": declaration.current_qualification_date,
+        "section_data": declaration.section_data,
+        "records": records,
+        "attachments": [
+            {"id": a.pk, "kind": a.kind, "name": a.original_name, "size": a.size, "sha256": a.sha256}
+            for a in attachments_of(declaration).order_by("pk")
+        ],
+        "pledge": {"version": declaration.pledge_version, "accepted_at": declaration.pledge_accepted_at},
+    }
+
+
+@transaction.atomic
+def submit_declaration(*, actor: Any, declaration_id: int) -> Declaration:
+    """提交: to the employer, with an immutable snapshot and its SHA-256; read-only from then on.
+
+    The row lock makes two simultaneous clicks give one submission and one “请勿重复提交”.
+    """
+    declaration = _locked_own(actor, declaration_id)
+    new_status = workflow.target(declaration.status, Action.SUBMIT)
+    refusal = accepts(declaration.round, declaration.employer)
+    if refusal:
+        raise DomainError(refusal)
+    missing = completeness(declaration)
+    if missing:
+        raise DomainError(
+            "材料尚不完整：" + "；".join(f"{m.tab}（{'、'.join(m.items)}）" for m in missing) + "。", code="incomplete"
+        )
+    snapshot = json.loads(json.dumps(_snapshot(declaration), cls=DjangoJSONEncoder, ensure_ascii=False))
+    canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    before = declaration.status
+    declaration.status = new_status
+    declaration.submitted_at = timezone.now()
+    declaration.snapshot = snapshot
+    declaration.snapshot_hash = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    declaration.version += 1
+    declaration.save()
+    lock_attachments(target=declaration)
+    record_event(
+        actor=actor,
+        action="declaration.submit",
+        obj=declaration,
+        organisation=declaration.employer,
+        before={"status": before},
+        after={"status": new_status, "hash": declaration.snapshot_hash},
+    )
+    return declaration

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "declarations"
+urlpatterns = [
+    path("", views.my_declarations, name="mine"),
+    path("start/<int:round_id>/", views.start, name="start"),
+    path("<int:pk>/", views.dossier, name="dossier"),
+    path("<int:pk>/submit/", views.submit, name="submit"),
+]

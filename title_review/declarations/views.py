@@ -1,0 +1,138 @@
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from title_review.access.decorators import rule
+from title_review.achievements.selectors import RECORD_MODELS
+from title_review.attachments.services import attachments_of
+from title_review.core.errors import DomainError
+from title_review.rounds.selectors import rounds_visible_to
+
+from . import services
+from .forms import BasicInfoForm, TeacherSectionForm
+from .models import PLEDGE_VERSION
+from .selectors import declarations_visible_to
+from .workflow import EDITABLE
+
+PICK_SECTIONS = (
+    ("education", "学历学位"),
+    ("work", "工作经历"),
+    ("training", "继续教育"),
+    ("appraisal", "年度考核"),
+    ("achievement", "业绩成果"),
+)
+
+
+@rule("declaration.declare")
+def my_declarations(request: HttpRequest) -> HttpResponse:
+    rows = (
+        declarations_visible_to(request.user).filter(applicant_id=request.user.pk).select_related("round", "employer")
+    )
+    return render(request, "declarations/mine.html", {"rows": rows})
+
+
+@rule("declaration.declare")
+def start(request: HttpRequest, round_id: int) -> HttpResponse:
+    """真实性承诺, then a draft."""
+    round_ = get_object_or_404(rounds_visible_to(request.user), pk=round_id)
+    if request.method == "POST":
+        try:
+            declaration = services.start_declaration(
+                actor=request.user,
+                round_id=round_.pk,
+                pledge_version=PLEDGE_VERSION if request.POST.get("pledge") == "on" else "",
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            return redirect("declarations:dossier", pk=declaration.pk)
+    return render(request, "declarations/pledge.html", {"round": round_, "version": PLEDGE_VERSION})
+
+
+def _picks_from(request: HttpRequest) -> dict[str, list[int]]:
+    picks = {}
+    for section, _label in PICK_SECTIONS:
+        picks[section] = [int(v) for v in request.POST.getlist(f"pick_{section}") if v.isdigit()]
+    return picks
+
+
+@rule("declaration.declare")
+def dossier(request: HttpRequest, pk: int) -> HttpResponse:
+    """申报材料: every tab on one page, one 保存, the completeness list, 提交."""
+    declaration = get_object_or_404(
+        declarations_visible_to(request.user).filter(applicant_id=request.user.pk).select_related("round__series"),
+        pk=pk,
+    )
+    round_ = declaration.round
+    editable = declaration.status in EDITABLE
+    basic = BasicInfoForm(
+        request.POST or None,
+        round_=round_,
+        initial={
+            f: getattr(declaration, f)
+            for f in (
+                "route",
+                "target_qualification",
+                "specialty",
+                "current_qualification",
+                "current_qualification_date",
+            )
+        },
+    )
+    teacher = TeacherSectionForm(request.POST or None, prefix="teacher", initial=declaration.section_data)
+    if request.method == "POST" and editable and basic.is_valid() and teacher.is_valid():
+        try:
+            services.save_declaration(
+                actor=request.user,
+                declaration_id=declaration.pk,
+                version=int(request.POST.get("version") or 0),
+                values=basic.cleaned_data,
+                picks=_picks_from(request),
+                section_data=teacher.cleaned_data,
+            )
+        except DomainError as exc:
+            basic.add_error(None, exc.message)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("declarations:dossier", pk=declaration.pk)
+    records = _records(request, declaration)
+    return render(
+        request,
+        "declarations/dossier.html",
+        {
+            "declaration": declaration,
+            "round": round_,
+            "basic": basic,
+            "teacher": teacher,
+            "editable": editable,
+            "records": records,
+            "missing": services.completeness(declaration) if editable else [],
+            "review_form": attachments_of(declaration, kind="review_form").first(),
+        },
+    )
+
+
+def _records(request: HttpRequest, declaration: Any) -> list[dict[str, Any]]:
+    posted = _picks_from(request) if request.method == "POST" else None
+    result = []
+    for section, label in PICK_SECTIONS:
+        chosen = set(posted[section] if posted is not None else declaration.picks.get(section, []))
+        rows = RECORD_MODELS[section]._default_manager.filter(owner=request.user)
+        result.append({"section": section, "label": label, "rows": [(r, r.pk in chosen) for r in rows]})
+    return result
+
+
+@rule("declaration.declare")
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    declaration = get_object_or_404(declarations_visible_to(request.user).filter(applicant_id=request.user.pk), pk=pk)
+    try:
+        services.submit_declaration(actor=request.user, declaration_id=declaration.pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已提交至单位审核。提交后材料不能再修改。")
+    return redirect("declarations:dossier", pk=declaration.pk)
