@@ -224,6 +224,13 @@ def submit_declaration(*, actor: Any, declaration_id: int) -> Declaration:
     refusal = accepts(declaration.round, declaration.employer)
     if refusal:
         raise DomainError(refusal)
+    from . import precheck
+
+    if declaration.round.precheck_mode == "block":
+        results, passed = precheck.run(declaration)
+        if passed is False:
+            failed = "；".join(r.detail for r in results if r.passed is False)
+            raise DomainError(f"资格预审未通过，该评审活动不接受未通过预审的申报：{failed}", code="precheck_failed")
     missing = completeness(declaration)
     if missing:
         raise DomainError(

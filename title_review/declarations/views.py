@@ -11,7 +11,7 @@ from title_review.attachments.services import attachments_of
 from title_review.core.errors import DomainError
 from title_review.rounds.selectors import rounds_visible_to
 
-from . import services
+from . import precheck, services
 from .forms import BasicInfoForm, TeacherSectionForm
 from .models import PLEDGE_VERSION
 from .selectors import declarations_visible_to
@@ -99,6 +99,7 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "已保存。")
             return redirect("declarations:dossier", pk=declaration.pk)
     records = _records(request, declaration)
+    precheck_results, precheck_passed = precheck.run(declaration)
     return render(
         request,
         "declarations/dossier.html",
@@ -111,6 +112,8 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
             "records": records,
             "missing": services.completeness(declaration) if editable else [],
             "review_form": attachments_of(declaration, kind="review_form").first(),
+            "precheck": precheck_results,
+            "precheck_passed": precheck_passed,
         },
     )
 
