@@ -213,6 +213,11 @@ def _snapshot(declaration: Declaration) -> dict[str, Any]:
     }
 
 
+def preview(declaration: Declaration) -> dict[str, Any]:
+    """The same shape as the snapshot, built from the draft (for the print preview before 提交)."""
+    return json.loads(json.dumps(_snapshot(declaration), cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
 @transaction.atomic
 def submit_declaration(*, actor: Any, declaration_id: int) -> Declaration:
     """提交: to the employer, with an immutable snapshot and its SHA-256; read-only from then on.

@@ -8,4 +8,5 @@ urlpatterns = [
     path("start/<int:round_id>/", views.start, name="start"),
     path("<int:pk>/", views.dossier, name="dossier"),
     path("<int:pk>/submit/", views.submit, name="submit"),
+    path("<int:pk>/print/", views.print_preview, name="print"),
 ]

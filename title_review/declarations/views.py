@@ -139,3 +139,18 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "已提交至单位审核。提交后材料不能再修改。")
     return redirect("declarations:dossier", pk=declaration.pk)
+
+
+@rule("declaration.declare")
+def print_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """评审表 print preview: what was submitted (the snapshot), or the draft as it stands."""
+    declaration = get_object_or_404(
+        declarations_visible_to(request.user).filter(applicant_id=request.user.pk).select_related("round", "employer"),
+        pk=pk,
+    )
+    data = declaration.snapshot or services.preview(declaration)
+    return render(
+        request,
+        "declarations/print.html",
+        {"declaration": declaration, "data": data, "is_snapshot": bool(declaration.snapshot)},
+    )

@@ -89,3 +89,24 @@ def test_dossier_query_count_is_bounded(login, users, open_round, django_assert_
         )
     with django_assert_max_num_queries(len(first.captured_queries)):
         client.get(f"/declarations/{declaration.pk}/")
+
+
+def test_print_preview_shows_the_draft_then_the_snapshot(login, users, open_round):
+    from title_review.declarations import services
+
+    client = login("applicant")
+    client.post(f"/declarations/start/{open_round.pk}/", {"pledge": "on"})
+    declaration = Declaration.objects.get()
+    text = client.get(f"/declarations/{declaration.pk}/print/").content.decode()
+    assert "专业技术职务任职资格评审表" in text and "尚未提交" in text and "韩申报" in text
+    from .test_services import _fill
+
+    _fill(users, Declaration.objects.get())
+    _review_form(users, declaration)
+    services.submit_declaration(actor=users["applicant"], declaration_id=declaration.pk)
+    from title_review.achievements.models import Education
+
+    Education.objects.update(school="后来改的学校")
+    text = client.get(f"/declarations/{declaration.pk}/print/").content.decode()
+    assert "杭州师范大学" in text and "后来改的学校" not in text and "尚未提交" not in text
+    assert login("schooladmin").get(f"/declarations/{declaration.pk}/print/").status_code == 404
