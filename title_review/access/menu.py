@@ -45,6 +45,7 @@ MENU: tuple[MenuSection, ...] = (
             MenuItem("单位信息", "organisations:employer_info", "employer.manage", "bi-building"),
             MenuItem("单位工作人员", "organisations:employer_staff", "employer.manage", "bi-people"),
             MenuItem("工作账号管理", "organisations:sub_accounts", "employer.manage", "bi-person-badge"),
+            MenuItem("管理材料", "declarations:manage", "declaration.fill", "bi-folder2-open"),
         ),
     ),
     MenuSection(

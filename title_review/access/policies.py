@@ -12,7 +12,7 @@ from django.http import Http404
 
 from title_review.core.errors import NotAllowed
 
-from .roles import CAPABILITIES, Role, Scope, scope_of
+from .roles import CAPABILITIES, SUB_ACCOUNT_PERMISSION, Role, Scope, scope_of
 
 
 @dataclass(frozen=True)
@@ -61,8 +61,11 @@ def _relevant(user: Any, action: str) -> list[tuple[Grant, Scope]]:
     except KeyError as exc:
         raise KeyError(f"unknown action {action!r}: add it to access.roles.CAPABILITIES") from exc
     result = []
+    needed = SUB_ACCOUNT_PERMISSION.get(action)
     for grant in grants_for(user):
         if grant.role not in roles:
+            continue
+        if grant.role == Role.EMPLOYER_STAFF and needed and needed not in (getattr(user, "permissions", None) or []):
             continue
         effective = scope_of(grant.role, scope)
         if effective is Scope.ROOT and grant.depth != 1:

@@ -88,6 +88,8 @@ CAPABILITIES: dict[str, tuple[frozenset[Role], Scope]] = {
         Scope.SUBTREE,
     ),
     "declaration.declare": (frozenset({Role.APPLICANT}), Scope.OWN),
+    # 填写材料 / 管理材料: the employer's administrator, and 工作账号 ticked 填写材料.
+    "declaration.fill": (frozenset({Role.EMPLOYER_ADMIN, Role.EMPLOYER_STAFF}), Scope.OWN),
     # 单位管理: basic information, staff, 工作账号, 归口部门 — the employer's own administrator.
     "employer.manage": (frozenset({Role.EMPLOYER_ADMIN}), Scope.OWN),
     # 接口账号: integration tokens, created by an organisation's administrator for its subtree.
@@ -102,6 +104,13 @@ CAPABILITIES: dict[str, tuple[frozenset[Role], Scope]] = {
     "sms.outbox": (frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN}), Scope.SUBTREE),
     # 三员分立: the audit administrator alone reads the logs; the system administrator cannot.
     "audit.view": (frozenset({Role.AUDIT_ADMIN}), Scope.SUBTREE),
+}
+
+
+# A 工作账号 (employer_staff) holds an action only when the employer ticked the matching permission.
+SUB_ACCOUNT_PERMISSION: dict[str, str] = {
+    "declaration.fill": "fill",
+    "declaration.view": "view",
 }
 
 

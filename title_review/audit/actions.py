@@ -34,6 +34,7 @@ ACTION_LABELS: dict[str, str] = {
     "declaration.start": "开始申报",
     "declaration.save": "保存申报材料",
     "declaration.submit": "提交申报材料",
+    "declaration.delete": "删除申报材料",
     "achievement.delete": "删除业绩档案",
     "token.revoke": "吊销接口令牌",
     "dictionary.entry_create": "新增字典条目",

@@ -10,11 +10,13 @@ from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
+from title_review.access.policies import can, require
 from title_review.achievements.selectors import RECORD_MODELS
 from title_review.attachments.services import attachments_of, lock_attachments
 from title_review.audit.services import record_event
 from title_review.core.errors import DomainError
 from title_review.dictionaries.models import Entry
+from title_review.organisations.models import EmployerStaff
 from title_review.rounds.models import Round
 from title_review.rounds.services import accepts
 
@@ -26,23 +28,40 @@ TEACHER_FIELDS = ("open_lesson", "review_type", "student_satisfaction", "theory_
 
 
 @transaction.atomic
-def start_declaration(*, actor: Any, round_id: int, pledge_version: str) -> Declaration:
-    """Choose a round (in scope and window), accept the 真实性承诺, and open a draft."""
+def start_declaration(*, actor: Any, round_id: int, pledge_version: str, applicant: Any = None) -> Declaration:
+    """Choose a round (in scope and window), accept the 真实性承诺, and open a draft.
+
+    `applicant` is set when employer staff fill a declaration for a colleague (填写材料): the colleague
+    must be registered as the employer's staff (单位工作人员).
+    """
     round_ = Round.objects.select_related("series").get(pk=round_id)
     if pledge_version != PLEDGE_VERSION:
         raise DomainError("请阅读并勾选《真实性承诺》后再开始申报。")
+    if applicant is not None and applicant != actor:
+        employer = getattr(actor, "organisation", None)
+        require(actor, "declaration.fill", employer, message="该账号没有“填写材料”权限。")
+        if not EmployerStaff.objects.filter(employer=employer, person=applicant, is_active=True).exists():
+            raise DomainError("只能为本单位登记的工作人员填写材料。")
+        return _open_draft(
+            actor=actor, applicant=applicant, round_=round_, employer=employer, pledge_version=pledge_version
+        )
     employer = getattr(actor, "organisation", None)
     if employer is None:
         raise DomainError("您的个人账号尚未关联工作单位，请先由单位将您登记为工作人员后再申报。")
+    return _open_draft(actor=actor, applicant=actor, round_=round_, employer=employer, pledge_version=pledge_version)
+
+
+def _open_draft(*, actor: Any, applicant: Any, round_: Round, employer: Any, pledge_version: str) -> Declaration:
     refusal = accepts(round_, employer)
     if refusal:
         raise DomainError(refusal)
-    if Declaration.objects.filter(applicant=actor, round=round_).exclude(status=Status.WITHDRAWN).exists():
-        raise DomainError("您已在该评审活动中申报，请在“我的申报”中继续填写。", code="duplicate")
+    duplicate = "该申报人已在该评审活动中申报，请在已有的申报材料中继续填写。"
+    if Declaration.objects.filter(applicant=applicant, round=round_).exclude(status=Status.WITHDRAWN).exists():
+        raise DomainError(duplicate, code="duplicate")
     try:
         with transaction.atomic():
             declaration = Declaration.objects.create(
-                applicant=actor,
+                applicant=applicant,
                 round=round_,
                 employer=employer,
                 filled_by=actor,
@@ -51,25 +70,30 @@ def start_declaration(*, actor: Any, round_id: int, pledge_version: str) -> Decl
                 pledge_accepted_at=timezone.now(),
             )
     except IntegrityError as exc:  # two clicks at the same moment
-        raise DomainError("您已在该评审活动中申报，请在“我的申报”中继续填写。", code="duplicate") from exc
+        raise DomainError(duplicate, code="duplicate") from exc
     record_event(
         actor=actor,
         action="declaration.start",
         obj=declaration,
         organisation=employer,
-        after={"round": round_.pk, "pledge_version": pledge_version},
+        after={"round": round_.pk, "pledge_version": pledge_version, "applicant": applicant.pk},
     )
     return declaration
+
+
+def may_fill(actor: Any, declaration: Declaration) -> bool:
+    """The applicant, or the employer's staff holding 填写材料 for a colleague's declaration."""
+    return declaration.applicant_id == actor.pk or can(actor, "declaration.fill", declaration.employer)
 
 
 def _locked_own(actor: Any, declaration_id: int) -> Declaration:
     declaration = (
         Declaration.objects.select_for_update(of=("self",))
-        .select_related("round")
-        .filter(pk=declaration_id, applicant=actor)
+        .select_related("round", "employer")
+        .filter(pk=declaration_id)
         .first()
     )
-    if declaration is None:
+    if declaration is None or not may_fill(actor, declaration):
         raise DomainError("没有这份申报材料。")
     return declaration
 
@@ -100,7 +124,9 @@ def save_declaration(
         model = RECORD_MODELS.get(section)
         if model is None:
             continue
-        own = set(model._default_manager.filter(owner=actor, pk__in=ids).values_list("pk", flat=True))
+        own = set(
+            model._default_manager.filter(owner_id=declaration.applicant_id, pk__in=ids).values_list("pk", flat=True)
+        )
         clean_picks[section] = [i for i in ids if i in own]
     clean_section = _teacher_section(section_data) if round_.series_section == "teacher" else {}
     for name, value in values.items():
@@ -260,3 +286,19 @@ def submit_declaration(*, actor: Any, declaration_id: int) -> Declaration:
         after={"status": new_status, "hash": declaration.snapshot_hash},
     )
     return declaration
+
+
+@transaction.atomic
+def delete_draft(*, actor: Any, declaration_id: int) -> None:
+    """管理材料 → 删除: drafts only; submitted material is never deleted."""
+    declaration = _locked_own(actor, declaration_id)
+    if declaration.status != Status.DRAFT:
+        raise DomainError("已提交过的申报材料不能删除。")
+    record_event(
+        actor=actor,
+        action="declaration.delete",
+        obj=declaration,
+        organisation=declaration.employer,
+        before={"applicant": declaration.applicant_id, "round": declaration.round_id},
+    )
+    declaration.delete()

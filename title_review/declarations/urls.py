@@ -9,4 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.dossier, name="dossier"),
     path("<int:pk>/submit/", views.submit, name="submit"),
     path("<int:pk>/print/", views.print_preview, name="print"),
+    path("employer/", views.manage, name="manage"),
+    path("employer/fill/", views.fill_for, name="fill"),
+    path("employer/<int:pk>/delete/", views.delete, name="delete"),
 ]

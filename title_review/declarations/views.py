@@ -1,7 +1,7 @@
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -59,13 +59,20 @@ def _picks_from(request: HttpRequest) -> dict[str, list[int]]:
     return picks
 
 
-@rule("declaration.declare")
+def _fillable(request: HttpRequest, pk: int) -> Any:
+    """A declaration the user may fill: their own, or a colleague's through 填写材料; else 404."""
+    declaration = get_object_or_404(
+        declarations_visible_to(request.user).select_related("round__series", "employer", "applicant"), pk=pk
+    )
+    if not services.may_fill(request.user, declaration):
+        raise Http404
+    return declaration
+
+
+@rule("home.view")
 def dossier(request: HttpRequest, pk: int) -> HttpResponse:
     """申报材料: every tab on one page, one 保存, the completeness list, 提交."""
-    declaration = get_object_or_404(
-        declarations_visible_to(request.user).filter(applicant_id=request.user.pk).select_related("round__series"),
-        pk=pk,
-    )
+    declaration = _fillable(request, pk)
     round_ = declaration.round
     editable = declaration.status in EDITABLE
     basic = BasicInfoForm(
@@ -123,15 +130,15 @@ def _records(request: HttpRequest, declaration: Any) -> list[dict[str, Any]]:
     result = []
     for section, label in PICK_SECTIONS:
         chosen = set(posted[section] if posted is not None else declaration.picks.get(section, []))
-        rows = RECORD_MODELS[section]._default_manager.filter(owner=request.user)
+        rows = RECORD_MODELS[section]._default_manager.filter(owner_id=declaration.applicant_id)
         result.append({"section": section, "label": label, "rows": [(r, r.pk in chosen) for r in rows]})
     return result
 
 
-@rule("declaration.declare")
+@rule("home.view")
 @require_POST
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
-    declaration = get_object_or_404(declarations_visible_to(request.user).filter(applicant_id=request.user.pk), pk=pk)
+    declaration = _fillable(request, pk)
     try:
         services.submit_declaration(actor=request.user, declaration_id=declaration.pk)
     except DomainError as exc:
@@ -141,16 +148,100 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("declarations:dossier", pk=declaration.pk)
 
 
-@rule("declaration.declare")
+@rule("home.view")
 def print_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """评审表 print preview: what was submitted (the snapshot), or the draft as it stands."""
-    declaration = get_object_or_404(
-        declarations_visible_to(request.user).filter(applicant_id=request.user.pk).select_related("round", "employer"),
-        pk=pk,
-    )
+    declaration = _fillable(request, pk)
     data = declaration.snapshot or services.preview(declaration)
     return render(
         request,
         "declarations/print.html",
         {"declaration": declaration, "data": data, "is_snapshot": bool(declaration.snapshot)},
     )
+
+
+def _employer_of(request: HttpRequest) -> Any:
+    from django.http import Http404
+
+    from title_review.access.policies import can
+
+    employer = getattr(request.user, "organisation", None)
+    if employer is None or not can(request.user, "declaration.fill", employer):
+        raise Http404
+    return employer
+
+
+@rule("declaration.fill")
+def manage(request: HttpRequest) -> HttpResponse:
+    """管理材料: the employer's declarations per round, with counts; 填写材料 for a colleague."""
+    from django.db.models import Count
+
+    from title_review.organisations.models import EmployerStaff
+
+    employer = _employer_of(request)
+    declarations = (
+        declarations_visible_to(request.user)
+        .filter(employer=employer)
+        .select_related("applicant", "round")
+        .order_by("round_id", "applicant__real_name")
+    )
+    round_id = request.GET.get("round", "")
+    if round_id.isdigit():
+        declarations = declarations.filter(round_id=int(round_id))
+    counts = (
+        declarations_visible_to(request.user)
+        .filter(employer=employer)
+        .values("round__title", "status")
+        .annotate(n=Count("id"))
+        .order_by("round__title")
+    )
+    summary: dict[str, dict[str, int]] = {}
+    for row in counts:
+        summary.setdefault(row["round__title"], {})[row["status"]] = row["n"]
+    colleagues = EmployerStaff.objects.filter(employer=employer, is_active=True).select_related("person")
+    open_rounds = rounds_visible_to(request.user).filter(status="published", scope__isnull=False).distinct()
+    return render(
+        request,
+        "declarations/manage.html",
+        {
+            "employer": employer,
+            "declarations": declarations[:500],
+            "summary": summary,
+            "colleagues": colleagues,
+            "open_rounds": open_rounds[:100],
+        },
+    )
+
+
+@rule("declaration.fill")
+@require_POST
+def fill_for(request: HttpRequest) -> HttpResponse:
+    """填写材料: open a draft for a colleague in a round (the filler accepts the 真实性承诺 on the form)."""
+    from title_review.accounts.models import User
+
+    _employer_of(request)
+    person = User.objects.filter(pk=int(request.POST.get("person") or 0)).first()
+    round_id = int(request.POST.get("round") or 0)
+    try:
+        declaration = services.start_declaration(
+            actor=request.user,
+            round_id=round_id,
+            applicant=person,
+            pledge_version=PLEDGE_VERSION if request.POST.get("pledge") == "on" else "",
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("declarations:manage")
+    return redirect("declarations:dossier", pk=declaration.pk)
+
+
+@rule("declaration.fill")
+@require_POST
+def delete(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        services.delete_draft(actor=request.user, declaration_id=pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已删除。")
+    return redirect("declarations:manage")
