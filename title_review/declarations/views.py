@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from title_review.access.decorators import rule
@@ -104,7 +105,8 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
             basic.add_error(None, exc.message)
         else:
             messages.success(request, "已保存。")
-            return redirect("declarations:dossier", pk=declaration.pk)
+            # ?saved=1 tells the page's script that the browser's unsaved copy can go.
+            return redirect(reverse("declarations:dossier", args=[declaration.pk]) + "?saved=1")
     records = _records(request, declaration)
     precheck_results, precheck_passed = precheck.run(declaration)
     return render(
