@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from title_review.access.decorators import public
 from title_review.accounts.api import PasswordResetApi, RegisterApi
 from title_review.achievements.api import RecordListApi
+from title_review.declarations.api import DeclarationDetailApi, DeclarationListApi, DeclarationSubmitApi
 from title_review.organisations.api import OrganisationDetailApi, OrganisationListApi
 from title_review.organisations.employer_api import EmployerRegisterApi, SubAccountActionApi, SubAccountListApi
 from title_review.rounds.api import RoundDetailApi, RoundListApi
@@ -32,6 +33,9 @@ urlpatterns = [
     path("v1/rounds/", RoundListApi.as_view(), name="api-rounds"),
     path("v1/rounds/<int:pk>/", RoundDetailApi.as_view(), name="api-round"),
     path("v1/achievements/<slug:section>/", RecordListApi.as_view(), name="api-achievements"),
+    path("v1/declarations/", DeclarationListApi.as_view(), name="api-declarations"),
+    path("v1/declarations/<int:pk>/", DeclarationDetailApi.as_view(), name="api-declaration"),
+    path("v1/declarations/<int:pk>/submit/", DeclarationSubmitApi.as_view(), name="api-declaration-submit"),
     path("v1/organisations/", OrganisationListApi.as_view(), name="api-organisations"),
     path("v1/organisations/<int:pk>/", OrganisationDetailApi.as_view(), name="api-organisation-detail"),
 ]

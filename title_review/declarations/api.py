@@ -1,0 +1,123 @@
+"""Declarations through the API: the same services and checks as the dossier page."""
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from title_review.api.base import AccessRuleAPIView
+from title_review.api.errors import domain_error_response
+from title_review.core.errors import DomainError
+
+from . import services
+from .selectors import declarations_visible_to
+
+
+class DeclarationOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    round = serializers.IntegerField(source="round_id")
+    applicant = serializers.IntegerField(source="applicant_id")
+    employer = serializers.IntegerField(source="employer_id")
+    status = serializers.CharField()
+    version = serializers.IntegerField()
+    route = serializers.CharField()
+    target_qualification = serializers.CharField()
+    specialty = serializers.CharField()
+    current_qualification = serializers.CharField()
+    current_qualification_date = serializers.DateField(allow_null=True)
+    section_data = serializers.DictField()
+    picks = serializers.DictField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    snapshot_hash = serializers.CharField()
+
+
+class DeclarationStartInput(serializers.Serializer):
+    round = serializers.IntegerField()
+    pledge_version = serializers.CharField(help_text="须为当前《真实性承诺》版本")
+
+
+class DeclarationSaveInput(serializers.Serializer):
+    version = serializers.IntegerField(help_text="读取时的版本号；他人已保存新版本时返回 stale")
+    route = serializers.CharField(required=False, allow_blank=True, default="")
+    target_qualification = serializers.CharField(required=False, allow_blank=True, default="")
+    specialty = serializers.CharField(required=False, allow_blank=True, default="")
+    current_qualification = serializers.CharField(required=False, allow_blank=True, default="")
+    current_qualification_date = serializers.DateField(required=False, allow_null=True, default=None)
+    picks = serializers.DictField(child=serializers.ListField(child=serializers.IntegerField()), default=dict)
+    section_data = serializers.DictField(default=dict)
+
+
+def _fillable(request: Request, pk: int):  # type: ignore[no-untyped-def]  # a Declaration
+    declaration = declarations_visible_to(request.user).select_related("employer").filter(pk=pk).first()
+    if declaration is None or not services.may_fill(request.user, declaration):
+        raise Http404
+    return declaration
+
+
+class DeclarationListApi(AccessRuleAPIView):
+    access_rule = "home.view"
+
+    @extend_schema(responses=DeclarationOutput(many=True), summary="我的申报 / 我可填写的申报材料")
+    def get(self, request: Request) -> Response:
+        rows = [
+            d
+            for d in declarations_visible_to(request.user).select_related("employer")[:500]
+            if services.may_fill(request.user, d)
+        ]
+        return Response(DeclarationOutput(rows, many=True).data)
+
+    @extend_schema(request=DeclarationStartInput, responses={201: DeclarationOutput}, summary="开始申报")
+    def post(self, request: Request) -> Response:
+        data = DeclarationStartInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            declaration = services.start_declaration(
+                actor=request.user,
+                round_id=data.validated_data["round"],
+                pledge_version=data.validated_data["pledge_version"],
+            )
+        except DomainError as exc:
+            return domain_error_response(exc)
+        return Response(DeclarationOutput(declaration).data, status=status.HTTP_201_CREATED)
+
+
+class DeclarationDetailApi(AccessRuleAPIView):
+    access_rule = "home.view"
+
+    @extend_schema(responses=DeclarationOutput, summary="申报材料")
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(DeclarationOutput(_fillable(request, pk)).data)
+
+    @extend_schema(request=DeclarationSaveInput, responses=DeclarationOutput, summary="保存申报材料（全部栏目）")
+    def put(self, request: Request, pk: int) -> Response:
+        declaration = _fillable(request, pk)
+        data = DeclarationSaveInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        version, picks, section_data = v.pop("version"), v.pop("picks"), v.pop("section_data")
+        try:
+            saved = services.save_declaration(
+                actor=request.user,
+                declaration_id=declaration.pk,
+                version=version,
+                values=v,
+                picks=picks,
+                section_data=section_data,
+            )
+        except DomainError as exc:
+            return domain_error_response(exc, {"section_data": ("学生满意度",), "version": ("别处修改",)})
+        return Response(DeclarationOutput(saved).data)
+
+
+class DeclarationSubmitApi(AccessRuleAPIView):
+    access_rule = "home.view"
+
+    @extend_schema(request=None, responses=DeclarationOutput, summary="提交申报材料")
+    def post(self, request: Request, pk: int) -> Response:
+        declaration = _fillable(request, pk)
+        try:
+            submitted = services.submit_declaration(actor=request.user, declaration_id=declaration.pk)
+        except DomainError as exc:
+            return domain_error_response(exc)
+        return Response(DeclarationOutput(submitted).data)
