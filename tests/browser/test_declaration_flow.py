@@ -106,13 +106,23 @@ def test_declare_with_every_section_through_a_lost_login(page, teacher_round, tm
     expect(page.get_by_label("杭州师范大学 数学教育")).to_be_checked()
     submit(page, "保存")
     expect(page.get_by_text("已保存")).to_be_visible()
-    expect(page.get_by_text("附件：评审表")).to_be_visible()  # the only thing still missing
+    expect(page.get_by_text("附件：证件照、身份证照片、评审表")).to_be_visible()  # only the files are missing
 
+    from PIL import Image
+
+    photo = tmp_path / "证件照.png"
+    Image.new("RGB", (60, 80), "white").save(photo)
     pdf = tmp_path / "评审表.pdf"
     pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n")
-    page.get_by_label("评审表").set_input_files(pdf)
-    page.get_by_role("button", name="上传").click()
-    expect(page.get_by_test_id("attachment-name")).to_have_text("评审表.pdf")
+    for kind, label, path in (
+        ("photo", "证件照", photo),
+        ("id_card", "身份证照片", photo),
+        ("review_form", "评审表", pdf),
+    ):
+        block = page.get_by_test_id(f"attachment-{kind}")
+        block.get_by_label(label).set_input_files(path)
+        block.get_by_role("button", name="上传").click()
+        expect(block.get_by_test_id("attachment-name")).to_have_text(path.name)
     page.reload()
     expect(page.get_by_text("提交前还需完善")).to_have_count(0)
     page.once("dialog", lambda dialog: dialog.accept())

@@ -199,8 +199,18 @@ def completeness(declaration: Declaration) -> list[Missing]:
         absent = [labels[k] for k in TEACHER_FIELDS if k not in declaration.section_data]
         if absent:
             missing.append(Missing("中小学教师专项", absent))
-    if not attachments_of(declaration, kind="review_form").exists():
-        missing.append(Missing("附件", ["评审表（PDF，不超过 4 MB）"]))
+    kinds = set(attachments_of(declaration).values_list("kind", flat=True))
+    absent_files = [
+        label
+        for kind, label in (
+            ("photo", "证件照"),
+            ("id_card", "身份证照片"),
+            ("review_form", "评审表（PDF，不超过 4 MB）"),
+        )
+        if kind not in kinds
+    ]
+    if absent_files:
+        missing.append(Missing("附件", absent_files))
     return missing
 
 

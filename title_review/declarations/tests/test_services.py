@@ -57,14 +57,36 @@ def _fill(users, declaration, **extra):
     )
 
 
-def _review_form(users, declaration):
+def _file(name: str, content: bytes):
     import io
 
-    upload = io.BytesIO(b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n")
-    upload.name = "评审表.pdf"
-    upload.size = len(upload.getvalue())
+    upload = io.BytesIO(content)
+    upload.name = name
+    upload.size = len(content)
+    return upload
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (60, 80), "white").save(out, format="PNG")
+    return out.getvalue()
+
+
+def _review_form(users, declaration):
+    """The dossier's three files: 证件照, 身份证照片 and the 评审表 (returned)."""
+    applicant = users["applicant"]
+    for kind, name in (("photo", "证件照.png"), ("id_card", "身份证.png")):
+        upload_attachment(actor=applicant, owner=applicant, kind=kind, upload=_file(name, _png()), target=declaration)
     return upload_attachment(
-        actor=users["applicant"], owner=users["applicant"], kind="review_form", upload=upload, target=declaration
+        actor=applicant,
+        owner=applicant,
+        kind="review_form",
+        upload=_file("评审表.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"),
+        target=declaration,
     )
 
 
@@ -149,7 +171,7 @@ def test_submit_stores_a_hashed_snapshot_and_locks_everything(users, open_round)
     submitted = services.submit_declaration(actor=users["applicant"], declaration_id=declaration.pk)
     assert submitted.status == Status.WITH_EMPLOYER and len(submitted.snapshot_hash) == 64
     assert submitted.snapshot["records"]["education"][0]["school"] == "杭州师范大学"
-    assert submitted.snapshot["attachments"][0]["sha256"] == attachment.sha256
+    assert {a["kind"]: a["sha256"] for a in submitted.snapshot["attachments"]}["review_form"] == attachment.sha256
     attachment.refresh_from_db()
     assert attachment.locked
     with pytest.raises(DomainError, match="请勿重复提交"):
