@@ -67,6 +67,7 @@ ATTACHMENT_TYPES: dict[str, AttachmentType] = {
         AttachmentType("certificate", "证书", ("pdf", "jpg", "png"), 5 * MB),
         AttachmentType("paper", "论文", ("pdf",), 20 * MB),
         AttachmentType("other", "其他", ("pdf", "jpg", "png"), 10 * MB),
+        AttachmentType("notice", "通知附件", ("pdf", "jpg", "png"), 10 * MB),
     )
 }
 

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from title_review.access.decorators import rule
 from title_review.access.policies import can, has_capability, organisations_visible_to
+from title_review.attachments.services import attachments_of
 from title_review.core.errors import DomainError
 from title_review.core.pagination import paginate, query_without_page
 from title_review.dictionaries.models import Entry
@@ -78,6 +79,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "qualifications": labels("qualification", round_.qualifications),
             "scope": list(round_.scope.all()),
             "can_manage": can(request.user, "round.manage", round_.publisher),
+            "notice_files": list(attachments_of(round_, kind="notice")),
             "refusal": services.accepts(round_, org) if org else "",
             "can_declare": bool(org)
             and not services.accepts(round_, org)
@@ -143,7 +145,15 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "已保存。")
             return redirect("rounds:detail", pk=round_.pk)
-    return render(request, "rounds/edit.html", {"round": round_, "form": form})
+    return render(
+        request,
+        "rounds/edit.html",
+        {
+            "round": round_,
+            "form": form,
+            "notice_files": list(attachments_of(round_, kind="notice")),
+        },
+    )
 
 
 @rule("round.manage")

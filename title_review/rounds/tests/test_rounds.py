@@ -235,3 +235,22 @@ def test_rounds_through_the_api(login, users, teacher_round):
     assert [r["title"] for r in data["results"]] == ["2026年度杭州市中小学教师职称评审"]
     detail = login("applicant").get(f"/api/v1/rounds/{teacher_round.pk}/").json()
     assert detail["routes"] == ["01", "02"] and len(detail["scope"]) == 1
+
+
+def test_notice_attachments_are_seen_with_the_round(login, users, teacher_round):
+    import io
+
+    from title_review.attachments.services import upload_attachment
+
+    upload = io.BytesIO(b"%PDF-1.4\n%%EOF\n")
+    upload.name = "评审通知.pdf"
+    upload.size = len(upload.getvalue())
+    attachment = upload_attachment(
+        actor=users["hzadmin"], owner=users["hzadmin"], kind="notice", upload=upload, target=teacher_round
+    )
+    assert login("applicant").get(f"/attachments/{attachment.pk}/download/").status_code == 404  # still a draft
+    services.publish_round(actor=users["hzadmin"], round_id=teacher_round.pk)
+    client = login("applicant")
+    assert "评审通知.pdf" in client.get(f"/rounds/{teacher_round.pk}/").content.decode()
+    response = client.get(f"/attachments/{attachment.pk}/download/")
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
