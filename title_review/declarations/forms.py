@@ -16,9 +16,19 @@ class BasicInfoForm(StyledForm):
     target_qualification = forms.ChoiceField(label="申报资格", required=False)
     specialty = forms.ChoiceField(label="申报专业", required=False)
     current_qualification = forms.ChoiceField(label="现有资格", required=False)
+    recommenders = forms.CharField(
+        label="破格推荐专家（正高级，姓名以逗号分隔）",
+        required=False,
+        max_length=200,
+        help_text="破格申报须有 2 名同专业或相近专业的正高级专家推荐。",
+    )
     current_qualification_date = forms.DateField(
         label="取得现有资格时间", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
+
+    def clean_recommenders(self) -> list[str]:
+        raw = self.cleaned_data.get("recommenders") or ""
+        return [name.strip() for name in raw.replace("，", ",").replace("、", ",").split(",") if name.strip()]
 
     def __init__(self, *args: Any, round_: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

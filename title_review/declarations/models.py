@@ -33,6 +33,8 @@ class Declaration(TimeStampedModel):
     specialty = models.CharField(_("申报专业"), max_length=10, blank=True, default="")
     current_qualification = models.CharField(_("现有资格"), max_length=10, blank=True, default="")
     current_qualification_date = models.DateField(_("取得现有资格时间"), null=True, blank=True)
+    # 破格: the 正高级 experts recommending the applicant (人社部发〔2019〕16号: two of the same or a close specialty).
+    recommenders = models.JSONField(_("破格推荐专家"), default=list, blank=True)
     # Series-specific section (e.g. 中小学教师: 公开课, 拟评审类型, 学生满意度, 教育理论成绩).
     section_data = models.JSONField(_("专项栏目"), default=dict, blank=True)
     # Rows picked from the 业绩档案, by section: {"education": [ids], ...}.

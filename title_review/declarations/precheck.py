@@ -51,6 +51,7 @@ def facts_for(declaration: Declaration) -> ApplicantFacts | None:
         sex=applicant.sex or None,
         appraisals=appraisals,
         continuing_education={year: (v[0], v[1]) for year, v in hours.items()},
+        recommenders=len(declaration.recommenders or []),
     )
 
 

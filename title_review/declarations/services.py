@@ -237,6 +237,7 @@ def _snapshot(declaration: Declaration) -> dict[str, Any]:
             "name": names.get(declaration.target_qualification, ""),
         },
         "specialty": declaration.specialty,
+        "recommenders": declaration.recommenders,
         "current_qualification": declaration.current_qualification,
         "current_qualification_date": declaration.current_qualification_date,
         "section_data": declaration.section_data,

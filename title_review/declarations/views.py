@@ -88,7 +88,8 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
                 "current_qualification",
                 "current_qualification_date",
             )
-        },
+        }
+        | {"recommenders": "，".join(declaration.recommenders)},
     )
     teacher = TeacherSectionForm(request.POST or None, prefix="teacher", initial=declaration.section_data)
     if request.method == "POST" and editable and basic.is_valid() and teacher.is_valid():

@@ -94,3 +94,60 @@ def test_the_dossier_page_shows_each_rule(login, users, engineering_round):
     declaration = _declaration(users, engineering_round, years_as_assistant=3)
     text = login("applicant").get(f"/declarations/{declaration.pk}/").content.decode()
     assert "资格预审" in text and "需任助理工程师满 4 年" in text and "未通过" in text
+
+
+def test_exceptional_route_counts_the_recommenders(users, orgs):
+    hz = orgs["杭州市职称工作领导小组办公室"]
+    series = Entry.objects.get(type__code="series", name="工程技术人员")
+    senior = Entry.objects.get(type__code="level", name="副高级").code
+    now = dt.datetime.now(tz=SHANGHAI)
+    round_ = rounds.create_round(
+        actor=users["hzadmin"],
+        publisher=hz,
+        title="高级工程师评审",
+        year=now.year,
+        kind="review",
+        series=series,
+        committee=None,
+        opens_at=now - dt.timedelta(days=1),
+        closes_at=now + dt.timedelta(days=30),
+    )
+    rounds.update_round(
+        actor=users["hzadmin"],
+        round_id=round_.pk,
+        changes={"levels": [senior], "routes": ["01", "02"]},
+        scope=[orgs["杭州市卫生健康委员会"]],
+    )
+    rounds.publish_round(actor=users["hzadmin"], round_id=round_.pk)
+    declaration = services.start_declaration(
+        actor=users["applicant"], round_id=round_.pk, pledge_version=PLEDGE_VERSION
+    )
+    values = {
+        "route": "02",
+        "target_qualification": Entry.objects.get(type__code="qualification", name="高级工程师").code,
+        "current_qualification": Entry.objects.get(type__code="qualification", name="工程师").code,
+        "current_qualification_date": dt.date(now.year - 2, 6, 1),
+        "recommenders": ["张正高"],
+    }
+    declaration = services.save_declaration(
+        actor=users["applicant"],
+        declaration_id=declaration.pk,
+        version=declaration.version,
+        values=values,
+        picks={},
+        section_data={},
+    )
+    results, _passed = precheck.run(declaration)
+    rule = next(r for r in results if r.code == "recommendation")
+    assert rule.passed is False and "现有 1 名" in rule.detail
+    values["recommenders"] = ["张正高", "李正高"]
+    declaration = services.save_declaration(
+        actor=users["applicant"],
+        declaration_id=declaration.pk,
+        version=declaration.version,
+        values=values,
+        picks={},
+        section_data={},
+    )
+    results, _passed = precheck.run(declaration)
+    assert next(r for r in results if r.code == "recommendation").passed is True

@@ -111,3 +111,15 @@ def test_print_preview_shows_the_draft_then_the_snapshot(login, users, open_roun
     text = client.get(f"/declarations/{declaration.pk}/print/").content.decode()
     assert "杭州师范大学" in text and "后来改的学校" not in text and "尚未提交" not in text
     assert login("schooladmin").get(f"/declarations/{declaration.pk}/print/").status_code == 404
+
+
+def test_recommenders_are_typed_as_a_list_of_names(login, users, open_round):
+    client = login("applicant")
+    client.post(f"/declarations/start/{open_round.pk}/", {"pledge": "on"})
+    declaration = Declaration.objects.get()
+    client.post(
+        f"/declarations/{declaration.pk}/",
+        {"version": declaration.version, "route": "01", "recommenders": "张正高，李正高、 王正高"},
+    )
+    assert Declaration.objects.get().recommenders == ["张正高", "李正高", "王正高"]
+    assert 'value="张正高，李正高，王正高"' in client.get(f"/declarations/{declaration.pk}/").content.decode()
