@@ -164,6 +164,24 @@ def _teacher_section(data: dict[str, Any]) -> dict[str, Any]:
     return section
 
 
+# What a round requires unless it lists its own (Round.required_sections / Round.attachment_types).
+SECTION_LABELS = (
+    ("education", "学历学位"),
+    ("work", "工作经历"),
+    ("training", "继续教育"),
+    ("appraisal", "年度考核"),
+    ("achievement", "业绩成果"),
+)
+DEFAULT_REQUIRED_SECTIONS = ("education", "work", "appraisal")
+DEFAULT_REQUIRED_ATTACHMENTS = ("photo", "id_card", "review_form")
+
+
+def _attachment_label(kind: str) -> str:
+    from title_review.attachments.types import get_type
+
+    return get_type(kind).label
+
+
 @dataclass
 class Missing:
     tab: str
@@ -186,9 +204,10 @@ def completeness(declaration: Declaration) -> list[Missing]:
         basic.append("申报专业")
     if basic:
         missing.append(Missing("基本信息", basic))
-    for section, label in (("education", "学历学位"), ("work", "工作经历"), ("appraisal", "年度考核")):
-        if not declaration.picks.get(section):
-            missing.append(Missing(label, [f"请从业绩档案中选取{label}"]))
+    labels = dict(SECTION_LABELS)
+    for section in declaration.round.required_sections or DEFAULT_REQUIRED_SECTIONS:
+        if section in labels and not declaration.picks.get(section):
+            missing.append(Missing(labels[section], [f"请从业绩档案中选取{labels[section]}"]))
     if declaration.round.series_section == "teacher":
         labels = {
             "open_lesson": "公开课",
@@ -200,15 +219,8 @@ def completeness(declaration: Declaration) -> list[Missing]:
         if absent:
             missing.append(Missing("中小学教师专项", absent))
     kinds = set(attachments_of(declaration).values_list("kind", flat=True))
-    absent_files = [
-        label
-        for kind, label in (
-            ("photo", "证件照"),
-            ("id_card", "身份证照片"),
-            ("review_form", "评审表（PDF，不超过 4 MB）"),
-        )
-        if kind not in kinds
-    ]
+    required_files = declaration.round.attachment_types or DEFAULT_REQUIRED_ATTACHMENTS
+    absent_files = [_attachment_label(kind) for kind in required_files if kind not in kinds]
     if absent_files:
         missing.append(Missing("附件", absent_files))
     return missing

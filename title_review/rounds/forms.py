@@ -86,6 +86,31 @@ class RoundDetailsForm(StyledForm):
         ],
     )
     precheck_mode = forms.ChoiceField(label="资格预审", choices=PrecheckMode.choices)
+    required_sections = forms.MultipleChoiceField(
+        label="必填栏目（不选则为学历学位、工作经历、年度考核）",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            ("education", "学历学位"),
+            ("work", "工作经历"),
+            ("training", "继续教育"),
+            ("appraisal", "年度考核"),
+            ("achievement", "业绩成果"),
+        ],
+    )
+    attachment_types = forms.MultipleChoiceField(
+        label="必传附件（不选则为证件照、身份证照片、评审表）",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            ("photo", "证件照"),
+            ("id_card", "身份证照片"),
+            ("review_form", "评审表"),
+            ("certificate", "证书"),
+            ("paper", "论文"),
+            ("other", "其他"),
+        ],
+    )
     notice = forms.CharField(label="相关要求（通知正文）", widget=forms.Textarea(attrs={"rows": 8}), required=False)
 
     def __init__(self, *args: Any, series: Any, scope_choices: Any, **kwargs: Any) -> None:

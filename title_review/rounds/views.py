@@ -125,10 +125,20 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "series_section": round_.series_section,
         "precheck_mode": round_.precheck_mode,
         "notice": round_.notice,
+        "required_sections": round_.required_sections,
+        "attachment_types": round_.attachment_types,
     }
     form = RoundDetailsForm(request.POST or None, initial=initial, series=round_.series, scope_choices=scope_choices)
     if round_.status == RoundStatus.PUBLISHED:
-        for name in ("levels", "specialties", "routes", "scope", "series_section"):
+        for name in (
+            "levels",
+            "specialties",
+            "routes",
+            "scope",
+            "series_section",
+            "required_sections",
+            "attachment_types",
+        ):
             form.fields[name].disabled = True
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -226,3 +226,17 @@ def test_two_simultaneous_submits_give_one_submission(seeded, open_round):
     from title_review.audit.models import AuditEvent
 
     assert AuditEvent.objects.filter(action="declaration.submit", object_id=str(declaration.pk)).count() == 1
+
+
+def test_a_round_chooses_its_required_sections_and_files(users, open_round):
+    from title_review.rounds.models import Round
+
+    Round.objects.filter(pk=open_round.pk).update(
+        required_sections=["education", "achievement"], attachment_types=["review_form", "certificate"]
+    )
+    declaration = services.start_declaration(
+        actor=users["applicant"], round_id=open_round.pk, pledge_version=PLEDGE_VERSION
+    )
+    tabs = {m.tab: m.items for m in services.completeness(declaration)}
+    assert "业绩成果" in tabs and "工作经历" not in tabs and "年度考核" not in tabs
+    assert tabs["附件"] == ["评审表", "证书"]
