@@ -16,3 +16,20 @@ def declarations_visible_to(user: Any) -> QuerySet[Declaration]:
     if scope is not None:
         visible |= scope
     return Declaration.objects.filter(visible)
+
+
+def employer_counts(user: Any, employer: Any) -> dict[str, dict[str, int]]:
+    """Declarations of one employer per round title and status (one aggregate query)."""
+    from django.db.models import Count
+
+    rows = (
+        declarations_visible_to(user)
+        .filter(employer=employer)
+        .values("round__title", "status")
+        .annotate(n=Count("id"))
+        .order_by("round__title")
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for row in rows:
+        counts.setdefault(row["round__title"], {})[row["status"]] = row["n"]
+    return counts

@@ -15,7 +15,7 @@ from title_review.rounds.selectors import rounds_visible_to
 from . import precheck, services
 from .forms import BasicInfoForm, TeacherSectionForm
 from .models import PLEDGE_VERSION
-from .selectors import declarations_visible_to
+from .selectors import declarations_visible_to, employer_counts
 from .workflow import EDITABLE
 
 PICK_SECTIONS = (
@@ -180,7 +180,6 @@ def _employer_of(request: HttpRequest) -> Any:
 @rule("declaration.fill")
 def manage(request: HttpRequest) -> HttpResponse:
     """管理材料: the employer's declarations per round, with counts; 填写材料 for a colleague."""
-    from django.db.models import Count
 
     from title_review.organisations.models import EmployerStaff
 
@@ -194,16 +193,7 @@ def manage(request: HttpRequest) -> HttpResponse:
     round_id = request.GET.get("round", "")
     if round_id.isdigit():
         declarations = declarations.filter(round_id=int(round_id))
-    counts = (
-        declarations_visible_to(request.user)
-        .filter(employer=employer)
-        .values("round__title", "status")
-        .annotate(n=Count("id"))
-        .order_by("round__title")
-    )
-    summary: dict[str, dict[str, int]] = {}
-    for row in counts:
-        summary.setdefault(row["round__title"], {})[row["status"]] = row["n"]
+    summary = employer_counts(request.user, employer)
     colleagues = EmployerStaff.objects.filter(employer=employer, is_active=True).select_related("person")
     open_rounds = rounds_visible_to(request.user).filter(status="published", scope__isnull=False).distinct()
     return render(

@@ -8,7 +8,15 @@ from title_review.access.decorators import public, rule
 
 @rule("home.view")
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "system/home.html")
+    """工作台; an employer sees its declarations per round (待审核, 被退回, 填写中)."""
+    from title_review.access.policies import can
+    from title_review.declarations.selectors import employer_counts
+
+    employer = getattr(request.user, "organisation", None)
+    counts = (
+        employer_counts(request.user, employer) if employer and can(request.user, "declaration.fill", employer) else {}
+    )
+    return render(request, "system/home.html", {"employer_counts": counts})
 
 
 @public

@@ -81,3 +81,12 @@ def test_manage_list_query_count_is_bounded(login, users, orgs, open_round, djan
     assert Declaration.objects.count() == 9
     with django_assert_max_num_queries(baseline):
         client.get("/declarations/employer/")
+
+
+def test_employer_home_shows_counts_per_round(login, users, orgs, open_round):
+    client = login("hospitaladmin")
+    client.post(
+        "/declarations/employer/fill/", {"person": users["applicant"].pk, "round": open_round.pk, "pledge": "on"}
+    )
+    text = client.get("/").content.decode()
+    assert "本单位申报材料" in text and "2026年度中小学教师职称评审" in text and "填写中 1" in text
