@@ -216,6 +216,7 @@ def completeness(declaration: Declaration) -> list[Missing]:
             "theory_score": "教育理论成绩",
         }
         absent = [labels[k] for k in TEACHER_FIELDS if k not in declaration.section_data]
+        absent += _four_year_appraisals(declaration)
         if absent:
             missing.append(Missing("中小学教师专项", absent))
     kinds = set(attachments_of(declaration).values_list("kind", flat=True))
@@ -224,6 +225,20 @@ def completeness(declaration: Declaration) -> list[Missing]:
     if absent_files:
         missing.append(Missing("附件", absent_files))
     return missing
+
+
+def _four_year_appraisals(declaration: Declaration) -> list[str]:
+    """中小学教师: 硕士 and 破格 applicants show the 年度考核 of the 4 years before the round."""
+    from title_review.achievements.models import Appraisal, Education
+
+    picks = declaration.picks or {}
+    master = Education.objects.filter(pk__in=picks.get("education", []), education="14").exists()
+    if declaration.route != "02" and not master:
+        return []
+    years = set(Appraisal.objects.filter(pk__in=picks.get("appraisal", [])).values_list("year", flat=True))
+    wanted = range(declaration.round.year - 4, declaration.round.year)
+    lacking = [str(y) for y in wanted if y not in years]
+    return [f"近 4 年年度考核（缺 {'、'.join(lacking)} 年度）"] if lacking else []
 
 
 def _snapshot(declaration: Declaration) -> dict[str, Any]:

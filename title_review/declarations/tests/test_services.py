@@ -240,3 +240,47 @@ def test_a_round_chooses_its_required_sections_and_files(users, open_round):
     tabs = {m.tab: m.items for m in services.completeness(declaration)}
     assert "业绩成果" in tabs and "工作经历" not in tabs and "年度考核" not in tabs
     assert tabs["附件"] == ["评审表", "证书"]
+
+
+def test_masters_show_four_years_of_appraisals_in_teacher_rounds(users, open_round):
+    declaration = services.start_declaration(
+        actor=users["applicant"], round_id=open_round.pk, pledge_version=PLEDGE_VERSION
+    )
+    master = records.save_record(
+        actor=users["applicant"],
+        section="education",
+        values={
+            "school": "浙江师范大学",
+            "major": "课程与教学论",
+            "education": "14",
+            "enrolled_on": dt.date(2012, 9, 1),
+            "graduated_on": dt.date(2015, 7, 1),
+        },
+    )
+    one_year = records.save_record(actor=users["applicant"], section="appraisal", values={"year": 2025, "result": "01"})
+    declaration = services.save_declaration(
+        actor=users["applicant"],
+        declaration_id=declaration.pk,
+        version=declaration.version,
+        values={},
+        picks={"education": [master.pk], "appraisal": [one_year.pk]},
+        section_data={},
+    )
+    tabs = {m.tab: m.items for m in services.completeness(declaration)}
+    assert "近 4 年年度考核（缺 2022、2023、2024 年度）" in tabs["中小学教师专项"]
+
+
+def test_the_window_closes_at_the_exact_second(users, open_round):
+    from unittest import mock
+
+    from title_review.rounds.models import Round
+
+    close = dt.datetime(2026, 12, 20, 17, 0, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    Round.objects.filter(pk=open_round.pk).update(closes_at=close)
+    with mock.patch("django.utils.timezone.now", return_value=close), pytest.raises(DomainError, match="申报已截止"):
+        services.start_declaration(actor=users["applicant"], round_id=open_round.pk, pledge_version=PLEDGE_VERSION)
+    with mock.patch("django.utils.timezone.now", return_value=close - dt.timedelta(seconds=1)):
+        declaration = services.start_declaration(
+            actor=users["applicant"], round_id=open_round.pk, pledge_version=PLEDGE_VERSION
+        )
+    assert declaration.status == Status.DRAFT
