@@ -10,8 +10,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("rounds/", include("title_review.rounds.urls")),
     path("achievements/", include("title_review.achievements.urls")),
     path("declarations/", include("title_review.declarations.urls")),
+    path("reviews/", include("title_review.reviews.urls")),
     path("verification/", include("title_review.verification.urls")),
     path("attachments/", include("title_review.attachments.urls")),
+    path("eligibility/", include("title_review.eligibility.urls")),
+    path("", include("title_review.notifications.urls")),  # notifications/ and api/v1/notifications/
     path("api/", include("title_review.api.urls")),
 ]
 

@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "title_review.eligibility",
     "title_review.achievements",
     "title_review.declarations",
+    "title_review.reviews",
+    "title_review.notifications",
     "title_review.system",
     "title_review.demo",
 ]
@@ -68,6 +70,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "title_review.access.context_processors.navigation",
+                "title_review.notifications.context_processors.unread_notifications",
             ],
         },
     },

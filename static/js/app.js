@@ -8,6 +8,10 @@ document.addEventListener("DOMContentLoaded", () => {
       event.preventDefault();
     }
   });
+  // Buttons marked data-print open the browser's print dialog (公示表, 评审表).
+  document.querySelectorAll("[data-print]").forEach((button) => {
+    button.addEventListener("click", () => window.print());
+  });
   // Send the CSRF token with every htmx request.
   document.body.addEventListener("htmx:configRequest", (event) => {
     const token = document.querySelector("input[name=csrfmiddlewaretoken]");

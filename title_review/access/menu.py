@@ -28,6 +28,7 @@ MENU: tuple[MenuSection, ...] = (
         (
             MenuItem("工作台", "system:home", "home.view", "bi-house"),
             MenuItem("个人信息", "accounts:profile", "home.view", "bi-person"),
+            MenuItem("站内信", "notifications:inbox", "home.view", "bi-bell"),
             MenuItem("业绩档案", "achievements:index", "achievement.manage", "bi-journal-bookmark"),
             MenuItem("我的申报", "declarations:mine", "declaration.declare", "bi-file-earmark-text"),
         ),
@@ -37,6 +38,7 @@ MENU: tuple[MenuSection, ...] = (
         (
             MenuItem("评审活动", "rounds:list", "round.view", "bi-megaphone"),
             MenuItem("评委会管理", "rounds:committees", "round.manage", "bi-people-fill"),
+            MenuItem("诚信档案", "eligibility:integrity", "integrity.view", "bi-shield-exclamation"),
         ),
     ),
     MenuSection(
@@ -46,6 +48,15 @@ MENU: tuple[MenuSection, ...] = (
             MenuItem("单位工作人员", "organisations:employer_staff", "employer.manage", "bi-people"),
             MenuItem("工作账号管理", "organisations:sub_accounts", "employer.manage", "bi-person-badge"),
             MenuItem("管理材料", "declarations:manage", "declaration.fill", "bi-folder2-open"),
+        ),
+    ),
+    MenuSection(
+        "审核",
+        (
+            MenuItem("单位审核", "reviews:employer", "review.employer", "bi-clipboard-check"),
+            MenuItem("待审核材料", "reviews:inbox", "review.inbox", "bi-inbox"),
+            MenuItem("被退回的材料", "reviews:returned", "home.view", "bi-arrow-return-left"),
+            MenuItem("上报材料跟踪", "reviews:tracking", "home.view", "bi-signpost-split"),
         ),
     ),
     MenuSection(
@@ -61,6 +72,7 @@ MENU: tuple[MenuSection, ...] = (
             MenuItem("代码字典", "dictionaries:types", "dictionary.view", "bi-journal-text"),
             MenuItem("接收更新代码", "dictionaries:import", "dictionary.manage", "bi-cloud-arrow-down"),
             MenuItem("参数设置", "system:policies", "policy.view", "bi-sliders"),
+            MenuItem("工作日设置", "system:workdays", "policy.view", "bi-calendar3"),
             MenuItem("接口令牌", "api-tokens", "token.manage", "bi-key"),
             MenuItem("短信发件箱", "verification:outbox", "sms.outbox", "bi-envelope"),
         ),

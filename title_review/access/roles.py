@@ -90,6 +90,42 @@ CAPABILITIES: dict[str, tuple[frozenset[Role], Scope]] = {
     "declaration.declare": (frozenset({Role.APPLICANT}), Scope.OWN),
     # 填写材料 / 管理材料: the employer's administrator, and 工作账号 ticked 填写材料.
     "declaration.fill": (frozenset({Role.EMPLOYER_ADMIN, Role.EMPLOYER_STAFF}), Scope.OWN),
+    # 审核链 (reviews/): each level decides only at its own desk (the organisation holding the declaration).
+    # Employer review, 单位内部公示 and 上报材料: the administrator, and 工作账号 ticked 上报材料.
+    "review.employer": (frozenset({Role.EMPLOYER_ADMIN, Role.EMPLOYER_STAFF}), Scope.OWN),
+    # The employer's own declarations once submitted (工作账号 ticked 查看).
+    "review.employer_view": (frozenset({Role.EMPLOYER_ADMIN, Role.EMPLOYER_STAFF}), Scope.OWN),
+    # Internal opinion slots (院系考核, 师德, 教学, 论文审核, 思政): the slot's own tick is checked by the service.
+    "review.opinion": (frozenset({Role.EMPLOYER_ADMIN, Role.EMPLOYER_STAFF}), Scope.OWN),
+    # Competent departments, and title offices between the employer and the accepting office.
+    "review.department": (
+        frozenset({Role.DEPARTMENT_ADMIN, Role.DEPARTMENT_REVIEWER, Role.OFFICE_ADMIN}),
+        Scope.OWN,
+    ),
+    # 待审核材料 and 上报材料跟踪 for the levels above the employer.
+    "review.inbox": (
+        frozenset(
+            {
+                Role.DEPARTMENT_ADMIN,
+                Role.DEPARTMENT_REVIEWER,
+                Role.OFFICE_ADMIN,
+                Role.QUALIFICATION_REVIEWER,
+                Role.RETURN_REVIEWER,
+            }
+        ),
+        Scope.SUBTREE,
+    ),
+    # 资格审查 at the accepting title office: 资格审查经办 verifies, accepts, rejects; 退回审查 returns.
+    "review.qualification": (frozenset({Role.QUALIFICATION_REVIEWER}), Scope.OWN),
+    "review.return": (frozenset({Role.RETURN_REVIEWER}), Scope.OWN),
+    # 工作日设置: the province's override table for the working-day calendar.
+    "workday.manage": (frozenset({Role.SYSTEM_ADMIN, Role.OFFICE_ADMIN}), Scope.ROOT),
+    # 诚信档案: title offices record integrity bans; reviewers read them.
+    "integrity.view": (
+        frozenset({Role.OFFICE_ADMIN, Role.QUALIFICATION_REVIEWER, Role.RETURN_REVIEWER}),
+        Scope.SUBTREE,
+    ),
+    "integrity.manage": (frozenset({Role.OFFICE_ADMIN}), Scope.SUBTREE),
     # 单位管理: basic information, staff, 工作账号, 归口部门 — the employer's own administrator.
     "employer.manage": (frozenset({Role.EMPLOYER_ADMIN}), Scope.OWN),
     # 接口账号: integration tokens, created by an organisation's administrator for its subtree.
@@ -111,6 +147,8 @@ CAPABILITIES: dict[str, tuple[frozenset[Role], Scope]] = {
 SUB_ACCOUNT_PERMISSION: dict[str, str] = {
     "declaration.fill": "fill",
     "declaration.view": "view",
+    "review.employer": "submit",
+    "review.employer_view": "view",
 }
 
 

@@ -19,6 +19,12 @@ class SubAccountPermission(models.TextChoices):
     VIEW = "view", _("查看")
     EDIT_PROFILE = "edit_profile", _("修改本人信息")
     CHANGE_PASSWORD = "change_password", _("修改密码")
+    # Internal opinion slots (reviews.OpinionSlot) an employer may require before forwarding.
+    OPINION_DEPARTMENT = "opinion_department", _("院系考核意见")
+    OPINION_ETHICS = "opinion_ethics", _("师德意见")
+    OPINION_TEACHING = "opinion_teaching", _("教学意见")
+    OPINION_PAPERS = "opinion_papers", _("论文审核意见")
+    OPINION_IDEOLOGY = "opinion_ideology", _("思政意见")
 
 
 class User(AbstractUser):

@@ -7,6 +7,23 @@ from title_review.achievements.api import RecordListApi
 from title_review.declarations.api import DeclarationDetailApi, DeclarationListApi, DeclarationSubmitApi
 from title_review.organisations.api import OrganisationDetailApi, OrganisationListApi
 from title_review.organisations.employer_api import EmployerRegisterApi, SubAccountActionApi, SubAccountListApi
+from title_review.reviews.api import (
+    ReviewAcceptApi,
+    ReviewBatchPassApi,
+    ReviewCheckItemsApi,
+    ReviewDeclarationApi,
+    ReviewEmployerPassApi,
+    ReviewEmployerReturnApi,
+    ReviewForwardApi,
+    ReviewInboxApi,
+    ReviewObjectionHandleApi,
+    ReviewObjectionListApi,
+    ReviewOpinionApi,
+    ReviewPassApi,
+    ReviewPublicityApi,
+    ReviewRejectApi,
+    ReviewReturnApi,
+)
 from title_review.rounds.api import RoundDetailApi, RoundListApi
 
 from . import views
@@ -36,6 +53,33 @@ urlpatterns = [
     path("v1/declarations/", DeclarationListApi.as_view(), name="api-declarations"),
     path("v1/declarations/<int:pk>/", DeclarationDetailApi.as_view(), name="api-declaration"),
     path("v1/declarations/<int:pk>/submit/", DeclarationSubmitApi.as_view(), name="api-declaration-submit"),
+    path("v1/reviews/inbox/", ReviewInboxApi.as_view(), name="api-review-inbox"),
+    path("v1/reviews/batch-pass/", ReviewBatchPassApi.as_view(), name="api-review-batch-pass"),
+    path("v1/reviews/declarations/<int:pk>/", ReviewDeclarationApi.as_view(), name="api-review-declaration"),
+    path(
+        "v1/reviews/declarations/<int:pk>/employer-pass/",
+        ReviewEmployerPassApi.as_view(),
+        name="api-review-employer-pass",
+    ),
+    path(
+        "v1/reviews/declarations/<int:pk>/employer-return/",
+        ReviewEmployerReturnApi.as_view(),
+        name="api-review-employer-return",
+    ),
+    path("v1/reviews/declarations/<int:pk>/opinion/", ReviewOpinionApi.as_view(), name="api-review-opinion"),
+    path("v1/reviews/declarations/<int:pk>/pass/", ReviewPassApi.as_view(), name="api-review-pass"),
+    path("v1/reviews/declarations/<int:pk>/return/", ReviewReturnApi.as_view(), name="api-review-return"),
+    path("v1/reviews/declarations/<int:pk>/check-items/", ReviewCheckItemsApi.as_view(), name="api-review-check-items"),
+    path("v1/reviews/declarations/<int:pk>/accept/", ReviewAcceptApi.as_view(), name="api-review-accept"),
+    path("v1/reviews/declarations/<int:pk>/reject/", ReviewRejectApi.as_view(), name="api-review-reject"),
+    path("v1/reviews/employer/publicity/", ReviewPublicityApi.as_view(), name="api-review-publicity"),
+    path("v1/reviews/employer/objections/", ReviewObjectionListApi.as_view(), name="api-review-objections"),
+    path(
+        "v1/reviews/employer/objections/<int:pk>/handle/",
+        ReviewObjectionHandleApi.as_view(),
+        name="api-review-objection-handle",
+    ),
+    path("v1/reviews/employer/forward/", ReviewForwardApi.as_view(), name="api-review-forward"),
     path("v1/organisations/", OrganisationListApi.as_view(), name="api-organisations"),
     path("v1/organisations/<int:pk>/", OrganisationDetailApi.as_view(), name="api-organisation-detail"),
 ]

@@ -11,6 +11,13 @@ DEFAULTS: dict[str, Any] = {
     # 0 = passwords do not expire; a number of days forces a change once the password is that old.
     "password.max_age_days": 0,
     "audit.retention_days": 183,
+    # 单位内部公示: at least 5 working days (domain-model.md §5).
+    "publicity.working_days": 5,
+    # 补正: default deadline in working days, and the reminder sent this many working days before it.
+    "correction.working_days": 10,
+    "correction.reminder_working_days": 2,
+    # 诚信档案: years a fraud record bars declaring (domain-model.md §5: no declaring for 3 years).
+    "integrity.ban_years": 3,
 }
 
 
@@ -20,6 +27,10 @@ LABELS: dict[str, str] = {
     "password.min_classes": "密码至少包含的字符类别数（大写、小写、数字、符号）",
     "password.max_age_days": "密码有效天数（0 表示不过期）",
     "audit.retention_days": "审计日志至少保留天数",
+    "publicity.working_days": "单位内部公示工作日数（不少于 5）",
+    "correction.working_days": "补正期限默认工作日数",
+    "correction.reminder_working_days": "补正截止前提醒的工作日数",
+    "integrity.ban_years": "诚信档案禁止申报年限（新增诚信记录时的默认期限，年）",
 }
 
 

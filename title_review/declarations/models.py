@@ -44,6 +44,33 @@ class Declaration(TimeStampedModel):
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     snapshot = models.JSONField(_("提交时的材料"), null=True, blank=True)
     snapshot_hash = models.CharField(_("材料摘要（SHA-256）"), max_length=64, blank=True, default="")
+    # The review chain (reviews/): whose desk it is on, since when, and the route computed at 上报.
+    current_org = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="desk_declarations",
+        verbose_name=_("当前审核机构"),
+    )
+    stage_since = models.DateTimeField(_("进入当前环节时间"), null=True, blank=True)
+    chain = models.JSONField(_("审核路径"), default=list, blank=True)
+    publicity = models.ForeignKey(
+        "reviews.Publicity",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="declarations",
+        verbose_name=_("单位内部公示"),
+    )
+    employer_opinion = models.TextField(_("单位意见"), blank=True, default="")
+    employer_opinion_at = models.DateTimeField(_("单位意见时间"), null=True, blank=True)
+    forward_contact = models.JSONField(_("上报经办人"), default=dict, blank=True)
+    # 补正: a one-time notice listing every defect, with a deadline (working days).
+    correction_items = models.JSONField(_("补正事项"), default=list, blank=True)
+    correction_deadline = models.DateField(_("补正截止日期"), null=True, blank=True)
+    correction_reminded = models.BooleanField(_("已发送补正提醒"), default=False)
+    correction_open = models.BooleanField(_("补正期限进行中"), default=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -54,7 +81,55 @@ class Declaration(TimeStampedModel):
                 fields=["applicant", "round"], condition=~models.Q(status="withdrawn"), name="one_live_declaration"
             ),
         ]
-        indexes = [models.Index(fields=["employer", "round", "status"], name="declaration_employer_round")]
+        indexes = [
+            models.Index(fields=["employer", "round", "status"], name="declaration_employer_round"),
+            models.Index(fields=["current_org", "status", "stage_since"], name="declaration_desk"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.applicant} · {self.round}"
+
+
+class ReviewRecord(models.Model):
+    """审核记录: one decision on a declaration — level, organisation, person, decision, reason, time."""
+
+    declaration = models.ForeignKey(
+        Declaration, on_delete=models.CASCADE, related_name="records", verbose_name=_("申报材料")
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审核机构"),
+    )
+    level = models.CharField(_("审核层级"), max_length=20)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_name = models.CharField(_("经办人"), max_length=50)
+    action = models.CharField(_("操作"), max_length=30)
+    from_status = models.CharField(_("原状态"), max_length=20, choices=Status.choices)
+    to_status = models.CharField(_("新状态"), max_length=20, choices=Status.choices)
+    reason = models.TextField(_("意见或理由"), blank=True, default="")
+    # The dossier sections a return names (基本信息, 学历学位, 附件, ...).
+    sections = models.JSONField(_("需修改的栏目"), default=list, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("审核记录")
+        indexes = [models.Index(fields=["declaration", "created_at"], name="review_record_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.action_label}"
+
+    @property
+    def action_label(self) -> str:
+        from .workflow import Action
+
+        try:
+            return str(Action(self.action).label)
+        except ValueError:
+            return self.action

@@ -3,10 +3,13 @@
 from collections import defaultdict
 from typing import Any
 
+from django.utils import timezone
+
 from title_review.achievements.models import Appraisal, Education, Training, TrainingKind
 from title_review.dictionaries.models import Entry
 from title_review.eligibility.evaluate import RuleResult, overall, precheck
 from title_review.eligibility.facts import ApplicantFacts
+from title_review.eligibility.selectors import active_ban_until
 
 from .models import Declaration
 
@@ -36,6 +39,7 @@ def facts_for(declaration: Declaration) -> ApplicantFacts | None:
     for row in Training.objects.filter(pk__in=picks.get("training", [])):
         hours[row.year][0 if row.kind == TrainingKind.PROFESSIONAL else 1] += float(row.hours)
     applicant: Any = declaration.applicant
+    today = timezone.localdate()
     return ApplicantFacts(
         series_code=declaration.round.series.code,
         target_level=(target.attributes or {}).get("level", ""),
@@ -52,6 +56,9 @@ def facts_for(declaration: Declaration) -> ApplicantFacts | None:
         appraisals=appraisals,
         continuing_education={year: (v[0], v[1]) for year, v in hours.items()},
         recommenders=len(declaration.recommenders or []),
+        # 诚信档案: one query on the indexed identity number; judged on the day of the check.
+        integrity_ban_until=active_ban_until(applicant.id_number, today),
+        checked_on=today,
     )
 
 

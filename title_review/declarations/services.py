@@ -289,9 +289,11 @@ def submit_declaration(*, actor: Any, declaration_id: int) -> Declaration:
     The row lock makes two simultaneous clicks give one submission and one “请勿重复提交”.
     """
     declaration = _locked_own(actor, declaration_id)
-    new_status = workflow.target(declaration.status, Action.SUBMIT)
+    workflow.target(declaration.status, Action.SUBMIT)
+    resubmission = declaration.status == Status.RETURNED
+    # A returned declaration may be corrected and resubmitted after the window has closed.
     refusal = accepts(declaration.round, declaration.employer)
-    if refusal:
+    if refusal and not (resubmission and declaration.round.status == "published"):
         raise DomainError(refusal)
     from . import precheck
 
@@ -307,22 +309,23 @@ def submit_declaration(*, actor: Any, declaration_id: int) -> Declaration:
         )
     snapshot = json.loads(json.dumps(_snapshot(declaration), cls=DjangoJSONEncoder, ensure_ascii=False))
     canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    before = declaration.status
-    declaration.status = new_status
     declaration.submitted_at = timezone.now()
     declaration.snapshot = snapshot
     declaration.snapshot_hash = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-    declaration.version += 1
-    declaration.save()
-    lock_attachments(target=declaration)
-    record_event(
+    # A resubmission goes through the chain again from the start.
+    declaration.chain = []
+    declaration.correction_open = False
+    workflow.transition(
+        declaration,
+        Action.SUBMIT,
         actor=actor,
-        action="declaration.submit",
-        obj=declaration,
         organisation=declaration.employer,
-        before={"status": before},
-        after={"status": new_status, "hash": declaration.snapshot_hash},
+        level="申报人",
+        reason=f"材料摘要 {declaration.snapshot_hash[:16]}",
+        next_org=declaration.employer,
+        extra_fields=("submitted_at", "snapshot", "snapshot_hash", "chain", "correction_open"),
     )
+    lock_attachments(target=declaration)
     return declaration
 
 

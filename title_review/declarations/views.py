@@ -127,6 +127,11 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
             "submitted_attachments": [] if editable else list(attachments_of(declaration)),
             "precheck": precheck_results,
             "precheck_passed": precheck_passed,
+            "last_return": (
+                declaration.records.filter(action="return").select_related("organisation").order_by("-pk").first()
+                if declaration.status == "returned"
+                else None
+            ),
         },
     )
 

@@ -1,10 +1,14 @@
-"""The declaration lifecycle as one table; only services.py applies it (domain-model.md §4).
+"""The declaration lifecycle as one table (domain-model.md §4; docs/workflow.md draws it).
 
-This first part covers the applicant's side: draft → 提交 → with the employer. The review chain
-(employer review, publicity, departments, title office) extends the table.
+Only `transition` below writes `Declaration.status`, and it writes the 审核记录 with it. The services
+in declarations/ and reviews/ decide *whether* a move is allowed (scope, publicity, objections,
+versions); the table decides *where* it leads.
 """
 
+from typing import Any
+
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from title_review.core.errors import DomainError
@@ -13,6 +17,13 @@ from title_review.core.errors import DomainError
 class Status(models.TextChoices):
     DRAFT = "draft", _("填写中")
     WITH_EMPLOYER = "with_employer", _("待单位审核")
+    EMPLOYER_PASSED = "employer_passed", _("待公示")
+    IN_PUBLICITY = "in_publicity", _("单位公示中")
+    READY_TO_FORWARD = "ready_to_forward", _("待上报")
+    IN_REVIEW = "in_review", _("主管部门审核中")
+    QUALIFICATION_CHECK = "qualification_check", _("资格审查中")
+    ACCEPTED = "accepted", _("已受理")
+    REJECTED = "rejected", _("不予受理")
     RETURNED = "returned", _("被退回")
     WITHDRAWN = "withdrawn", _("已撤回")
 
@@ -20,15 +31,73 @@ class Status(models.TextChoices):
 class Action(models.TextChoices):
     SUBMIT = "submit", _("提交")
     WITHDRAW = "withdraw", _("撤回申报")
+    # 单位
+    PASS_EMPLOYER = "pass_employer", _("单位审核通过")
+    PUBLICISE = "publicise", _("开始单位内部公示")
+    PASS_PUBLICISED = "pass_publicised", _("审核通过（已公示）")
+    END_PUBLICITY = "end_publicity", _("公示期满")
+    NOT_RECOMMEND = "not_recommend", _("异议成立，不予推荐")
+    FORWARD = "forward", _("上报")
+    FORWARD_TO_OFFICE = "forward_to_office", _("上报")
+    # 主管部门 (any number of levels)
+    PASS = "pass", _("审核通过")
+    PASS_TO_OFFICE = "pass_to_office", _("审核通过")
+    # 职改办 资格审查
+    ACCEPT = "accept", _("受理")
+    REJECT = "reject", _("不予受理")
+    # every level
+    RETURN = "return", _("退回")
+    # 修改归口部门: forwarded declarations come back to the employer
+    RECALL = "recall", _("归口部门变更，退回待上报")
+    # a 补正 deadline passed without a resubmission
+    EXPIRE = "expire", _("逾期未补正，视为撤回")
 
 
 TRANSITIONS: dict[tuple[str, str], str] = {
     (Status.DRAFT, Action.SUBMIT): Status.WITH_EMPLOYER,
     (Status.RETURNED, Action.SUBMIT): Status.WITH_EMPLOYER,
     (Status.DRAFT, Action.WITHDRAW): Status.WITHDRAWN,
+    (Status.WITH_EMPLOYER, Action.PASS_EMPLOYER): Status.EMPLOYER_PASSED,
+    (Status.EMPLOYER_PASSED, Action.PUBLICISE): Status.IN_PUBLICITY,
+    (Status.EMPLOYER_PASSED, Action.RETURN): Status.RETURNED,
+    (Status.WITH_EMPLOYER, Action.PASS_PUBLICISED): Status.READY_TO_FORWARD,
+    (Status.WITH_EMPLOYER, Action.RETURN): Status.RETURNED,
+    (Status.IN_PUBLICITY, Action.END_PUBLICITY): Status.READY_TO_FORWARD,
+    (Status.IN_PUBLICITY, Action.NOT_RECOMMEND): Status.WITHDRAWN,
+    (Status.IN_PUBLICITY, Action.RETURN): Status.RETURNED,
+    (Status.READY_TO_FORWARD, Action.FORWARD): Status.IN_REVIEW,
+    (Status.READY_TO_FORWARD, Action.FORWARD_TO_OFFICE): Status.QUALIFICATION_CHECK,
+    (Status.READY_TO_FORWARD, Action.RETURN): Status.RETURNED,
+    (Status.IN_REVIEW, Action.PASS): Status.IN_REVIEW,
+    (Status.IN_REVIEW, Action.PASS_TO_OFFICE): Status.QUALIFICATION_CHECK,
+    (Status.IN_REVIEW, Action.RETURN): Status.RETURNED,
+    (Status.IN_REVIEW, Action.RECALL): Status.READY_TO_FORWARD,
+    (Status.QUALIFICATION_CHECK, Action.ACCEPT): Status.ACCEPTED,
+    (Status.QUALIFICATION_CHECK, Action.REJECT): Status.REJECTED,
+    (Status.QUALIFICATION_CHECK, Action.RETURN): Status.RETURNED,
+    (Status.QUALIFICATION_CHECK, Action.RECALL): Status.READY_TO_FORWARD,
+    (Status.RETURNED, Action.EXPIRE): Status.WITHDRAWN,
 }
 EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
 LIVE = frozenset(Status) - {Status.WITHDRAWN}
+# Forwarded and still being reviewed above the employer.
+IN_CHAIN = frozenset({Status.IN_REVIEW, Status.QUALIFICATION_CHECK})
+FINAL = frozenset({Status.ACCEPTED, Status.REJECTED, Status.WITHDRAWN})
+
+# Plain stage names for the applicant's 上报材料跟踪.
+STAGE_FOR_APPLICANT: dict[str, str] = {
+    Status.DRAFT: "填写中，尚未提交",
+    Status.WITH_EMPLOYER: "已提交，等待单位审核",
+    Status.EMPLOYER_PASSED: "单位审核通过，等待单位内部公示",
+    Status.IN_PUBLICITY: "单位审核通过，正在单位内部公示",
+    Status.READY_TO_FORWARD: "单位公示结束，等待单位上报",
+    Status.IN_REVIEW: "主管部门审核中",
+    Status.QUALIFICATION_CHECK: "职改办资格审查中",
+    Status.ACCEPTED: "已受理，等待评委会评审",
+    Status.REJECTED: "不予受理",
+    Status.RETURNED: "被退回，请按退回理由修改后重新提交",
+    Status.WITHDRAWN: "已撤回",
+}
 
 
 def target(status: str, action: str) -> str:
@@ -41,3 +110,56 @@ def target(status: str, action: str) -> str:
         raise DomainError(
             f"“{Status(status).label}”状态的申报材料不能{Action(action).label}。", code="transition_not_allowed"
         ) from None
+
+
+def transition(
+    declaration: Any,
+    action: str,
+    *,
+    actor: Any,
+    organisation: Any,
+    level: str,
+    reason: str = "",
+    sections: list[str] | None = None,
+    next_org: Any = None,
+    extra_fields: tuple[str, ...] = (),
+) -> Any:
+    """Apply one row of the table to a row the caller has locked, with its 审核记录 and audit row.
+
+    `organisation` is where the decision was taken; `next_org` is whose desk the declaration is on
+    afterwards (None when it leaves the chain: returned, accepted, rejected, withdrawn).
+    """
+    from title_review.audit.services import record_event
+
+    from .models import ReviewRecord
+
+    before = declaration.status
+    after = target(before, action)
+    now = timezone.now()
+    declaration.status = after
+    declaration.current_org = next_org
+    declaration.stage_since = now
+    declaration.version += 1
+    declaration.save(update_fields=["status", "current_org", "stage_since", "version", "updated_at", *extra_fields])
+    record = ReviewRecord.objects.create(
+        declaration=declaration,
+        organisation=organisation,
+        level=level,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=(getattr(actor, "real_name", "") or getattr(actor, "username", "") or "系统")[:50],
+        action=action,
+        from_status=before,
+        to_status=after,
+        reason=reason,
+        sections=sections or [],
+    )
+    record_event(
+        actor=actor,
+        action=f"declaration.{action}",
+        obj=declaration,
+        organisation=organisation,
+        before={"status": before},
+        after={"status": after, "desk": getattr(next_org, "pk", None), "record": record.pk},
+        reason=reason,
+    )
+    return record

@@ -35,9 +35,28 @@ ACCOUNTS = [
     ("schooladmin", "卫学校", "school", "employer_admin", "杭州第二中学 单位管理员"),
     ("companyadmin", "蒋企业", "company", "employer_admin", "杭州西湖数智科技有限公司 单位管理员"),
     ("rcfwadmin", "沈人才", "rcfw", "employer_admin", "杭州市人才服务局（人事代理机构）管理员"),
+    (
+        "zsadmin",
+        "杨直属",
+        "jyj_zs",
+        "department_admin",
+        "杭州市教育局直属学校管理中心 主管部门管理员（教育系统第一级审核）",
+    ),
     ("applicant", "韩申报", "hospital", "applicant", "申报人（杭州市第一人民医院职工）"),
+    (
+        "teacher",
+        "朱老师",
+        "school",
+        "applicant",
+        "申报人（杭州第二中学教师；审核路径：学校 → 直属学校管理中心 → 市教育局 → 市职改办）",
+    ),
 ]
 
 # The demo applicant is a personal account (signs in by mobile or identity number too) and is
 # registered as staff of the hospital, so 单位忘记密码 can be tried with it.
 APPLICANT_IDENTITY = {"id_type": "01", "id_number": "330106199003071236", "phone": "13800000001"}
+# Every personal demo account, by username.
+PERSONAL_IDENTITIES = {
+    "applicant": APPLICANT_IDENTITY,
+    "teacher": {"id_type": "01", "id_number": "330108198506120026", "phone": "13800000002"},
+}

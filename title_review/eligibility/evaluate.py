@@ -338,14 +338,24 @@ def _retirement(facts: ApplicantFacts, policy: Policy) -> RuleResult:
 # ---- 诚信 与 破格推荐 -------------------------------------------------------------------------
 
 
+def _chinese_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def _integrity(facts: ApplicantFacts) -> RuleResult:
+    """A ban bars declaring while it runs (“3 年内不得申报”), so it is judged on the day of the check.
+
+    Judging it at the cutoff (Dec 31 of the 评审年度) would let a ban that ends in, say, June pass a
+    declaration filed in March. Without `checked_on` (a bare call) the cutoff is the reference.
+    """
     label = "诚信记录"
     ban = facts.integrity_ban_until
     if ban is None:
         return RuleResult(INTEGRITY, label, True, "无诚信档案限制申报记录。")
-    if ban >= facts.cutoff_date:
-        return RuleResult(INTEGRITY, label, False, f"诚信档案限制申报至 {ban.isoformat()}。")
-    return RuleResult(INTEGRITY, label, True, f"诚信档案限制申报已于 {ban.isoformat()} 期满。")
+    reference = facts.checked_on or facts.cutoff_date
+    if ban >= reference:
+        return RuleResult(INTEGRITY, label, False, f"存在诚信记录，禁止申报至 {_chinese_date(ban)}。")
+    return RuleResult(INTEGRITY, label, True, f"诚信记录的禁止申报期限已于 {_chinese_date(ban)} 届满。")
 
 
 def _recommendation(facts: ApplicantFacts, required: int) -> RuleResult:

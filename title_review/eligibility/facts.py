@@ -32,7 +32,10 @@ class ApplicantFacts:
     # 年度 → (专业科目学时, 公需科目学时)
     continuing_education: Mapping[int, tuple[float, float]] = field(default_factory=dict)
     recommenders: int = 0  # 正高级专家推荐人数 (破格)
-    integrity_ban_until: dt.date | None = None  # 诚信档案限制申报的截止日
+    # 诚信档案: the last barred day of a ban (title_review.eligibility.selectors.active_ban_until).
+    integrity_ban_until: dt.date | None = None
+    # The day the precheck runs (申报日): a ban still running on it blocks. None = judge at the cutoff.
+    checked_on: dt.date | None = None
     cutoff: dt.date | None = None  # 计算截止日; None = Dec 31 of round_year
 
     def __post_init__(self) -> None:

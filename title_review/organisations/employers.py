@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from title_review.access.models import RoleGrant
-from title_review.access.policies import require
+from title_review.access.policies import forget_grants, require
 from title_review.access.roles import Role
 from title_review.accounts.models import AccountKind, SubAccountPermission, User
 from title_review.accounts.passwords import generate_one_time_password
@@ -474,7 +474,8 @@ def update_employer_info(*, actor: Any, employer_id: int, info: EmployerInfo) ->
 def move_employer(*, actor: Any, employer_id: int, new_parent_id: int, reason: str = "") -> Organisation:
     """修改归口部门: the employer (and anything below it) moves under another 归口部门.
 
-    Declarations it has forwarded return to 待上报 once the review chain exists (Hangzhou manual 2.3).
+    Declarations it has forwarded that are still in review return to 待上报, each with a 审核记录
+    (Hangzhou manual 2.3).
     """
     employer = _employer_for(actor, employer_id)
     new_parent = Organisation.objects.select_for_update().filter(pk=new_parent_id).first()
@@ -500,12 +501,16 @@ def move_employer(*, actor: Any, employer_id: int, new_parent_id: int, reason: s
             node.parent = new_parent
         node.save(update_fields=["path", "depth", "parent", "updated_at"])
     employer.refresh_from_db()
+    forget_grants(actor)  # the actor's grants carry the old path
+    from title_review.reviews.services import recall_forwarded
+
+    recalled = recall_forwarded(actor=actor, employer=employer, reason=f"单位修改归口部门为“{new_parent.name}”")
     record_event(
         actor=actor,
         action="employer.move",
         obj=employer,
         before=before,
-        after=snapshot(employer),
+        after=snapshot(employer) | {"recalled_declarations": recalled},
         reason=reason,
         organisation=employer,
     )

@@ -111,6 +111,12 @@ class RoundDetailsForm(StyledForm):
             ("other", "其他"),
         ],
     )
+    pass_through = forms.MultipleChoiceField(
+        label="直接转报的审核层级（这些机构不审核，材料直接送往上一级）",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=(),
+    )
     notice = forms.CharField(label="相关要求（通知正文）", widget=forms.Textarea(attrs={"rows": 8}), required=False)
 
     def __init__(self, *args: Any, series: Any, scope_choices: Any, **kwargs: Any) -> None:
@@ -119,3 +125,6 @@ class RoundDetailsForm(StyledForm):
         self.fields["specialties"].choices = _entry_choices("specialty", parent=series)  # type: ignore[attr-defined]  # ChoiceField
         self.fields["routes"].choices = _entry_choices("declaration_route")  # type: ignore[attr-defined]  # ChoiceField
         self.fields["scope"].queryset = scope_choices  # type: ignore[attr-defined]  # ModelChoiceField
+        reviewing = list(scope_choices) if scope_choices is not None else []
+        pass_through: Any = self.fields["pass_through"]
+        pass_through.choices = [(str(o.pk), o.name) for o in reviewing if reviewing and o.depth > reviewing[0].depth]

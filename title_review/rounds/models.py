@@ -99,6 +99,8 @@ class Round(TimeStampedModel):
     precheck_mode = models.CharField(
         _("资格预审"), max_length=10, choices=PrecheckMode.choices, default=PrecheckMode.WARN
     )
+    # Organisations on the review chain that pass declarations straight on (直接转报), by id.
+    pass_through = models.JSONField(_("直接转报的审核层级"), default=list, blank=True)
     status = models.CharField(_("状态"), max_length=20, choices=RoundStatus.choices, default=RoundStatus.DRAFT)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
 
@@ -127,4 +129,5 @@ LOCKED_AFTER_PUBLISH = (
     "attachment_types",
     "series_section",
     "opens_at",
+    "pass_through",
 )

@@ -127,6 +127,7 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "notice": round_.notice,
         "required_sections": round_.required_sections,
         "attachment_types": round_.attachment_types,
+        "pass_through": [str(pk) for pk in round_.pass_through],
     }
     form = RoundDetailsForm(request.POST or None, initial=initial, series=round_.series, scope_choices=scope_choices)
     if round_.status == RoundStatus.PUBLISHED:
@@ -138,11 +139,13 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "series_section",
             "required_sections",
             "attachment_types",
+            "pass_through",
         ):
             form.fields[name].disabled = True
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         scope = list(data.pop("scope"))
+        data["pass_through"] = [int(pk) for pk in data.get("pass_through", [])]
         try:
             services.update_round(
                 actor=request.user,

@@ -1,14 +1,17 @@
-"""Writes of system-wide settings (policy numbers), audited."""
+"""Writes of system-wide settings (policy numbers, working-day overrides), audited."""
 
+from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from title_review.access.policies import require
 from title_review.audit.services import record_event
-from title_review.core.errors import DomainError
+from title_review.core.errors import Conflict, DomainError
 from title_review.core.models import PolicySetting
 from title_review.core.policies import DEFAULTS, forget_policy, get_policy
+
+from .models import WorkingDayOverride
 
 
 def _parse(key: str, raw: str) -> Any:
@@ -46,3 +49,58 @@ def set_policy(*, actor: Any, key: str, raw_value: str) -> Any:
     transaction.on_commit(lambda: forget_policy(key))
     record_event(actor=actor, action="policy.change", before={key: before}, after={key: value})
     return value
+
+
+NOTE_MAX_LENGTH = WorkingDayOverride._meta.get_field("note").max_length or 100
+
+
+def _override_state(override: WorkingDayOverride) -> dict[str, Any]:
+    return {
+        "date": override.date.isoformat(),
+        "is_working_day": override.is_working_day,
+        "note": override.note,
+    }
+
+
+@transaction.atomic
+def set_working_day_override(*, actor: Any, day: date | None, is_working_day: bool, note: str) -> WorkingDayOverride:
+    """Count `day` as a working day or a rest day whatever the national calendar says (province only).
+
+    One row per date: setting a date again changes its row.
+    """
+    require(actor, "workday.manage", message="工作日由省级统一设置。")
+    if not isinstance(day, date):
+        raise DomainError("请填写日期。")
+    if not isinstance(is_working_day, bool):
+        raise DomainError("请选择工作日或休息日。")
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise DomainError(f"说明不能超过 {NOTE_MAX_LENGTH} 个字。")
+    override = WorkingDayOverride.objects.select_for_update().filter(date=day).first()
+    before = _override_state(override) if override else None
+    if override is None:
+        try:
+            with transaction.atomic():
+                override = WorkingDayOverride.objects.create(
+                    date=day, is_working_day=is_working_day, note=note, created_by=actor
+                )
+        except IntegrityError as exc:
+            raise Conflict("该日期刚被他人设置，请刷新页面后再试。") from exc
+    else:
+        override.is_working_day = is_working_day
+        override.note = note
+        override.save(update_fields=["is_working_day", "note", "updated_at"])
+    record_event(actor=actor, action="workday.override", obj=override, before=before, after=_override_state(override))
+    return override
+
+
+@transaction.atomic
+def remove_working_day_override(*, actor: Any, override_id: int) -> None:
+    """Delete one override: the date follows the national calendar again (province only)."""
+    require(actor, "workday.manage", message="工作日由省级统一设置。")
+    override = WorkingDayOverride.objects.select_for_update().filter(pk=override_id).first()
+    if override is None:
+        raise DomainError("这条工作日调整不存在或已删除。")
+    before = _override_state(override)
+    record_event(actor=actor, action="workday.override_remove", obj=override, before=before)
+    override.delete()

@@ -7,4 +7,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("system/policies/", views.policies, name="policies"),
+    path("system/workdays/", views.workdays, name="workdays"),
+    path("system/workdays/<int:pk>/delete/", views.workday_delete, name="workday_delete"),
 ]

@@ -1,22 +1,44 @@
 from typing import Any
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from title_review.access.decorators import public, rule
 
 
 @rule("home.view")
 def home(request: HttpRequest) -> HttpResponse:
-    """工作台; an employer sees its declarations per round (待审核, 被退回, 填写中)."""
+    """工作台: counts per stage for the user's roles — the employer's declarations per round, what waits
+    at a reviewer's desk, and an applicant's own progress."""
     from title_review.access.policies import can
+    from title_review.declarations.models import Declaration
     from title_review.declarations.selectors import employer_counts
+    from title_review.declarations.workflow import STAGE_FOR_APPLICANT
+    from title_review.reviews.selectors import desk_counts
 
     employer = getattr(request.user, "organisation", None)
     counts = (
         employer_counts(request.user, employer) if employer and can(request.user, "declaration.fill", employer) else {}
     )
-    return render(request, "system/home.html", {"employer_counts": counts})
+    mine = [
+        (d, STAGE_FOR_APPLICANT.get(d.status, ""))
+        for d in Declaration.objects.filter(applicant_id=request.user.pk)
+        .select_related("round")
+        .exclude(status="withdrawn")[:10]
+    ]
+    return render(
+        request,
+        "system/home.html",
+        {
+            "employer_counts": counts,
+            "can_review": bool(employer) and can(request.user, "review.employer", employer),
+            "desk_counts": desk_counts(request.user),
+            "my_declarations": mine,
+        },
+    )
 
 
 @public
@@ -68,3 +90,70 @@ def policies(request: HttpRequest) -> HttpResponse:
         for key, default in DEFAULTS.items()
     ]
     return render(request, "system/policies.html", {"rows": rows, "can_manage": can_manage})
+
+
+@rule("policy.view")
+def workdays(request: HttpRequest) -> HttpResponse:
+    """工作日设置: the province's overrides of the national calendar, and 日历查询 (start + N working days)."""
+    from title_review.access.policies import has_capability
+    from title_review.core.errors import DomainError
+    from title_review.core.pagination import paginate, query_without_page
+
+    from . import services
+    from .forms import CalendarQueryForm, WorkingDayOverrideForm
+    from .models import WorkingDayOverride
+    from .workdays import add_working_days, has_national_schedule
+
+    can_manage = has_capability(request.user, "workday.manage")
+    if request.method == "POST" and not can_manage:
+        raise PermissionDenied("工作日由省级统一设置，本级只能查看。")
+    form = WorkingDayOverrideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            override = services.set_working_day_override(
+                actor=request.user, day=data["date"], is_working_day=data["kind"] == "work", note=data["note"]
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            kind = "工作日" if override.is_working_day else "休息日"
+            messages.success(request, f"已将 {override.date:%Y-%m-%d} 设为{kind}。")
+            return redirect("system:workdays")
+
+    query = CalendarQueryForm(request.GET if "start" in request.GET else None)
+    result = None
+    if query.is_valid():
+        start, count = query.cleaned_data["start"], query.cleaned_data["count"]
+        end = add_working_days(start, count)
+        unknown = [y for y in range(start.year, end.year + 1) if not has_national_schedule(y)]
+        result = {"start": start, "count": count, "end": end, "unknown_years": unknown}
+
+    return render(
+        request,
+        "system/workdays.html",
+        {
+            "can_manage": can_manage,
+            "form": form,
+            "query": query,
+            "result": result,
+            "page": paginate(request, WorkingDayOverride.objects.order_by("-date"), per_page=50),
+            "query_string": query_without_page(request),
+        },
+    )
+
+
+@rule("workday.manage")
+@require_POST
+def workday_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    from title_review.core.errors import DomainError
+
+    from . import services
+
+    try:
+        services.remove_working_day_override(actor=request.user, override_id=pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已删除该日的调整，恢复按国家安排计算。")
+    return redirect("system:workdays")

@@ -349,9 +349,24 @@ def test_missing_birth_date_leaves_retirement_open():
 def test_an_integrity_ban_beyond_the_cutoff_fails():
     check = result(precheck(engineer(integrity_ban_until=dt.date(2026, 6, 30))), "integrity")
     assert check.passed is False
-    assert check.detail == "诚信档案限制申报至 2026-06-30。"
+    assert check.detail == "存在诚信记录，禁止申报至 2026年6月30日。"
     assert result(precheck(engineer(integrity_ban_until=dt.date(2025, 12, 31))), "integrity").passed is False
-    assert result(precheck(engineer(integrity_ban_until=dt.date(2025, 12, 30))), "integrity").passed is True
+    expired = result(precheck(engineer(integrity_ban_until=dt.date(2025, 12, 30))), "integrity")
+    assert expired.passed is True
+    assert expired.detail == "诚信记录的禁止申报期限已于 2025年12月30日 届满。"
+
+
+def test_a_ban_still_running_on_the_day_of_the_check_fails_even_if_it_ends_before_the_cutoff():
+    """Filed on 2025-03-10 while barred until 2025-06-30: the 2025 cutoff (Dec 31) must not let it pass."""
+    march = dt.date(2025, 3, 10)
+    running = result(precheck(engineer(integrity_ban_until=dt.date(2025, 6, 30), checked_on=march)), "integrity")
+    assert running.passed is False
+    assert running.detail == "存在诚信记录，禁止申报至 2025年6月30日。"
+    last_day = result(precheck(engineer(integrity_ban_until=march, checked_on=march)), "integrity")
+    assert last_day.passed is False
+    day_after = precheck(engineer(integrity_ban_until=march, checked_on=dt.date(2025, 3, 11)))
+    assert result(day_after, "integrity").passed is True
+    assert result(precheck(engineer(checked_on=march)), "integrity").detail == "无诚信档案限制申报记录。"
 
 
 # ---- no rule ----------------------------------------------------------------------------------

@@ -134,7 +134,7 @@ def test_staff_are_added_by_identity_number_and_recover_the_employer_password(
     assert "韩申报" in response.content.decode() and "330106********1236" in response.content.decode()
     admin.post("/organisations/employer/staff/", {"action": "add", "id_number": "330106199003071236"})
     school = orgs["杭州第二中学"]
-    staff = EmployerStaff.objects.get(employer=school)
+    staff = EmployerStaff.objects.get(employer=school, person=users["applicant"])
     Organisation.objects.filter(pk=school.pk).update(credit_code=VALID)
     admin.logout()
 

@@ -6,7 +6,7 @@ from django.db import transaction
 from title_review.access.models import RoleGrant
 from title_review.accounts.models import User
 from title_review.core.identity import validate_identity
-from title_review.demo.data import ACCOUNTS, APPLICANT_IDENTITY, DEMO_PASSWORD, ORGANISATIONS, ROOT
+from title_review.demo.data import ACCOUNTS, DEMO_PASSWORD, ORGANISATIONS, PERSONAL_IDENTITIES, ROOT
 from title_review.dictionaries.selectors import region_by_code
 from title_review.organisations import services
 from title_review.organisations.models import EmployerStaff, Organisation
@@ -44,13 +44,14 @@ class Command(BaseCommand):
         for username, real_name, org_key, role, _description in ACCOUNTS:
             user = User(username=username, real_name=real_name, organisation=orgs[org_key])
             if role == "applicant":
-                facts = validate_identity(APPLICANT_IDENTITY["id_type"], APPLICANT_IDENTITY["id_number"])
+                identity = PERSONAL_IDENTITIES[username]
+                facts = validate_identity(identity["id_type"], identity["id_number"])
                 user.kind = "personal"
-                user.id_type = APPLICANT_IDENTITY["id_type"]
+                user.id_type = identity["id_type"]
                 user.id_number = facts.number
                 user.birth_date = facts.birth_date
                 user.sex = facts.sex
-                user.phone = APPLICANT_IDENTITY["phone"]
+                user.phone = identity["phone"]
             user.set_password(DEMO_PASSWORD)
             user.save()
             if role == "applicant":

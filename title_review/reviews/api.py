@@ -1,0 +1,597 @@
+"""The review chain through the API: every decision is the same service call as on the pages.
+
+The services check the desk, the version the reviewer saw and the rules; these views only parse the
+body and show the result. A refusal is a 400 with the service's code and Chinese sentence; a
+declaration the caller may not see is a 404.
+"""
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.generics import ListAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from title_review.access.policies import can
+from title_review.api.base import AccessRuleAPIView
+from title_review.api.errors import domain_error_response
+from title_review.core.errors import DomainError
+from title_review.declarations.models import Declaration
+from title_review.declarations.workflow import IN_CHAIN
+from title_review.organisations.models import Organisation
+
+from . import selectors, services
+from .models import CheckItem, OpinionSlot
+
+VERSION_HELP = "读取时的版本号；他人已处理时返回 stale（已被他人处理，请刷新后再操作）"
+SECTIONS_HELP = "需修改的栏目：" + "、".join(services.SECTIONS)
+# Which input a refusal is about, by a word of the service's sentence.
+HINTS: dict[str, tuple[str, ...]] = {
+    "version": ("已被他人处理",),
+    "reason": ("退回理由", "不予受理理由", "问题说明"),
+    "opinion": ("单位意见", "请填写意见"),
+    "sections": ("栏目",),
+    "correction_days": ("补正期限",),
+    "correction_items": ("需补正的内容",),
+    "basis": ("政策依据",),
+}
+
+
+# ---------------------------------------------------------------- output
+
+
+class ReviewStateOutput(serializers.Serializer):
+    """Where a declaration is after a decision: status, desk and the version to send next."""
+
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    desk = serializers.IntegerField(source="current_org_id", allow_null=True, help_text="当前审核机构")
+    desk_name = serializers.CharField(source="current_org.name", allow_null=True, default=None)
+    stage_since = serializers.DateTimeField(allow_null=True, help_text="进入当前环节时间")
+    version = serializers.IntegerField()
+
+
+class ReviewInboxRowOutput(ReviewStateOutput):
+    """A declaration waiting at one of the caller's desks."""
+
+    applicant_name = serializers.CharField(source="applicant.real_name")
+    employer = serializers.IntegerField(source="employer_id")
+    employer_name = serializers.CharField(source="employer.name")
+    round = serializers.IntegerField(source="round_id")
+    round_title = serializers.CharField(source="round.title")
+
+
+class ReviewRecordOutput(serializers.Serializer):
+    """审核记录: one decision — level, organisation, person, decision, reason, time."""
+
+    id = serializers.IntegerField()
+    level = serializers.CharField()
+    organisation = serializers.CharField(source="organisation.name", allow_null=True, default=None)
+    actor_name = serializers.CharField()
+    action = serializers.CharField()
+    action_label = serializers.CharField()
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    reason = serializers.CharField()
+    sections = serializers.ListField(child=serializers.CharField())
+    created_at = serializers.DateTimeField()
+
+
+class ReviewDeclarationOutput(ReviewInboxRowOutput):
+    """One declaration as received (the snapshot), with its 审核记录."""
+
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    snapshot_hash = serializers.CharField(help_text="提交时材料的 SHA-256")
+    snapshot = serializers.JSONField(allow_null=True, help_text="提交时的材料（只读）")
+    employer_opinion = serializers.CharField()
+    correction_items = serializers.ListField(child=serializers.CharField())
+    correction_deadline = serializers.DateField(allow_null=True)
+    records = serializers.SerializerMethodField()
+
+    @extend_schema_field(ReviewRecordOutput(many=True))
+    def get_records(self, obj: Declaration) -> Any:
+        return ReviewRecordOutput(selectors.records_of(obj), many=True).data
+
+
+class ReviewInternalOpinionOutput(serializers.Serializer):
+    slot = serializers.CharField()
+    slot_label = serializers.CharField(source="get_slot_display")
+    agrees = serializers.BooleanField()
+    opinion = serializers.CharField()
+    author_name = serializers.CharField(source="author.real_name")
+    updated_at = serializers.DateTimeField()
+
+
+class ReviewCheckItemOutput(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # an output field named like Field.label
+    result = serializers.CharField(allow_null=True, help_text="verified 核实无误 / flagged 存在问题；未审查时为空")
+    result_label = serializers.CharField(allow_null=True)
+    reason = serializers.CharField()
+    checked_at = serializers.DateTimeField(allow_null=True)
+
+
+class ReviewBatchPassOutput(serializers.Serializer):
+    passed = serializers.IntegerField()
+
+
+class ReviewPublicityOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    round = serializers.IntegerField(source="round_id")
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField(help_text="公示截止日期（最后一个工作日）；次日起可上报")
+    working_days = serializers.IntegerField()
+    place = serializers.CharField()
+    contact = serializers.CharField()
+    declarations = serializers.SerializerMethodField()
+
+    def get_declarations(self, obj: Any) -> list[int]:
+        return sorted(obj.declarations.values_list("pk", flat=True))
+
+
+class ReviewObjectionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    declaration = serializers.IntegerField(source="declaration_id")
+    publicity = serializers.IntegerField(source="publicity_id")
+    received_on = serializers.DateField()
+    content = serializers.CharField()
+    raised_by = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    handling = serializers.CharField()
+    handled_at = serializers.DateTimeField(allow_null=True)
+
+
+# ---------------------------------------------------------------- input
+
+
+class ReviewItemInput(serializers.Serializer):
+    id = serializers.IntegerField()
+    version = serializers.IntegerField(help_text=VERSION_HELP)
+
+
+class ReviewEmployerPassInput(serializers.Serializer):
+    version = serializers.IntegerField(help_text=VERSION_HELP)
+    opinion = serializers.CharField(allow_blank=True, default="", help_text="单位意见（必填）")
+
+
+class ReviewEmployerReturnInput(serializers.Serializer):
+    version = serializers.IntegerField(help_text=VERSION_HELP)
+    reason = serializers.CharField(allow_blank=True, default="", help_text="退回理由（必填）")
+    sections = serializers.ListField(child=serializers.CharField(), default=list, help_text=SECTIONS_HELP)
+
+
+class ReviewOpinionInput(serializers.Serializer):
+    slot = serializers.ChoiceField(choices=OpinionSlot.choices)
+    agrees = serializers.BooleanField(help_text="是否同意推荐")
+    opinion = serializers.CharField(allow_blank=True, default="", help_text="意见（必填）")
+
+
+class ReviewPassInput(serializers.Serializer):
+    version = serializers.IntegerField(help_text=VERSION_HELP)
+    opinion = serializers.CharField(allow_blank=True, default="", help_text="审核意见；为空时记为“同意上报”")
+
+
+class ReviewReturnInput(serializers.Serializer):
+    version = serializers.IntegerField(help_text=VERSION_HELP)
+    reason = serializers.CharField(allow_blank=True, default="", help_text="退回理由（必填）")
+    sections = serializers.ListField(child=serializers.CharField(), default=list, help_text=SECTIONS_HELP)
+    correction_days = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="补正期限（1 到 30 个工作日）；给出时为一次性补正通知"
+    )
+    correction_items = serializers.ListField(
+        child=serializers.CharField(), default=list, help_text="补正通知须逐项列明需补正的内容"
+    )
+
+
+class ReviewCheckItemInput(serializers.Serializer):
+    key = serializers.CharField(help_text="审查项，见 GET check-items/")
+    verified = serializers.BooleanField(help_text="true 核实无误；false 存在问题（须填写问题说明）")
+    reason = serializers.CharField(allow_blank=True, default="", help_text="问题说明")
+
+
+class ReviewAcceptInput(serializers.Serializer):
+    version = serializers.IntegerField(help_text=VERSION_HELP)
+
+
+class ReviewRejectInput(serializers.Serializer):
+    version = serializers.IntegerField(help_text=VERSION_HELP)
+    reason = serializers.CharField(allow_blank=True, default="", help_text="不予受理理由（必填）")
+    basis = serializers.CharField(allow_blank=True, default="", help_text="政策依据（必填）")
+
+
+class ReviewBatchPassInput(serializers.Serializer):
+    items = ReviewItemInput(many=True, help_text="全部通过或全部不通过")
+    opinion = serializers.CharField(allow_blank=True, default="")
+
+
+class ReviewPublicityInput(serializers.Serializer):
+    declaration_ids = serializers.ListField(child=serializers.IntegerField(), help_text="同一评审活动的待公示材料")
+    starts_on = serializers.DateField(allow_null=True, default=None, help_text="公示开始日期")
+    place = serializers.CharField(allow_blank=True, default="", help_text="公示地点或方式")
+    contact = serializers.CharField(allow_blank=True, default="", help_text="受理异议联系方式")
+
+
+class ReviewObjectionInput(serializers.Serializer):
+    declaration = serializers.IntegerField()
+    received_on = serializers.DateField(allow_null=True, default=None, help_text="收到日期；为空时为今天")
+    content = serializers.CharField(allow_blank=True, default="", help_text="异议内容（必填）")
+    raised_by = serializers.CharField(allow_blank=True, default="", help_text="异议人（可匿名）")
+
+
+class ReviewObjectionHandleInput(serializers.Serializer):
+    upheld = serializers.BooleanField(help_text="true 异议成立（本次不予推荐）；false 异议不成立")
+    handling = serializers.CharField(allow_blank=True, default="", help_text="处理情况（必填）")
+
+
+class ReviewForwardInput(serializers.Serializer):
+    items = ReviewItemInput(many=True, help_text="全部上报或全部不上报")
+    operator_name = serializers.CharField(allow_blank=True, default="", help_text="经办人姓名（必填）")
+    operator_phone = serializers.CharField(allow_blank=True, default="", help_text="经办人联系电话（必填）")
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    return dict(data.validated_data)
+
+
+def _refused(exc: DomainError, hints: Mapping[str, tuple[str, ...]] = HINTS) -> Response:
+    return domain_error_response(exc, hints)
+
+
+def _decided(call: Callable[..., Declaration], request: Request, pk: int, **kwargs: Any) -> Response:
+    """One decision on declaration `pk`; the service answers 404 for a declaration the caller may not see."""
+    try:
+        declaration = call(actor=request.user, declaration_id=pk, **kwargs)
+    except DomainError as exc:
+        return _refused(exc)
+    return Response(ReviewStateOutput(declaration).data)
+
+
+def _tracked(request: Request, pk: int) -> Declaration:
+    declaration = (
+        selectors.tracked_by(request.user)
+        .select_related("applicant", "employer", "round", "current_org")
+        .filter(pk=pk)
+        .first()
+    )
+    if declaration is None:
+        raise Http404
+    return declaration
+
+
+def _employer(request: Request) -> Organisation:
+    employer = getattr(request.user, "organisation", None)
+    if employer is None or not can(request.user, "review.employer", employer):
+        raise Http404
+    return employer
+
+
+def _pairs(items: list[dict[str, int]]) -> list[tuple[int, int]]:
+    return [(item["id"], item["version"]) for item in items]
+
+
+def _check_row(key: str, label: str, item: CheckItem | None) -> dict[str, Any]:
+    return {
+        "key": key,
+        "label": label,
+        "result": item.result if item else None,
+        "result_label": item.get_result_display() if item else None,
+        "reason": item.reason if item else "",
+        "checked_at": item.updated_at if item else None,
+    }
+
+
+# ---------------------------------------------------------------- reading
+
+
+class ReviewInboxApi(AccessRuleAPIView, ListAPIView):
+    access_rule = "review.inbox"
+    serializer_class = ReviewInboxRowOutput
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]  # a QuerySet of Declaration
+        queryset = selectors.inbox_for(self.request.user)
+        params = self.request.query_params
+        if params.get("round", "").isdigit():
+            queryset = queryset.filter(round_id=int(params["round"]))
+        if params.get("status") in IN_CHAIN:
+            queryset = queryset.filter(status=params["status"])
+        return queryset
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("round", int, description="评审活动"),
+            OpenApiParameter("status", str, enum=sorted(s.value for s in IN_CHAIN), description="状态"),
+        ],
+        summary="待审核材料（本人所在审核环节，最早进入的在前）",
+        operation_id="v1_reviews_inbox_list",
+    )
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class ReviewDeclarationApi(AccessRuleAPIView):
+    access_rule = "home.view"
+
+    @extend_schema(
+        responses=ReviewDeclarationOutput,
+        summary="申报材料（提交时的材料）与审核记录",
+        operation_id="v1_reviews_declaration_retrieve",
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(ReviewDeclarationOutput(_tracked(request, pk)).data)
+
+
+# ---------------------------------------------------------------- employer
+
+
+class ReviewEmployerPassApi(AccessRuleAPIView):
+    access_rule = "review.employer"
+
+    @extend_schema(
+        request=ReviewEmployerPassInput,
+        responses=ReviewStateOutput,
+        summary="单位审核通过（填写单位意见）",
+        operation_id="v1_reviews_employer_pass",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        v = _valid(ReviewEmployerPassInput, request)
+        return _decided(services.employer_pass, request, pk, version=v["version"], opinion=v["opinion"])
+
+
+class ReviewEmployerReturnApi(AccessRuleAPIView):
+    access_rule = "review.employer"
+
+    @extend_schema(
+        request=ReviewEmployerReturnInput,
+        responses=ReviewStateOutput,
+        summary="单位退回申报人（退回理由、需修改的栏目）",
+        operation_id="v1_reviews_employer_return",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        v = _valid(ReviewEmployerReturnInput, request)
+        return _decided(
+            services.employer_return, request, pk, version=v["version"], reason=v["reason"], sections=v["sections"]
+        )
+
+
+class ReviewOpinionApi(AccessRuleAPIView):
+    access_rule = "review.opinion"
+
+    @extend_schema(
+        request=ReviewOpinionInput,
+        responses=ReviewInternalOpinionOutput,
+        summary="填写内部审核意见（院系考核、师德、教学、论文审核、思政）",
+        operation_id="v1_reviews_internal_opinion",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        v = _valid(ReviewOpinionInput, request)
+        try:
+            row = services.give_internal_opinion(
+                actor=request.user, declaration_id=pk, slot=v["slot"], agrees=v["agrees"], opinion=v["opinion"]
+            )
+        except DomainError as exc:
+            return _refused(exc)
+        return Response(ReviewInternalOpinionOutput(row).data)
+
+
+class ReviewPublicityApi(AccessRuleAPIView):
+    access_rule = "review.employer"
+
+    @extend_schema(
+        request=ReviewPublicityInput,
+        responses={201: ReviewPublicityOutput},
+        summary="开始单位内部公示（公示截止日期按工作日计算）",
+        operation_id="v1_reviews_publicity_create",
+    )
+    def post(self, request: Request) -> Response:
+        employer = _employer(request)
+        v = _valid(ReviewPublicityInput, request)
+        try:
+            publicity = services.start_publicity(
+                actor=request.user,
+                employer_id=employer.pk,
+                declaration_ids=v["declaration_ids"],
+                starts_on=v["starts_on"],
+                place=v["place"],
+                contact=v["contact"],
+            )
+        except DomainError as exc:
+            return _refused(exc, {"starts_on": ("公示开始日期",), "declaration_ids": ("申报材料",)})
+        return Response(ReviewPublicityOutput(publicity).data, status=status.HTTP_201_CREATED)
+
+
+class ReviewObjectionListApi(AccessRuleAPIView):
+    access_rule = "review.employer"
+
+    @extend_schema(
+        request=ReviewObjectionInput,
+        responses={201: ReviewObjectionOutput},
+        summary="登记公示异议（处理完毕前不能上报）",
+        operation_id="v1_reviews_objection_create",
+    )
+    def post(self, request: Request) -> Response:
+        _employer(request)
+        v = _valid(ReviewObjectionInput, request)
+        try:
+            objection = services.record_objection(
+                actor=request.user,
+                declaration_id=v["declaration"],
+                received_on=v["received_on"],
+                content=v["content"],
+                raised_by=v["raised_by"],
+            )
+        except DomainError as exc:
+            return _refused(exc, {"content": ("异议内容",)})
+        return Response(ReviewObjectionOutput(objection).data, status=status.HTTP_201_CREATED)
+
+
+class ReviewObjectionHandleApi(AccessRuleAPIView):
+    access_rule = "review.employer"
+
+    @extend_schema(
+        request=ReviewObjectionHandleInput,
+        responses=ReviewObjectionOutput,
+        summary="处理公示异议（异议成立则本次不予推荐）",
+        operation_id="v1_reviews_objection_handle",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        _employer(request)
+        v = _valid(ReviewObjectionHandleInput, request)
+        try:
+            objection = services.handle_objection(
+                actor=request.user, objection_id=pk, upheld=v["upheld"], handling=v["handling"]
+            )
+        except DomainError as exc:
+            return _refused(exc, {"handling": ("处理情况",)})
+        return Response(ReviewObjectionOutput(objection).data)
+
+
+class ReviewForwardApi(AccessRuleAPIView):
+    access_rule = "review.employer"
+
+    @extend_schema(
+        request=ReviewForwardInput,
+        responses=ReviewStateOutput(many=True),
+        summary="上报材料（到审核路径的第一级；上报后只读）",
+        operation_id="v1_reviews_forward",
+    )
+    def post(self, request: Request) -> Response:
+        employer = _employer(request)
+        v = _valid(ReviewForwardInput, request)
+        try:
+            done = services.forward(
+                actor=request.user,
+                employer_id=employer.pk,
+                items=_pairs(v["items"]),
+                operator_name=v["operator_name"],
+                operator_phone=v["operator_phone"],
+            )
+        except DomainError as exc:
+            return _refused(exc, {"operator_name": ("经办人姓名",), "operator_phone": ("联系电话",), **HINTS})
+        return Response(ReviewStateOutput(done, many=True).data)
+
+
+# ---------------------------------------------------------------- departments and the title office
+
+
+class ReviewPassApi(AccessRuleAPIView):
+    access_rule = "review.department"
+
+    @extend_schema(
+        request=ReviewPassInput,
+        responses=ReviewStateOutput,
+        summary="主管部门审核通过（报送审核路径的下一级）",
+        operation_id="v1_reviews_pass",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        v = _valid(ReviewPassInput, request)
+        return _decided(services.department_pass, request, pk, version=v["version"], opinion=v["opinion"])
+
+
+class ReviewBatchPassApi(AccessRuleAPIView):
+    access_rule = "review.department"
+
+    @extend_schema(
+        request=ReviewBatchPassInput,
+        responses=ReviewBatchPassOutput,
+        summary="批量审核通过（全部通过或全部不通过）",
+        operation_id="v1_reviews_batch_pass",
+    )
+    def post(self, request: Request) -> Response:
+        v = _valid(ReviewBatchPassInput, request)
+        try:
+            passed = services.batch_pass(actor=request.user, items=_pairs(v["items"]), opinion=v["opinion"])
+        except DomainError as exc:
+            return _refused(exc)
+        return Response(ReviewBatchPassOutput({"passed": passed}).data)
+
+
+class ReviewReturnApi(AccessRuleAPIView):
+    access_rule = "review.inbox"
+
+    @extend_schema(
+        request=ReviewReturnInput,
+        responses=ReviewStateOutput,
+        summary="退回（主管部门，或职改办退回审查；可附一次性补正通知）",
+        operation_id="v1_reviews_return",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        v = _valid(ReviewReturnInput, request)
+        return _decided(
+            services.return_declaration,
+            request,
+            pk,
+            version=v["version"],
+            reason=v["reason"],
+            sections=v["sections"],
+            correction_days=v["correction_days"],
+            correction_items=v["correction_items"],
+        )
+
+
+class ReviewCheckItemsApi(AccessRuleAPIView):
+    access_rule = "review.inbox"
+
+    @extend_schema(
+        responses=ReviewCheckItemOutput(many=True),
+        summary="资格审查项（提交时材料的每条记录和附件）及审查结果",
+        operation_id="v1_reviews_check_items_list",
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        declaration = _tracked(request, pk)
+        done = {c.key: c for c in CheckItem.objects.filter(declaration=declaration)}
+        rows = [_check_row(key, label, done.get(key)) for key, label in services.check_items_of(declaration)]
+        return Response(ReviewCheckItemOutput(rows, many=True).data)
+
+    @extend_schema(
+        request=ReviewCheckItemInput,
+        responses=ReviewCheckItemOutput,
+        summary="资格审查：逐项核实无误或标记存在问题",
+        operation_id="v1_reviews_check_item",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        v = _valid(ReviewCheckItemInput, request)
+        try:
+            item = services.check_item(
+                actor=request.user, declaration_id=pk, key=v["key"], verified=v["verified"], reason=v["reason"]
+            )
+        except DomainError as exc:
+            return _refused(exc, {"key": ("审查项",), **HINTS})
+        return Response(ReviewCheckItemOutput(_check_row(item.key, item.label, item)).data)
+
+
+class ReviewAcceptApi(AccessRuleAPIView):
+    access_rule = "review.qualification"
+
+    @extend_schema(
+        request=ReviewAcceptInput,
+        responses=ReviewStateOutput,
+        summary="受理（每个审查项均已核实无误）",
+        operation_id="v1_reviews_accept",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        v = _valid(ReviewAcceptInput, request)
+        return _decided(services.accept, request, pk, version=v["version"])
+
+
+class ReviewRejectApi(AccessRuleAPIView):
+    access_rule = "review.qualification"
+
+    @extend_schema(
+        request=ReviewRejectInput,
+        responses=ReviewStateOutput,
+        summary="不予受理（理由与政策依据）",
+        operation_id="v1_reviews_reject",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        v = _valid(ReviewRejectInput, request)
+        return _decided(services.reject, request, pk, version=v["version"], reason=v["reason"], basis=v["basis"])

@@ -1,0 +1,485 @@
+"""Pages of the review chain. Every decision is one service call; these views only parse and show."""
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from title_review.access.decorators import rule
+from title_review.access.policies import can
+from title_review.core.errors import DomainError
+from title_review.core.pagination import paginate, query_without_page
+from title_review.declarations.workflow import STAGE_FOR_APPLICANT, Status
+
+from . import selectors, services
+from .models import CheckItem, OpinionSlot, Publicity
+
+
+def _employer(request: HttpRequest) -> Any:
+    employer = getattr(request.user, "organisation", None)
+    if employer is None or not can(request.user, "review.employer", employer):
+        raise Http404
+    return employer
+
+
+def _items(request: HttpRequest) -> list[tuple[int, int]]:
+    """Selected rows as (id, version) from checkboxes named `pick` with values "id:version"."""
+    items = []
+    for value in request.POST.getlist("pick"):
+        pk, _sep, version = value.partition(":")
+        if pk.isdigit() and version.isdigit():
+            items.append((int(pk), int(version)))
+    return items
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _done(request: HttpRequest, call: Any, success: str, **kwargs: Any) -> bool:
+    try:
+        call(actor=request.user, **kwargs)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
+# ---------------------------------------------------------------- employer
+
+
+@rule("review.employer")
+def employer_desk(request: HttpRequest) -> HttpResponse:
+    """审核材料 / 单位内部公示 / 上报材料: the employer's declarations by stage, one tab each."""
+    employer = _employer(request)
+    tab = request.GET.get("tab", "review")
+    tabs = {
+        "review": ("审核材料", (Status.WITH_EMPLOYER,)),
+        "publicity": ("单位内部公示", (Status.EMPLOYER_PASSED, Status.IN_PUBLICITY)),
+        "forward": ("上报材料", (Status.IN_PUBLICITY, Status.READY_TO_FORWARD)),
+    }
+    if tab not in tabs:
+        tab = "review"
+    base = selectors.employer_desk(request.user, employer)
+    rows = list(base.filter(status__in=tabs[tab][1])[:500])
+    counts = selectors.status_counts(base)
+    publicities = Publicity.objects.filter(employer=employer).select_related("round")[:20]
+    required = services.required_slots(employer)
+    return render(
+        request,
+        "reviews/employer_desk.html",
+        {
+            "employer": employer,
+            "tab": tab,
+            "tabs": [(key, label) for key, (label, _s) in tabs.items()],
+            "title": "单位审核",
+            "tab_label": tabs[tab][0],
+            "rows": rows,
+            "counts": counts,
+            "publicities": publicities,
+            "today": services.today(),
+            "slots": [(value, label, value in required) for value, label in OpinionSlot.choices],
+            "can_manage": can(request.user, "employer.manage", employer),
+        },
+    )
+
+
+@rule("employer.manage")
+@require_POST
+def opinion_settings(request: HttpRequest) -> HttpResponse:
+    """内部审核意见设置: which opinions the employer collects before it passes a declaration."""
+    employer = _employer(request)
+    _done(
+        request,
+        services.set_required_slots,
+        "已保存内部审核意见设置。",
+        employer_id=employer.pk,
+        slots=request.POST.getlist("slots"),
+    )
+    return redirect("reviews:employer")
+
+
+@rule("review.employer")
+@require_POST
+def start_publicity(request: HttpRequest) -> HttpResponse:
+    employer = _employer(request)
+    starts_on = _date(request.POST.get("starts_on", ""))
+    try:
+        publicity = services.start_publicity(
+            actor=request.user,
+            employer_id=employer.pk,
+            declaration_ids=[pk for pk, _v in _items(request)],
+            starts_on=starts_on,  # type: ignore[arg-type]
+            place=request.POST.get("place", ""),
+            contact=request.POST.get("contact", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("/reviews/employer/?tab=publicity")
+    messages.success(
+        request, f"已开始公示，公示截止 {publicity.ends_on:%Y年%m月%d日}（{publicity.working_days} 个工作日）。"
+    )
+    return redirect("reviews:publicity", pk=publicity.pk)
+
+
+@rule("review.employer")
+def publicity(request: HttpRequest, pk: int) -> HttpResponse:
+    """公示表 (printable) with its objections and how they were handled."""
+    employer = _employer(request)
+    item = get_object_or_404(Publicity.objects.select_related("round", "employer"), pk=pk, employer=employer)
+    declarations = list(item.declarations.select_related("applicant").order_by("applicant__real_name"))
+    objections = list(item.objections.select_related("declaration__applicant"))
+    return render(
+        request,
+        "reviews/publicity.html",
+        {"publicity": item, "declarations": declarations, "objections": objections, "today": services.today()},
+    )
+
+
+@rule("review.employer")
+@require_POST
+def objection(request: HttpRequest, pk: int) -> HttpResponse:
+    employer = _employer(request)
+    item = get_object_or_404(Publicity, pk=pk, employer=employer)
+    _done(
+        request,
+        services.record_objection,
+        "已登记异议；异议处理完毕前不能上报。",
+        declaration_id=int(request.POST.get("declaration") or 0),
+        received_on=_date(request.POST.get("received_on", "")),
+        content=request.POST.get("content", ""),
+        raised_by=request.POST.get("raised_by", ""),
+    )
+    return redirect("reviews:publicity", pk=item.pk)
+
+
+@rule("review.employer")
+@require_POST
+def handle_objection(request: HttpRequest, pk: int, objection_id: int) -> HttpResponse:
+    employer = _employer(request)
+    item = get_object_or_404(Publicity, pk=pk, employer=employer)
+    get_object_or_404(item.objections, pk=objection_id)
+    _done(
+        request,
+        services.handle_objection,
+        "异议已处理。",
+        objection_id=objection_id,
+        upheld=request.POST.get("upheld") == "1",
+        handling=request.POST.get("handling", ""),
+    )
+    return redirect("reviews:publicity", pk=item.pk)
+
+
+@rule("review.employer")
+@require_POST
+def forward(request: HttpRequest) -> HttpResponse:
+    employer = _employer(request)
+    try:
+        done = services.forward(
+            actor=request.user,
+            employer_id=employer.pk,
+            items=_items(request),
+            operator_name=request.POST.get("operator_name", ""),
+            operator_phone=request.POST.get("operator_phone", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已上报 {len(done)} 份申报材料；上报后材料只读。")
+    return redirect("/reviews/employer/?tab=forward")
+
+
+# ---------------------------------------------------------------- one declaration, every level
+
+
+def _visible(request: HttpRequest, pk: int) -> Any:
+    declaration = get_object_or_404(
+        selectors.tracked_by(request.user).select_related(
+            "applicant", "employer", "round__series", "current_org", "publicity"
+        ),
+        pk=pk,
+    )
+    return declaration
+
+
+@rule("home.view")
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One declaration as received (the snapshot), its 审核记录, and the decision the viewer may take here."""
+    declaration = _visible(request, pk)
+    user: Any = request.user
+    desk = declaration.current_org
+    status = declaration.status
+    mine = declaration.applicant_id == user.pk
+    decide = {
+        "employer": status == Status.WITH_EMPLOYER and can(user, "review.employer", desk),
+        "opinion": status == Status.WITH_EMPLOYER and can(user, "review.opinion", desk),
+        "department": status == Status.IN_REVIEW and can(user, "review.department", desk),
+        "qualification": status == Status.QUALIFICATION_CHECK and can(user, "review.qualification", desk),
+        "return": status == Status.QUALIFICATION_CHECK and can(user, "review.return", desk),
+    }
+    slots = []
+    if decide["opinion"]:
+        given = {o.slot: o for o in declaration.internal_opinions.select_related("author")}
+        required = services.required_slots(declaration.employer)
+        slots = [
+            {"slot": s, "label": OpinionSlot(s).label, "given": given.get(s), "mine": user.has_sub_permission(s)}
+            for s in required
+        ]
+    checks = []
+    if status in (Status.QUALIFICATION_CHECK, Status.ACCEPTED, Status.REJECTED) and (
+        decide["qualification"] or decide["return"] or can(user, "review.inbox", declaration.employer)
+    ):
+        done = {c.key: c for c in CheckItem.objects.filter(declaration=declaration)}
+        checks = [{"key": k, "label": label, "done": done.get(k)} for k, label in services.check_items_of(declaration)]
+    return render(
+        request,
+        "reviews/detail.html",
+        {
+            "declaration": declaration,
+            "data": declaration.snapshot or {},
+            "records": list(selectors.records_of(declaration)),
+            "stage": STAGE_FOR_APPLICANT.get(status, ""),
+            "decide": decide,
+            "slots": slots,
+            "checks": checks,
+            "sections": services.SECTIONS,
+            "mine": mine,
+        },
+    )
+
+
+def _decision(request: HttpRequest, pk: int, call: Any, success: str, **kwargs: Any) -> HttpResponse:
+    _visible(request, pk)
+    _done(request, call, success, declaration_id=pk, **kwargs)
+    return redirect("reviews:detail", pk=pk)
+
+
+def _version(request: HttpRequest) -> int:
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else -1
+
+
+@rule("home.view")
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every decision on the detail page posts here with `decision` naming it."""
+    decision = request.POST.get("decision", "")
+    version = _version(request)
+    sections = request.POST.getlist("sections")
+    reason = request.POST.get("reason", "")
+    if decision == "employer_pass":
+        return _decision(
+            request,
+            pk,
+            services.employer_pass,
+            "单位审核通过。",
+            version=version,
+            opinion=request.POST.get("opinion", ""),
+        )
+    if decision == "employer_return":
+        return _decision(
+            request, pk, services.employer_return, "已退回申报人。", version=version, reason=reason, sections=sections
+        )
+    if decision == "opinion":
+        return _decision(
+            request,
+            pk,
+            services.give_internal_opinion,
+            "意见已保存。",
+            slot=request.POST.get("slot", ""),
+            agrees=request.POST.get("agrees") == "1",
+            opinion=request.POST.get("opinion", ""),
+        )
+    if decision == "pass":
+        return _decision(
+            request,
+            pk,
+            services.department_pass,
+            "审核通过，已报送上级。",
+            version=version,
+            opinion=request.POST.get("opinion", ""),
+        )
+    if decision == "return":
+        days = request.POST.get("correction_days", "")
+        return _decision(
+            request,
+            pk,
+            services.return_declaration,
+            "已退回。",
+            version=version,
+            reason=reason,
+            sections=sections,
+            correction_days=int(days) if days.isdigit() else None,
+            correction_items=[line for line in request.POST.get("correction_items", "").splitlines() if line.strip()],
+        )
+    if decision == "check":
+        return _decision(
+            request,
+            pk,
+            services.check_item,
+            "审查结果已保存。",
+            key=request.POST.get("key", ""),
+            verified=request.POST.get("verified") == "1",
+            reason=reason,
+        )
+    if decision == "accept":
+        return _decision(request, pk, services.accept, "已受理。", version=version)
+    if decision == "reject":
+        return _decision(
+            request,
+            pk,
+            services.reject,
+            "已不予受理。",
+            version=version,
+            reason=reason,
+            basis=request.POST.get("basis", ""),
+        )
+    messages.error(request, "未知的操作。")
+    return redirect("reviews:detail", pk=pk)
+
+
+# ---------------------------------------------------------------- lists
+
+
+FILTERS = ("round", "employer", "series", "level", "status", "waiting")
+
+
+def _filtered(request: HttpRequest, queryset: Any) -> Any:
+    from django.utils import timezone
+
+    from title_review.dictionaries.models import Entry
+
+    params = request.GET
+    if params.get("round", "").isdigit():
+        queryset = queryset.filter(round_id=int(params["round"]))
+    if params.get("employer"):
+        queryset = queryset.filter(employer__name__contains=params["employer"].strip())
+    if params.get("series", "").isdigit():
+        queryset = queryset.filter(round__series_id=int(params["series"]))
+    if params.get("level"):
+        codes = [
+            e.code
+            for e in Entry.objects.filter(type__code="qualification").only("code", "attributes")
+            if str(e.attributes.get("level", "")) == params["level"]
+        ]
+        queryset = queryset.filter(target_qualification__in=codes)
+    if params.get("status") in Status.values:
+        queryset = queryset.filter(status=params["status"])
+    if params.get("waiting", "").isdigit():
+        since = timezone.now() - dt.timedelta(days=int(params["waiting"]))
+        queryset = queryset.filter(stage_since__lte=since)
+    return queryset
+
+
+def _filter_choices(request: HttpRequest) -> dict[str, Any]:
+    from title_review.dictionaries.models import Entry
+    from title_review.rounds.selectors import rounds_visible_to
+
+    return {
+        "rounds": rounds_visible_to(request.user).exclude(status="draft").only("pk", "title")[:200],
+        "series": Entry.objects.filter(type__code="series", is_active=True).only("pk", "name"),
+        "levels": Entry.objects.filter(type__code="level", is_active=True).only("code", "name"),
+        "params": request.GET,
+        "query": query_without_page(request),
+    }
+
+
+@rule("review.inbox")
+def inbox(request: HttpRequest) -> HttpResponse:
+    """待审核材料: declarations at the user's desk, with filters and 批量审核通过."""
+    page = paginate(request, _filtered(request, selectors.inbox_for(request.user)))
+    return render(request, "reviews/inbox.html", {"page": page, **_filter_choices(request)})
+
+
+@rule("review.inbox")
+@require_POST
+def batch_pass(request: HttpRequest) -> HttpResponse:
+    _done(
+        request, services.batch_pass, "已批量审核通过。", items=_items(request), opinion=request.POST.get("opinion", "")
+    )
+    return redirect("reviews:inbox")
+
+
+@rule("home.view")
+def returned(request: HttpRequest) -> HttpResponse:
+    """被退回的材料: the applicant's own, or the employer's, with the latest 审核记录 of the return."""
+    queryset = selectors.tracked_by(request.user).filter(status=Status.RETURNED)
+    employer = getattr(request.user, "organisation", None)
+    if not can(request.user, "declaration.fill", employer):
+        queryset = queryset.filter(applicant_id=request.user.pk)
+    else:
+        queryset = queryset.filter(employer=employer)
+    page = paginate(request, queryset.select_related("applicant", "round").order_by("-stage_since", "pk"))
+    latest = selectors.last_returns(list(page.object_list))
+    rows = [(d, latest.get(d.pk)) for d in page.object_list]
+    return render(request, "reviews/returned.html", {"page": page, "rows": rows})
+
+
+@rule("home.view")
+def tracking(request: HttpRequest) -> HttpResponse:
+    """上报材料跟踪: where every declaration is — organisation, step, since when."""
+    queryset = _filtered(
+        request,
+        selectors.tracked_by(request.user).select_related("applicant", "employer", "round", "current_org"),
+    ).order_by("-stage_since", "pk")
+    page = paginate(request, queryset)
+    rows = [(d, STAGE_FOR_APPLICANT.get(d.status, "")) for d in page.object_list]
+    counts = selectors.status_counts(selectors.tracked_by(request.user))
+    return render(
+        request,
+        "reviews/tracking.html",
+        {"page": page, "rows": rows, "counts": counts, "statuses": Status.choices, **_filter_choices(request)},
+    )
+
+
+def _seal_url(declaration: Any) -> str | None:
+    from django.urls import reverse
+
+    from title_review.organisations.models import EmployerProfile
+
+    has_seal = EmployerProfile.objects.filter(organisation_id=declaration.employer_id).exclude(seal_stamp="").exists()
+    return reverse("reviews:seal", args=[declaration.pk]) if has_seal else None
+
+
+@rule("home.view")
+def print_form(request: HttpRequest, pk: int) -> HttpResponse:
+    """评审表 as the reviewer received it: the snapshot, with the 单位意见 and the employer's seal."""
+    from django.urls import reverse
+
+    declaration = _visible(request, pk)
+    if not declaration.snapshot:
+        raise Http404
+    return render(
+        request,
+        "declarations/print.html",
+        {
+            "declaration": declaration,
+            "data": declaration.snapshot,
+            "is_snapshot": True,
+            "seal_url": _seal_url(declaration) if declaration.employer_opinion else None,
+            "back_url": reverse("reviews:detail", args=[declaration.pk]),
+        },
+    )
+
+
+@rule("home.view")
+def seal(request: HttpRequest, pk: int) -> HttpResponse:
+    """The employer's 电子签章 image, for whoever may see the declaration it is stamped on."""
+    from title_review.organisations.models import EmployerProfile
+
+    declaration = _visible(request, pk)
+    profile = EmployerProfile.objects.filter(organisation_id=declaration.employer_id).first()
+    if profile is None or not profile.seal_stamp or not declaration.employer_opinion:
+        raise Http404
+    with profile.seal_stamp.open("rb") as stamp:
+        response = HttpResponse(stamp.read(), content_type="image/png")
+    response["Content-Disposition"] = "inline; filename=seal.png"
+    response["Cache-Control"] = "no-store"
+    return response
