@@ -50,12 +50,12 @@ def test_the_whole_chain_through_the_api(api, users, submitted, monkeypatch):
 
     d = _refresh(d)
     items = [{"id": d.pk, "version": d.version}]
-    monkeypatch.setattr(services, "today", lambda: dt.date(2026, 10, 12))
+    monkeypatch.setattr(services.desk, "today", lambda: dt.date(2026, 10, 12))
     early = _post(
         school, f"{BASE}/employer/forward/", {"items": items, "operator_name": "卫学校", "operator_phone": "1"}
     )
     assert early.status_code == 400 and early.json()["code"] == "publicity_running"
-    monkeypatch.setattr(services, "today", lambda: dt.date(2026, 10, 13))
+    monkeypatch.setattr(services.desk, "today", lambda: dt.date(2026, 10, 13))
     response = _post(
         school,
         f"{BASE}/employer/forward/",

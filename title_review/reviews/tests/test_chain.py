@@ -68,14 +68,14 @@ def test_publicity_counts_working_days_across_national_day(users, submitted):
 
 def test_no_forwarding_during_publicity_or_with_an_open_objection(users, submitted, monkeypatch):
     d = to_ready(users, submitted)
-    monkeypatch.setattr(services, "today", lambda: dt.date(2026, 10, 12))
+    monkeypatch.setattr(services.desk, "today", lambda: dt.date(2026, 10, 12))
     with pytest.raises(DomainError, match="公示尚未结束（截止 2026-10-12）"):
         forward(users, d)
     assert _refresh(d).status == Status.IN_PUBLICITY
     objection = services.record_objection(
         actor=users["schooladmin"], declaration_id=d.pk, received_on=dt.date(2026, 10, 9), content="论文存疑"
     )
-    monkeypatch.setattr(services, "today", lambda: dt.date(2026, 10, 13))
+    monkeypatch.setattr(services.desk, "today", lambda: dt.date(2026, 10, 13))
     with pytest.raises(DomainError, match="异议尚未处理完毕"):
         forward(users, d)
     services.handle_objection(
@@ -210,7 +210,7 @@ def test_correction_notice_deadline_reminder_and_expiry(users, submitted, monkey
     from title_review.notifications.models import Message
 
     d = forward(users, to_ready(users, submitted))
-    monkeypatch.setattr(services, "today", lambda: dt.date(2026, 11, 27))  # a Friday
+    monkeypatch.setattr(services.desk, "today", lambda: dt.date(2026, 11, 27))  # a Friday
     services.return_declaration(
         actor=users["zsadmin"],
         declaration_id=d.pk,
