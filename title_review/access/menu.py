@@ -55,6 +55,7 @@ MENU: tuple[MenuSection, ...] = (
         (
             MenuItem("单位审核", "reviews:employer", "review.employer", "bi-clipboard-check"),
             MenuItem("待审核材料", "reviews:inbox", "review.inbox", "bi-inbox"),
+            MenuItem("已受理名单", "reviews:accepted", "review.inbox", "bi-list-check"),
             MenuItem("被退回的材料", "reviews:returned", "home.view", "bi-arrow-return-left"),
             MenuItem("上报材料跟踪", "reviews:tracking", "home.view", "bi-signpost-split"),
         ),

@@ -14,6 +14,7 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/batch-pass/", views.batch_pass, name="batch_pass"),
     path("returned/", views.returned, name="returned"),
+    path("accepted/", views.accepted, name="accepted"),
     path("track/", views.tracking, name="tracking"),
     path("track/<int:pk>/", views.detail, name="detail"),
     path("track/<int:pk>/decide/", views.decide, name="decide"),

@@ -483,3 +483,16 @@ def seal(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = "inline; filename=seal.png"
     response["Cache-Control"] = "no-store"
     return response
+
+
+@rule("review.inbox")
+def accepted(request: HttpRequest) -> HttpResponse:
+    """已受理名单: per round, the declarations accepted in the user's subtree — the list for the committee."""
+    queryset = _filtered(
+        request,
+        selectors.tracked_by(request.user)
+        .filter(status=Status.ACCEPTED)
+        .select_related("applicant", "employer", "round", "current_org"),
+    ).order_by("round_id", "employer__path", "applicant__real_name", "pk")
+    page = paginate(request, queryset, per_page=50)
+    return render(request, "reviews/accepted.html", {"page": page, **_filter_choices(request)})

@@ -200,3 +200,19 @@ def test_the_employer_sets_required_opinions_and_a_ticked_clerk_fills_one(users,
         {"decision": "employer_pass", "version": _refresh(submitted).version, "opinion": OPINION},
     )
     assert _refresh(submitted).status == Status.EMPLOYER_PASSED
+
+
+def test_the_accepted_list_shows_what_the_office_accepted(users, login, submitted):
+    from title_review.reviews import services
+
+    d = forward(users, to_ready(users, submitted))
+    for reviewer in ("zsadmin", "jyjadmin"):
+        d = _refresh(d)
+        services.department_pass(actor=users[reviewer], declaration_id=d.pk, version=d.version)
+    assert "朱老师" not in login("hzcheck").get("/reviews/accepted/").content.decode()
+    for key, _label in services.check_items_of(_refresh(d)):
+        services.check_item(actor=users["hzcheck"], declaration_id=d.pk, key=key, verified=True)
+    services.accept(actor=users["hzcheck"], declaration_id=d.pk, version=_refresh(d).version)
+    assert "朱老师" in login("hzcheck").get("/reviews/accepted/").content.decode()
+    assert "朱老师" in login("jyjadmin").get("/reviews/accepted/").content.decode()
+    assert "朱老师" not in login("wjwadmin").get("/reviews/accepted/").content.decode()
