@@ -309,6 +309,7 @@ def submit_declaration(*, actor: Any, declaration_id: int) -> Declaration:
         )
     snapshot = json.loads(json.dumps(_snapshot(declaration), cls=DjangoJSONEncoder, ensure_ascii=False))
     canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    previous_hash = declaration.snapshot_hash
     declaration.submitted_at = timezone.now()
     declaration.snapshot = snapshot
     declaration.snapshot_hash = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
@@ -321,7 +322,12 @@ def submit_declaration(*, actor: Any, declaration_id: int) -> Declaration:
         actor=actor,
         organisation=declaration.employer,
         level="申报人",
-        reason=f"材料摘要 {declaration.snapshot_hash[:16]}",
+        reason=f"材料摘要 {declaration.snapshot_hash[:16]}"
+        + (
+            "；材料内容有改动，已打印的表格须重新打印"
+            if previous_hash and previous_hash != declaration.snapshot_hash
+            else ""
+        ),
         next_org=declaration.employer,
         extra_fields=("submitted_at", "snapshot", "snapshot_hash", "chain", "correction_open"),
     )

@@ -151,11 +151,13 @@ def _records(request: HttpRequest, declaration: Any) -> list[dict[str, Any]]:
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     declaration = _fillable(request, pk)
     try:
-        services.submit_declaration(actor=request.user, declaration_id=declaration.pk)
+        submitted = services.submit_declaration(actor=request.user, declaration_id=declaration.pk)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, "已提交至单位审核。提交后材料不能再修改。")
+        if declaration.snapshot_hash and declaration.snapshot_hash != submitted.snapshot_hash:
+            messages.warning(request, "材料内容与上次提交时不同：已打印的评审表等表格须重新打印。")
     return redirect("declarations:dossier", pk=declaration.pk)
 
 

@@ -216,3 +216,29 @@ def test_the_accepted_list_shows_what_the_office_accepted(users, login, submitte
     assert "朱老师" in login("hzcheck").get("/reviews/accepted/").content.decode()
     assert "朱老师" in login("jyjadmin").get("/reviews/accepted/").content.decode()
     assert "朱老师" not in login("wjwadmin").get("/reviews/accepted/").content.decode()
+
+
+def test_a_changed_resubmission_says_the_printed_forms_must_be_printed_again(users, login, submitted):
+    from title_review.declarations import services as declarations
+
+    from title_review.reviews import services
+
+    services.employer_return(
+        actor=users["schooladmin"], declaration_id=submitted.pk, version=submitted.version, reason="专业填写有误"
+    )
+    d = _refresh(submitted)
+    declarations.save_declaration(
+        actor=users["teacher"],
+        declaration_id=d.pk,
+        version=d.version,
+        values={
+            "route": d.route,
+            "target_qualification": d.target_qualification,
+            "current_qualification_date": dt.date(2016, 12, 2),
+        },
+        picks=d.picks,
+        section_data={},
+    )
+    response = login("teacher").post(f"/declarations/{d.pk}/submit/", follow=True)
+    assert "已打印的评审表等表格须重新打印" in response.content.decode()
+    assert "材料内容有改动" in _refresh(d).records.order_by("-pk").first().reason
