@@ -220,7 +220,6 @@ def test_the_accepted_list_shows_what_the_office_accepted(users, login, submitte
 
 def test_a_changed_resubmission_says_the_printed_forms_must_be_printed_again(users, login, submitted):
     from title_review.declarations import services as declarations
-
     from title_review.reviews import services
 
     services.employer_return(
