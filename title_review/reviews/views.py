@@ -68,7 +68,7 @@ def employer_desk(request: HttpRequest) -> HttpResponse:
     if tab not in tabs:
         tab = "review"
     base = selectors.employer_desk(request.user, employer)
-    rows = list(base.filter(status__in=tabs[tab][1])[:500])
+    page = paginate(request, base.filter(status__in=tabs[tab][1]), per_page=100)
     counts = selectors.status_counts(base)
     publicities = Publicity.objects.filter(employer=employer).select_related("round")[:20]
     required = services.required_slots(employer)
@@ -81,7 +81,9 @@ def employer_desk(request: HttpRequest) -> HttpResponse:
             "tabs": [(key, label) for key, (label, _s) in tabs.items()],
             "title": "单位审核",
             "tab_label": tabs[tab][0],
-            "rows": rows,
+            "rows": page.object_list,
+            "page": page,
+            "query": query_without_page(request),
             "counts": counts,
             "publicities": publicities,
             "today": services.today(),
