@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("achievements/", include("title_review.achievements.urls")),
     path("declarations/", include("title_review.declarations.urls")),
     path("reviews/", include("title_review.reviews.urls")),
+    path("downloads/", include("title_review.jobs.urls")),
     path("verification/", include("title_review.verification.urls")),
     path("attachments/", include("title_review.attachments.urls")),
     path("eligibility/", include("title_review.eligibility.urls")),

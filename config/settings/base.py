@@ -1,5 +1,6 @@
 """Settings shared by every environment. Environment-specific files import from here."""
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -34,6 +35,7 @@ INSTALLED_APPS = [
     "title_review.achievements",
     "title_review.declarations",
     "title_review.reviews",
+    "title_review.jobs",
     "title_review.notifications",
     "title_review.system",
     "title_review.demo",
@@ -179,3 +181,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Background jobs: "worker" = `manage.py run_jobs` processes pick them up (make run starts one; production
+# runs as many as needed, ADR 0012); "inline" runs each right after the enqueuing transaction (tests).
+JOBS_RUNNER = os.environ.get("JOBS_RUNNER", "worker")

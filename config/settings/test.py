@@ -13,3 +13,5 @@ STORAGES = {
 }
 # Many requests from one test client: keep the API's anonymous throttle out of the way of tests.
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute"}}  # noqa: F405 — from base
+# Background jobs run right after the enqueuing transaction commits, so a test sees the result.
+JOBS_RUNNER = "inline"

@@ -20,7 +20,17 @@ pytestmark = pytest.mark.browser
 
 ALL_LABELS = [item.label for section in MENU for item in section.items]
 
-APPLICANT_MENU = {"工作台", "个人信息", "站内信", "业绩档案", "我的申报", "评审活动", "被退回的材料", "上报材料跟踪"}
+APPLICANT_MENU = {
+    "工作台",
+    "个人信息",
+    "站内信",
+    "我的下载",
+    "业绩档案",
+    "我的申报",
+    "评审活动",
+    "被退回的材料",
+    "上报材料跟踪",
+}
 
 # username -> (labels that must be in the menu, labels that must not be)
 SPOT_CHECKS = {

@@ -29,6 +29,7 @@ MENU: tuple[MenuSection, ...] = (
             MenuItem("工作台", "system:home", "home.view", "bi-house"),
             MenuItem("个人信息", "accounts:profile", "home.view", "bi-person"),
             MenuItem("站内信", "notifications:inbox", "home.view", "bi-bell"),
+            MenuItem("我的下载", "jobs:downloads", "home.view", "bi-download"),
             MenuItem("业绩档案", "achievements:index", "achievement.manage", "bi-journal-bookmark"),
             MenuItem("我的申报", "declarations:mine", "declaration.declare", "bi-file-earmark-text"),
         ),

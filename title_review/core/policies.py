@@ -16,6 +16,8 @@ DEFAULTS: dict[str, Any] = {
     # 补正: default deadline in working days, and the reminder sent this many working days before it.
     "correction.working_days": 10,
     "correction.reminder_working_days": 2,
+    # 我的下载: days an export or batch file is kept before it is deleted.
+    "downloads.keep_days": 7,
     # 诚信档案: years a fraud record bars declaring (domain-model.md §5: no declaring for 3 years).
     "integrity.ban_years": 3,
 }
@@ -30,6 +32,7 @@ LABELS: dict[str, str] = {
     "publicity.working_days": "单位内部公示工作日数（不少于 5）",
     "correction.working_days": "补正期限默认工作日数",
     "correction.reminder_working_days": "补正截止前提醒的工作日数",
+    "downloads.keep_days": "我的下载中的文件保存天数",
     "integrity.ban_years": "诚信档案禁止申报年限（新增诚信记录时的默认期限，年）",
 }
 
