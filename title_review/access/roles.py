@@ -126,6 +126,35 @@ CAPABILITIES: dict[str, tuple[frozenset[Role], Scope]] = {
         Scope.SUBTREE,
     ),
     "integrity.manage": (frozenset({Role.OFFICE_ADMIN}), Scope.SUBTREE),
+    # 打印 (PDF forms): whoever may see the declaration; a 工作账号 needs the 打印 tick.
+    "declaration.print": (
+        frozenset(
+            {
+                Role.APPLICANT,
+                Role.EMPLOYER_ADMIN,
+                Role.EMPLOYER_STAFF,
+                Role.DEPARTMENT_ADMIN,
+                Role.DEPARTMENT_REVIEWER,
+                Role.OFFICE_ADMIN,
+                Role.QUALIFICATION_REVIEWER,
+                Role.RETURN_REVIEWER,
+            }
+        ),
+        Scope.SUBTREE,
+    ),
+    # Full identity and phone numbers in exports and PDFs (each full view audited); others see them masked.
+    "identity.full": (
+        frozenset({Role.OFFICE_ADMIN, Role.QUALIFICATION_REVIEWER, Role.RETURN_REVIEWER, Role.CERTIFICATE_OFFICER}),
+        Scope.SUBTREE,
+    ),
+    # 交换数据包: export accepted declarations of a round, import a package (committee stage, other installs).
+    "exchange.manage": (
+        frozenset({Role.OFFICE_ADMIN, Role.QUALIFICATION_REVIEWER, Role.COMMITTEE_SECRETARY}),
+        Scope.SUBTREE,
+    ),
+    # 证书信息 (legacy certificate records and, later, issued certificates).
+    "certificate.view": (frozenset({Role.OFFICE_ADMIN, Role.CERTIFICATE_OFFICER}), Scope.SUBTREE),
+    "certificate.import": (frozenset({Role.OFFICE_ADMIN, Role.CERTIFICATE_OFFICER}), Scope.SUBTREE),
     # 单位管理: basic information, staff, 工作账号, 归口部门 — the employer's own administrator.
     "employer.manage": (frozenset({Role.EMPLOYER_ADMIN}), Scope.OWN),
     # 接口账号: integration tokens, created by an organisation's administrator for its subtree.
@@ -149,6 +178,7 @@ SUB_ACCOUNT_PERMISSION: dict[str, str] = {
     "declaration.view": "view",
     "review.employer": "submit",
     "review.employer_view": "view",
+    "declaration.print": "print",
 }
 
 
