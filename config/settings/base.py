@@ -36,6 +36,10 @@ INSTALLED_APPS = [
     "title_review.declarations",
     "title_review.reviews",
     "title_review.jobs",
+    "title_review.certificates",
+    "title_review.printing",
+    "title_review.exchange",
+    "title_review.exports",
     "title_review.notifications",
     "title_review.system",
     "title_review.demo",
@@ -185,3 +189,9 @@ LOGGING = {
 # Background jobs: "worker" = `manage.py run_jobs` processes pick them up (make run starts one; production
 # runs as many as needed, ADR 0012); "inline" runs each right after the enqueuing transaction (tests).
 JOBS_RUNNER = os.environ.get("JOBS_RUNNER", "worker")
+
+# PDF forms (title_review/printing, ADR 0013): WeasyPrint reads only the vendored OFL font files in
+# FONT_DIR — never the network, never another file.
+PRINTING = {
+    "FONT_DIR": BASE_DIR / "static" / "fonts",
+}

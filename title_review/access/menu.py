@@ -30,6 +30,8 @@ MENU: tuple[MenuSection, ...] = (
             MenuItem("个人信息", "accounts:profile", "home.view", "bi-person"),
             MenuItem("站内信", "notifications:inbox", "home.view", "bi-bell"),
             MenuItem("我的下载", "jobs:downloads", "home.view", "bi-download"),
+            # 打印有关空白表格, for every staff role (the applicant prints their own forms from 审核记录).
+            MenuItem("空白表格", "printing:blanks", "dictionary.view", "bi-printer"),
             MenuItem("业绩档案", "achievements:index", "achievement.manage", "bi-journal-bookmark"),
             MenuItem("我的申报", "declarations:mine", "declaration.declare", "bi-file-earmark-text"),
         ),
@@ -48,6 +50,8 @@ MENU: tuple[MenuSection, ...] = (
             MenuItem("单位信息", "organisations:employer_info", "employer.manage", "bi-building"),
             MenuItem("单位工作人员", "organisations:employer_staff", "employer.manage", "bi-people"),
             MenuItem("工作账号管理", "organisations:sub_accounts", "employer.manage", "bi-person-badge"),
+            MenuItem("导入工作账号", "organisations:sub_account_import", "employer.manage", "bi-person-plus"),
+            MenuItem("导入单位工作人员", "organisations:staff_import", "employer.manage", "bi-people-fill"),
             MenuItem("管理材料", "declarations:manage", "declaration.fill", "bi-folder2-open"),
         ),
     ),
@@ -57,6 +61,7 @@ MENU: tuple[MenuSection, ...] = (
             MenuItem("单位审核", "reviews:employer", "review.employer", "bi-clipboard-check"),
             MenuItem("待审核材料", "reviews:inbox", "review.inbox", "bi-inbox"),
             MenuItem("已受理名单", "reviews:accepted", "review.inbox", "bi-list-check"),
+            MenuItem("交换数据包", "exchange:index", "exchange.manage", "bi-box-seam"),
             MenuItem("被退回的材料", "reviews:returned", "home.view", "bi-arrow-return-left"),
             MenuItem("上报材料跟踪", "reviews:tracking", "home.view", "bi-signpost-split"),
         ),
@@ -66,6 +71,14 @@ MENU: tuple[MenuSection, ...] = (
         (
             MenuItem("机构树", "organisations:tree", "organisation.view", "bi-diagram-3"),
             MenuItem("导入机构", "organisations:import", "organisation.import", "bi-upload"),
+            MenuItem("导入原系统单位代码", "certificates:legacy_codes_import", "organisation.import", "bi-upc"),
+        ),
+    ),
+    MenuSection(
+        "证书管理",
+        (
+            MenuItem("证书信息", "certificates:list", "certificate.view", "bi-award"),
+            MenuItem("导入证书信息", "certificates:import", "certificate.import", "bi-file-earmark-arrow-up"),
         ),
     ),
     MenuSection(
@@ -73,6 +86,7 @@ MENU: tuple[MenuSection, ...] = (
         (
             MenuItem("代码字典", "dictionaries:types", "dictionary.view", "bi-journal-text"),
             MenuItem("接收更新代码", "dictionaries:import", "dictionary.manage", "bi-cloud-arrow-down"),
+            MenuItem("导入字典条目", "dictionaries:entry_import", "dictionary.manage", "bi-file-earmark-arrow-up"),
             MenuItem("参数设置", "system:policies", "policy.view", "bi-sliders"),
             MenuItem("工作日设置", "system:workdays", "policy.view", "bi-calendar3"),
             MenuItem("接口令牌", "api-tokens", "token.manage", "bi-key"),

@@ -68,6 +68,8 @@ class User(AbstractUser):
                 name="unique_personal_phone",
             ),
         ]
+        # Login, 单位工作人员 and imports look people up by the number alone (any 证件类型).
+        indexes = [models.Index(fields=["id_number"], name="account_id_number")]
 
     def __str__(self) -> str:
         return self.real_name or self.username

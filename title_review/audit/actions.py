@@ -72,6 +72,16 @@ ACTION_LABELS: dict[str, str] = {
     "review.objection": "登记公示异议",
     "review.objection_dismissed": "异议不成立",
     "review.check_item": "资格审查逐项审查",
+    "download.file": "下载导出文件",
+    "export.list": "导出汇总表",
+    "export.full_identity": "导出完整证件号码",
+    "print.full_identity": "打印含完整证件号码的表格",
+    "exchange.export": "导出交换数据包",
+    "exchange.import": "导入交换数据包",
+    "exchange.file_download": "下载接收的附件",
+    "certificate.create": "新增证书信息",
+    "certificate.import": "导入证书信息",
+    "organisation.legacy_code": "接收原系统机构代码",
 }
 
 LOGIN_EVENT_LABELS: dict[str, str] = {

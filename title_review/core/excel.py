@@ -1,11 +1,15 @@
 """Excel plumbing: safe cell values on export, header checks and row reading on import."""
 
+import datetime as dt
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
 
 from django.http import HttpResponse
+from django.utils import timezone
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -16,9 +20,21 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 MAX_IMPORT_ROWS = 20000
+# One worksheet holds 1,048,576 rows; the header takes one.
+MAX_SHEET_ROWS = 1_048_575
+
+TEXT = "text"
+DATE = "date"
+DATETIME = "datetime"
+NUMBER = "number"
+AUTO = "auto"  # numbers as numbers, dates as dates, anything else as text (write_table)
 
 
 def safe_cell(value: Any) -> Any:
+    """For plain-text formats (CSV): a leading quote keeps a formula-like value literal.
+
+    In .xlsx files SheetWriter keeps the value exact and marks the cell with Excel's quote prefix instead.
+    """
     if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
         return "'" + value
     return value
@@ -33,28 +49,111 @@ def xlsx_response(filename: str, content: bytes) -> HttpResponse:
     return response
 
 
-def write_table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet: str = "Sheet1") -> bytes:
-    """A one-sheet workbook with a frozen header row; every cell written as text-safe."""
-    import xlsxwriter
+@dataclass(frozen=True)
+class SheetColumn:
+    """A column of an exported sheet: its header, how its cells are typed, and its width (characters)."""
 
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "constant_memory": True})
-    worksheet = workbook.add_worksheet(sheet)
-    bold = workbook.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1})
-    text = workbook.add_format({"num_format": "@"})
-    for col, header in enumerate(headers):
-        worksheet.write_string(0, col, header, bold)
-        worksheet.set_column(col, col, max(12, len(header) * 2 + 2))
-    worksheet.freeze_panes(1, 0)
-    for r, row in enumerate(rows, start=1):
-        for col, value in enumerate(row):
-            if value is None:
-                continue
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                worksheet.write_number(r, col, value)
+    label: str
+    kind: str = TEXT  # TEXT, DATE, DATETIME, NUMBER or AUTO
+    width: float = 0  # 0: from the header
+
+    @property
+    def display_width(self) -> float:
+        return self.width or max(12, len(self.label) * 2 + 2)
+
+
+class SheetWriter:
+    """Streams rows into a one-sheet .xlsx: bold frozen header, typed cells, text kept as text.
+
+    XlsxWriter's constant_memory mode flushes each row to a temporary file when the next one starts,
+    so memory stays flat however many rows are written (`in_memory` would switch that mode off).
+    Text cells are written as strings in the text format `@`, so identity numbers keep all 18
+    characters; a string starting with = + - @ tab or CR is stored exactly as typed with Excel's quote
+    prefix, so Excel and LibreOffice show it as text and never evaluate it.
+    """
+
+    def __init__(self, target: str | Path | IO[bytes], columns: Sequence[SheetColumn], *, sheet: str = "Sheet1"):
+        import xlsxwriter
+
+        self.columns = list(columns)
+        self.workbook = xlsxwriter.Workbook(
+            target,
+            {
+                "constant_memory": True,
+                "strings_to_numbers": False,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+            },
+        )
+        self.worksheet = self.workbook.add_worksheet(sheet[:31])
+        add = self.workbook.add_format
+        self.formats = {
+            "header": add({"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True, "valign": "vcenter"}),
+            TEXT: add({"num_format": "@"}),
+            "quoted": add({"num_format": "@", "quote_prefix": True}),
+            DATE: add({"num_format": "yyyy-mm-dd"}),
+            DATETIME: add({"num_format": "yyyy-mm-dd hh:mm"}),
+            NUMBER: add({}),
+        }
+        for col, column in enumerate(self.columns):
+            self.worksheet.set_column(
+                col, col, column.display_width, self.formats[TEXT] if column.kind == TEXT else None
+            )
+            self.worksheet.write_string(0, col, column.label, self.formats["header"])
+        self.worksheet.freeze_panes(1, 0)
+        self.rows = 0
+
+    def write_row(self, values: Sequence[Any]) -> None:
+        if self.rows >= MAX_SHEET_ROWS:
+            raise DomainError(f"导出行数超过 Excel 单表上限（{MAX_SHEET_ROWS} 行），请缩小筛选范围后分批导出。")
+        self.rows += 1
+        for col, value in enumerate(values):
+            kind = self.columns[col].kind if col < len(self.columns) else TEXT
+            self._write_cell(self.rows, col, value, kind)
+
+    def _write_cell(self, row: int, col: int, value: Any, kind: str) -> None:
+        if value is None or value == "":
+            return
+        worksheet = self.worksheet
+        if isinstance(value, bool):
+            value = "是" if value else "否"
+        if kind in (NUMBER, AUTO) and isinstance(value, (int, float, Decimal)):
+            worksheet.write_number(row, col, value, self.formats[NUMBER])
+            return
+        if kind in (DATE, DATETIME, AUTO) and isinstance(value, dt.date):
+            if isinstance(value, dt.datetime):
+                if timezone.is_aware(value):
+                    value = timezone.localtime(value).replace(tzinfo=None)
+                worksheet.write_datetime(row, col, value, self.formats[DATETIME if kind == DATETIME else DATE])
             else:
-                worksheet.write_string(r, col, str(safe_cell(str(value))), text)
-    workbook.close()
+                worksheet.write_datetime(row, col, value, self.formats[DATE])
+            return
+        text = str(value)
+        cell_format = self.formats["quoted" if text.startswith(_FORMULA_PREFIXES) else TEXT]
+        if text.startswith("<r>") and text.endswith("</r>"):
+            # XlsxWriter's constant_memory mode copies a string shaped like "<r>…</r>" into the sheet XML
+            # unescaped (it takes it for its own rich text), which would let a typed value inject cells or
+            # formulas. Written as three plain runs it is escaped and reads back as the same string.
+            worksheet.write_rich_string(row, col, text[0], text[1], text[2:], cell_format)
+            return
+        worksheet.write_string(row, col, text, cell_format)
+
+    def close(self) -> None:
+        self.workbook.close()
+
+    def __enter__(self) -> "SheetWriter":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def write_table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet: str = "Sheet1") -> bytes:
+    """A one-sheet workbook with a frozen header row; numbers as numbers, everything else as safe text."""
+    buffer = io.BytesIO()
+    with SheetWriter(buffer, [SheetColumn(h, kind=AUTO) for h in headers], sheet=sheet) as writer:
+        for row in rows:
+            writer.write_row(row)
     return buffer.getvalue()
 
 

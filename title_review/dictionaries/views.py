@@ -2,11 +2,13 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from title_review.access.decorators import rule
 from title_review.access.policies import has_capability
+from title_review.core import importing
 from title_review.core.errors import DomainError
 from title_review.core.excel import xlsx_response
 from title_review.core.pagination import paginate, query_without_page
@@ -14,6 +16,7 @@ from title_review.core.stash import drop_stash, open_stash, stash
 
 from . import codeset, services
 from .forms import CodeSetUploadForm, EntryForm, EntrySearchForm
+from .imports import ENTRIES
 from .models import DictionaryType, Entry
 
 
@@ -163,3 +166,21 @@ def _apply(request: HttpRequest, token: str) -> HttpResponse:
     disabled = sum(len(c.disabled) for c in changes)
     messages.success(request, f"代码已更新：新增 {added} 条，修改 {changed} 条，停用 {disabled} 条。")
     return redirect("dictionaries:types")
+
+
+@rule("dictionary.manage")
+def entry_import_template(request: HttpRequest) -> HttpResponse:
+    return importing.template_response(ENTRIES)
+
+
+@rule("dictionary.manage")
+def import_entries(request: HttpRequest) -> HttpResponse:
+    """导入字典条目: new entries from Excel, each through create_entry (province only)."""
+    return importing.import_view(
+        request,
+        ENTRIES,
+        template_url=reverse("dictionaries:entry_import_template"),
+        breadcrumb=[("代码字典", reverse("dictionaries:types"))],
+        intro="按字典类型新增条目；已有的代码不能重复使用。整套代码的更新请用“接收更新代码”。",
+        done_link=("返回代码字典", reverse("dictionaries:types")),
+    )

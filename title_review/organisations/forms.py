@@ -36,10 +36,6 @@ class ChildOrganisationForm(StyledForm):
             self.initial["region"] = parent.region_id
 
 
-class ImportForm(StyledForm):
-    file = forms.FileField(label="导入文件（.xlsx）")
-
-
 class TreeSearchForm(StyledForm):
     q = forms.CharField(label="名称或代码", required=False)
     kind = forms.ChoiceField(label="机构类型", required=False, choices=[("", "全部"), *OrganisationKind.choices])

@@ -291,81 +291,28 @@ IMPORT_HEADERS = [
 IMPORT_REQUIRED = ["上级机构代码", "机构名称", "机构类型", "所在地代码", "管理员登录名"]
 
 
-class _DryRun(Exception):
-    """Raised to roll back a dry run after every row was validated by the real services."""
-
-
 def import_organisations(*, actor: Any, upload: Any, commit: bool) -> ImportResult:
-    """Import organisations (with their administrators) from the Excel template.
+    """Import organisations (with their administrators) from the Excel template (导入机构).
 
-    The dry run and the commit run the same services row by row inside one transaction; the dry
-    run, or any bad row, rolls everything back: all or nothing.
+    Runs on the one import mechanism (core.importing, spec `imports.ORGANISATIONS`): every row through
+    create_organisation_with_admin inside one transaction; the dry run, or any bad row, rolls
+    everything back: all or nothing.
     """
-    from title_review.core.excel import read_rows
-    from title_review.dictionaries.selectors import region_by_code
+    from title_review.core.importing import run_import
 
-    require(actor, "organisation.import")
-    rows = [ImportRow(number=r.number, values=r.values) for r in read_rows(upload, expected_headers=IMPORT_HEADERS)]
-    if not rows:
-        raise DomainError("文件中没有数据行：请在模板第 2 行起填写。")
-    kinds = {str(label): value for value, label in OrganisationKind.choices}
-    try:
-        with transaction.atomic():
-            for row in rows:
-                _import_row(actor, row, kinds, region_by_code)
-            if not commit or any(r.errors for r in rows):
-                raise _DryRun
-            record_event(actor=actor, action="organisation.import", after={"rows": len(rows)})
-    except _DryRun:
-        return ImportResult(rows=rows, committed=False)
-    return ImportResult(rows=rows, committed=True)
+    from .imports import ORGANISATIONS
 
-
-def _import_row(actor: Any, row: ImportRow, kinds: dict[str, str], region_by_code: Any) -> None:
-    values = row.values
-    for header in IMPORT_REQUIRED:
-        if not values.get(header):
-            row.errors.append(f"“{header}”不能为空")
-    if row.errors:
-        return
-    kind = kinds.get(values["机构类型"])
-    if kind is None:
-        row.errors.append(f"机构类型“{values['机构类型']}”不正确，应为：" + "、".join(kinds))
-    parent = Organisation.objects.filter(code=values["上级机构代码"]).first()
-    if parent is None:
-        row.errors.append(f"上级机构代码“{values['上级机构代码']}”不存在")
-    region = region_by_code(values["所在地代码"].split()[0])
-    if region is None:
-        row.errors.append(f"所在地代码“{values['所在地代码']}”不是有效的行政区划代码")
-    if row.errors or parent is None or kind is None:
-        return
-    try:
-        _code, warning = normalise_credit_code(values.get("统一社会信用代码", ""))
-        if warning:
-            row.warnings.append(warning)
-        with transaction.atomic():
-            org, admin, password = create_organisation_with_admin(
-                actor=actor,
-                parent_id=parent.pk,
-                name=values["机构名称"],
-                kind=kind,
-                region=region,
-                admin_username=values["管理员登录名"],
-                admin_real_name=values.get("管理员姓名", ""),
-                credit_code=values.get("统一社会信用代码", ""),
-                contact_person=values.get("联系人", ""),
-                contact_phone=values.get("联系电话", ""),
-            )
-    except DomainError as exc:
-        row.errors.append(exc.message)
-    except Exception as exc:  # noqa: BLE001 — a 404 from the scope check is a row error here
-        from django.http import Http404
-
-        if isinstance(exc, Http404):
-            row.errors.append(f"上级机构“{values['上级机构代码']}”不在您的管辖范围内")
-        else:
-            raise
-    else:
-        row.code = org.code
-        row.admin_username = admin.username
-        row.one_time_password = password
+    result = run_import(ORGANISATIONS, actor=actor, upload=upload, commit=commit)
+    rows = [
+        ImportRow(
+            number=r.number,
+            values=r.values,
+            errors=r.errors,
+            warnings=r.warnings,
+            code=r.result.get("机构代码", ""),
+            admin_username=r.result.get("管理员", ""),
+            one_time_password=r.result.get("一次性密码", ""),
+        )
+        for r in result.rows
+    ]
+    return ImportResult(rows=rows, committed=result.committed)

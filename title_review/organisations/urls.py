@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import employer_views, views
+from . import employer_views, import_views, views
 
 app_name = "organisations"
 urlpatterns = [
@@ -19,6 +19,14 @@ urlpatterns = [
     path("employer/move/", employer_views.move, name="employer_move"),
     path("employer/seal.png", employer_views.seal_image, name="employer_seal"),
     path("employer/staff/", employer_views.staff, name="employer_staff"),
+    path("employer/staff/import/", import_views.staff_import, name="staff_import"),
+    path("employer/staff/import/template.xlsx", import_views.staff_template, name="staff_import_template"),
     path("employer/sub-accounts/", employer_views.sub_accounts, name="sub_accounts"),
+    path("employer/sub-accounts/import/", import_views.sub_account_import, name="sub_account_import"),
+    path(
+        "employer/sub-accounts/import/template.xlsx",
+        import_views.sub_account_template,
+        name="sub_account_import_template",
+    ),
     path("employer/sub-accounts/<int:pk>/", employer_views.edit_sub_account, name="sub_account_edit"),
 ]

@@ -1,19 +1,18 @@
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from title_review.access.decorators import rule
 from title_review.access.policies import can
+from title_review.core import importing
 from title_review.core.errors import DomainError
-from title_review.core.excel import build_template, xlsx_response
 from title_review.core.pagination import paginate, query_without_page
-from title_review.core.stash import drop_stash, open_stash, stash
-from title_review.dictionaries.selectors import region_choices
 
 from . import services
-from .forms import ChildOrganisationForm, ImportForm, TreeSearchForm
-from .models import OrganisationKind
+from .forms import ChildOrganisationForm, TreeSearchForm
+from .imports import ORGANISATIONS
 from .selectors import organisation_tree, visible_organisation
 
 
@@ -132,59 +131,16 @@ def remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @rule("organisation.import")
 def import_template(request: HttpRequest) -> HttpResponse:
-    regions = [f"{r.code} {r.name}" for r in region_choices()]
-    content = build_template(
-        sheet="机构",
-        headers=services.IMPORT_HEADERS,
-        required=services.IMPORT_REQUIRED,
-        choices={"机构类型": [str(label) for _v, label in OrganisationKind.choices], "所在地代码": regions},
-        notes=[
-            "带 * 的列必须填写；不要修改表头。",
-            "上级机构代码：已在系统中的机构代码，或本文件前面行新增的机构代码之外的已有机构。",
-            "所在地代码：从下拉列表选择，或填写 6 位行政区划代码。",
-            "管理员登录名：字母和数字，4 到 30 位；导入成功后页面显示各管理员的一次性密码，只显示一次。",
-            "导入先预检：有任何一行错误，则全部不导入。",
-        ],
-    )
-    return xlsx_response("机构导入模板.xlsx", content)
+    return importing.template_response(ORGANISATIONS)
 
 
 @rule("organisation.import")
 def import_page(request: HttpRequest) -> HttpResponse:
-    form = ImportForm(request.POST or None, request.FILES or None)
-    context: dict = {"form": form}
-    if request.method == "POST":
-        token = request.POST.get("token", "")
-        if token:
-            return _import_commit(request, token)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                result = services.import_organisations(actor=request.user, upload=upload, commit=False)
-            except DomainError as exc:
-                form.add_error("file", exc.message)
-            else:
-                context["result"] = result
-                if not result.has_errors:
-                    upload.seek(0)
-                    context["token"] = stash(request.user, upload.read(), suffix=".xlsx")
-    return render(request, "organisations/import.html", context)
-
-
-def _import_commit(request: HttpRequest, token: str) -> HttpResponse:
-    stored = open_stash(request.user, token, suffix=".xlsx")
-    if stored is None:
-        messages.error(request, "预检结果已失效，请重新上传文件。")
-        return redirect("organisations:import")
-    with stored:
-        try:
-            result = services.import_organisations(actor=request.user, upload=stored, commit=True)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-            return redirect("organisations:import")
-    drop_stash(request.user, token, suffix=".xlsx")
-    if result.committed:
-        messages.success(
-            request, f"已导入 {len(result.rows)} 个机构。请把下表中的一次性密码交给各管理员，本页关闭后不再显示。"
-        )
-    return render(request, "organisations/import.html", {"form": ImportForm(), "result": result})
+    """导入机构 on the one import mechanism: template, dry run with per-row errors, all-or-nothing commit."""
+    return importing.import_view(
+        request,
+        ORGANISATIONS,
+        template_url=reverse("organisations:import_template"),
+        breadcrumb=[("机构树", reverse("organisations:tree"))],
+        done_link=("返回机构树", reverse("organisations:tree")),
+    )

@@ -149,7 +149,9 @@ def check_items_of(declaration: Declaration) -> list[tuple[str, str]]:
     items = []
     for section, rows in (snapshot.get("records") or {}).items():
         for row in rows:
-            title = row.get("title") or row.get("school") or row.get("employer_name") or row.get("year") or row.get("id")
+            title = (
+                row.get("title") or row.get("school") or row.get("employer_name") or row.get("year") or row.get("id")
+            )
             items.append((f"{section}.{row.get('id')}", f"{labels.get(section, section)}：{title}"))
     for attachment in snapshot.get("attachments") or []:
         items.append((f"attachment.{attachment['id']}", f"附件：{attachment['name']}"))

@@ -1,0 +1,92 @@
+"""证书信息 (certificate records) and the codes of the system this one replaces (接收原系统数据).
+
+A certificate is a record of a fact as it was issued: the qualification, series and level are kept as
+code and name at the time of issue (later dictionary renames do not rewrite old certificates). People
+are known by 证件类型 + 证件号码, so a person's existing titles are found whether or not they have an
+account yet.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from title_review.core.models import TimeStampedModel
+
+
+class CertificateSource(models.TextChoices):
+    LEGACY = "legacy", _("原系统导入")
+    ISSUED = "issued", _("本系统发证")
+
+
+class Certificate(TimeStampedModel):
+    # Where the record belongs in the tree (the holder's employer, else the office that recorded it):
+    # who may see it follows from here (access.scope_filter on the organisation's path).
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        verbose_name=_("所属机构"),
+    )
+    person_name = models.CharField(_("姓名"), max_length=50)
+    id_type = models.CharField(_("证件类型"), max_length=4)
+    id_number = models.CharField(_("证件号码"), max_length=20)  # normalised; shown masked
+    qualification_code = models.CharField(_("资格名称代码"), max_length=40)
+    qualification_name = models.CharField(_("资格名称"), max_length=100)
+    series_code = models.CharField(_("系列代码"), max_length=40, blank=True, default="")
+    series_name = models.CharField(_("系列"), max_length=100, blank=True, default="")
+    level_code = models.CharField(_("级别代码"), max_length=40, blank=True, default="")
+    level_name = models.CharField(_("级别"), max_length=50, blank=True, default="")
+    obtained_on = models.DateField(_("取得资格时间"))
+    number = models.CharField(_("证书编号"), max_length=50)
+    issuing_body = models.CharField(_("发证机构"), max_length=100)
+    source = models.CharField(
+        _("来源"), max_length=10, choices=CertificateSource.choices, default=CertificateSource.LEGACY
+    )
+    imported_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-obtained_on", "-id"]
+        verbose_name = _("证书")
+        constraints = [
+            models.UniqueConstraint(fields=["issuing_body", "number"], name="unique_certificate_number_per_issuer"),
+        ]
+        indexes = [
+            models.Index(fields=["id_type", "id_number"], name="certificate_person"),
+            models.Index(fields=["number"], name="certificate_number"),
+            models.Index(fields=["organisation", "obtained_on"], name="certificate_org_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.qualification_name}"
+
+
+class LegacyCodeKind(models.TextChoices):
+    DEPARTMENT = "department", _("主管单位代码")
+    EMPLOYER = "employer", _("单位代码")
+
+
+class LegacyOrganisationCode(TimeStampedModel):
+    """An organisation's code in the system this one replaces (原系统的主管单位代码 / 单位代码).
+
+    The tree keeps its own codes (organisations.codes); the old codes are kept beside them so that old
+    records, certificates and people's memories that name an old code still find the organisation.
+    """
+
+    kind = models.CharField(_("代码类别"), max_length=12, choices=LegacyCodeKind.choices)
+    code = models.CharField(_("原系统代码"), max_length=40)
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="legacy_codes",
+        verbose_name=_("机构"),
+    )
+
+    class Meta:
+        ordering = ["kind", "code"]
+        verbose_name = _("原系统机构代码")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "code"], name="unique_legacy_code"),
+            models.UniqueConstraint(fields=["organisation", "kind"], name="one_legacy_code_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.code}"

@@ -1,0 +1,61 @@
+"""The one Excel import mechanism: a declarative spec per import, its template, the dry run and the commit.
+
+An import is an `ImportSpec`: the sheet, its columns (Chinese header, required mark, type, dropdown),
+the keys that must be unique inside the file, and a row function that calls the SAME service the pages
+call. Everything else is shared:
+
+- `build_template(spec)` (template.py): the .xlsx template — `*` on required headers, dropdowns (data
+  validations over a hidden 选项 sheet), text-formatted code and identity columns, and a 说明 sheet.
+- `read_upload(spec, upload)` (reading.py): refuses a wrong file type, an empty file, a renamed text
+  file, a damaged workbook, and wrong or missing headers, each with a Chinese sentence naming the
+  headers; then checks every cell — required values, types, dropdown values, identity numbers, codes
+  looked up in bulk (one query per column), duplicates inside the file.
+- `run_import(spec, ...)` (running.py): runs every clean row through the service inside one
+  transaction, a savepoint per row, and lists every bad row with its number and reason. The dry run
+  (预检) and any file with a bad row roll the whole transaction back; the commit is the same code
+  without that rollback (ADR 0004): all or nothing.
+- `import_view(...)` / `template_response(spec)` (pages.py): the pages. Files above
+  `IMPORT_INLINE_MAX_ROWS` rows (default 2,000) run as a background job with progress (我的下载);
+  smaller ones run in the request.
+
+See docs/decisions/0015-one-import-mechanism.md.
+"""
+
+from .pages import UploadForm, import_view
+from .reading import RawRow, header_text, read_upload
+from .running import JOB_KIND, SPECS, register, result_workbook, run_import, run_import_job
+from .spec import (
+    Column,
+    ImportContext,
+    ImportResult,
+    ImportRow,
+    ImportSpec,
+    Kind,
+    inline_max_rows,
+    runs_in_background,
+)
+from .template import build_template, template_response
+
+__all__ = [
+    "JOB_KIND",
+    "SPECS",
+    "Column",
+    "ImportContext",
+    "ImportResult",
+    "ImportRow",
+    "ImportSpec",
+    "Kind",
+    "RawRow",
+    "UploadForm",
+    "build_template",
+    "header_text",
+    "import_view",
+    "inline_max_rows",
+    "read_upload",
+    "register",
+    "result_workbook",
+    "run_import",
+    "run_import_job",
+    "runs_in_background",
+    "template_response",
+]

@@ -1,0 +1,179 @@
+"""The import pages: 下载模板 → 上传并预检 (every bad row listed) → 确认导入; big files as a job."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from ..errors import DomainError
+from ..forms import StyledForm
+from ..identity import mask_identity
+from ..stash import drop_stash, open_stash, stash
+from .reading import read_upload
+from .running import JOB_KIND, report_errors, run_import
+from .spec import ImportResult, ImportRow, ImportSpec, inline_max_rows, runs_in_background
+
+
+class UploadForm(StyledForm):
+    file = forms.FileField(
+        label="导入文件（.xlsx）",
+        error_messages={
+            "required": "请选择要导入的文件（.xlsx）。",
+            "empty": "文件是空的（0 字节）：请选择填写好的导入文件。",
+        },
+    )
+
+
+def import_view(
+    request: HttpRequest,
+    spec: ImportSpec,
+    *,
+    template_url: str,
+    breadcrumb: Sequence[tuple[str, str]] = (),
+    intro: str = "",
+    done_link: tuple[str, str] | None = None,
+    options: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The import page: 下载模板 → 上传并预检 (every bad row listed) → 确认导入; big files as a job.
+
+    The caller guards access (`@rule`) and names the template URL; `spec.start` checks the rest.
+    """
+    page = {
+        "spec": spec,
+        "template_url": template_url,
+        "breadcrumb": list(breadcrumb),
+        "intro": intro,
+        "done_link": done_link,
+        "inline_max": inline_max_rows(),
+    }
+    job_id = request.GET.get("job", "")
+    if request.method == "GET" and job_id:
+        return _job_page(request, spec, job_id, page)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {**page, "form": form}
+    if request.method == "POST" and request.POST.get("token"):
+        return _commit(request, spec, request.POST["token"], page, options or {})
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            raw_rows = read_upload(spec, upload)
+            if runs_in_background(spec, len(raw_rows)):
+                spec.start(request.user, options or {})
+                upload.seek(0)
+                token = stash(request.user, upload.read(), suffix=".xlsx")
+                job = _enqueue(request.user, spec, token=token, commit=False, rows=len(raw_rows), options=options)
+                return redirect(f"{request.path}?job={job.pk}")
+            result = run_import(spec, actor=request.user, raw_rows=raw_rows, commit=False, options=options)
+        except DomainError as exc:
+            form.add_error("file", exc.message)
+        else:
+            context["result"] = result
+            if not result.has_errors:
+                upload.seek(0)
+                context["token"] = stash(request.user, upload.read(), suffix=".xlsx")
+    return _render(request, context)
+
+
+def _commit(
+    request: HttpRequest,
+    spec: ImportSpec,
+    token: str,
+    page: dict[str, Any],
+    options: dict[str, Any],
+) -> HttpResponse:
+    stored = open_stash(request.user, token, suffix=".xlsx")
+    if stored is None:
+        messages.error(request, "预检结果已失效（可能已经导入过），请重新上传文件。")
+        return redirect(request.path)
+    with stored:
+        try:
+            raw_rows = read_upload(spec, stored)
+            if runs_in_background(spec, len(raw_rows)):
+                job = _commit_job(request.user, spec, token, len(raw_rows), options)
+                return redirect(f"{request.path}?job={job.pk}")
+            result = run_import(spec, actor=request.user, raw_rows=raw_rows, commit=True, options=options)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect(request.path)
+    if result.committed:
+        drop_stash(request.user, token, suffix=".xlsx")
+    return _render(request, {**page, "form": UploadForm(), "result": result})
+
+
+def _commit_job(user: Any, spec: ImportSpec, token: str, rows: int, options: dict[str, Any]) -> Any:
+    """One commit job per checked file, however often 确认导入 is pressed."""
+    from title_review.jobs.selectors import jobs_of
+
+    existing = jobs_of(user).filter(kind=JOB_KIND, params__token=token, params__commit=True).first()
+    return existing or _enqueue(user, spec, token=token, commit=True, rows=rows, options=options)
+
+
+def _enqueue(
+    user: Any, spec: ImportSpec, *, token: str, commit: bool, rows: int, options: dict[str, Any] | None
+) -> Any:
+    from title_review.jobs.services import enqueue
+
+    title = f"{spec.title}（{'导入' if commit else '预检'}，{rows} 行）"
+    params = {"spec": spec.key, "token": token, "commit": commit, "rows": rows, "options": options or {}}
+    return enqueue(owner=user, kind=JOB_KIND, title=title, params=params)
+
+
+def _job_page(request: HttpRequest, spec: ImportSpec, job_id: str, page: dict[str, Any]) -> HttpResponse:
+    from title_review.jobs.models import JobStatus
+    from title_review.jobs.selectors import jobs_of
+
+    if not job_id.isdigit():
+        raise Http404
+    job = jobs_of(request.user).filter(pk=int(job_id), kind=JOB_KIND, params__spec=spec.key).first()
+    if job is None:
+        raise Http404
+    finished = job.status in (JobStatus.DONE, JobStatus.FAILED)
+    errors = report_errors(job) if job.status == JobStatus.DONE else []
+    passed = job.status == JobStatus.DONE and not errors
+    context = {
+        **page,
+        "form": UploadForm(),
+        "job": job,
+        "job_finished": finished,
+        "job_errors": errors,
+        "job_commit": bool(job.params.get("commit")),
+        "job_passed": passed,
+        "token": job.params.get("token", "") if passed and not job.params.get("commit") else "",
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "core/_import_job.html", context)
+    return _render(request, context)
+
+
+def _render(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+    result: ImportResult | None = context.get("result")
+    if result is not None:
+        spec = result.spec
+        shown = result.rows if result.committed or not result.has_errors else result.error_rows
+        limit = None if spec.secret_headers else 500
+        context["shown_rows"] = [_row_view(spec, r, result.committed) for r in shown[:limit]]
+        context["hidden_count"] = max(0, len(shown) - len(context["shown_rows"]))
+        context["result_headers"] = list(spec.result_headers) if result.committed else []
+        context["summary"] = result.summary()
+    response = render(request, "core/import.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _row_view(spec: ImportSpec, row: ImportRow, committed: bool) -> dict[str, Any]:
+    masked = spec.masked_headers
+    return {
+        "number": row.number,
+        "cells": [
+            mask_identity(row.values[h]) if h in masked and row.values[h] else row.values[h]
+            for h in spec.display_headers
+        ],
+        "errors": row.errors,
+        "warnings": row.warnings,
+        "results": [(row.result.get(h, ""), h in spec.secret_headers) for h in spec.result_headers]
+        if committed
+        else [],
+    }

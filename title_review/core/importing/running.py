@@ -1,0 +1,209 @@
+"""Running an import: every clean row through its service in one transaction, a savepoint per row;
+the dry run (and any file with a bad row) rolled back (ADR 0004). Big files run as a background job."""
+
+import io
+import threading
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.http import Http404
+from openpyxl import load_workbook
+
+from ..errors import DomainError
+from ..excel import write_table
+from ..identity import mask_identity
+from ..stash import drop_stash, open_stash
+from .reading import RawRow, clean_rows, read_upload
+from .spec import ImportContext, ImportResult, ImportRow, ImportSpec, Progress
+
+JOB_KIND = "imports.run"
+PASSED = "通过"
+
+# ---- Registry (background jobs find a spec by its key) --------------------------------------------
+
+SPECS: dict[str, ImportSpec] = {}
+
+
+def register(*specs: ImportSpec) -> None:
+    """Make specs runnable as background jobs; call from the owning app's AppConfig.ready()."""
+    for spec in specs:
+        SPECS[spec.key] = spec
+    # The job runner is platform plumbing like core; it never imports this module, so no cycle.
+    from title_review.jobs.registry import HANDLERS, register_handler
+
+    if JOB_KIND not in HANDLERS:
+        register_handler(JOB_KIND, "导入", run_import_job)
+
+
+class _RollBack(Exception):
+    """Raised to roll back a dry run (or a file with a bad row) after every row ran through its service."""
+
+
+def run_import(
+    spec: ImportSpec,
+    *,
+    actor: Any,
+    upload: Any = None,
+    raw_rows: list[RawRow] | None = None,
+    commit: bool,
+    options: dict[str, Any] | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Check and run every row; write only when `commit` and no row has an error (all or nothing)."""
+    options = options or {}
+    state = spec.start(actor, options)
+    if raw_rows is None:
+        raw_rows = read_upload(spec, upload)
+    ctx = ImportContext(actor=actor, state=state, commit=commit, options=options)
+    rows = clean_rows(spec, raw_rows)
+    total = len(rows)
+    relay = _ProgressRelay(progress, total)
+    committed = False
+    try:
+        with relay, transaction.atomic():
+            if spec.prepare is not None:
+                spec.prepare(ctx, [r for r in rows if not r.errors])
+            for done, row in enumerate(rows, start=1):
+                if not row.errors:
+                    _run_row(spec, ctx, row)
+                relay(done)
+            if not commit or any(r.errors for r in rows):
+                raise _RollBack
+            if spec.finish is not None:
+                spec.finish(ctx, rows)
+            committed = True
+    except _RollBack:
+        pass
+    return ImportResult(spec=spec, rows=rows, committed=committed)
+
+
+class _ProgressRelay:
+    """Reports row progress from inside the import's transaction.
+
+    Whatever that transaction writes (a job row's progress included) stays invisible until it commits,
+    and a dry run never commits. So a helper thread, which has its own database connection, passes the
+    latest count to `progress` about once a second. SQLite allows one writer at a time, so there only
+    the counts before and after the transaction are reported (the `make run` set-up, not production).
+    """
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.progress = progress
+        self.total = total
+        self.done = 0
+        self.sent = -1
+        self.stopped = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def __call__(self, done: int) -> None:
+        self.done = done
+
+    def __enter__(self) -> "_ProgressRelay":
+        if self.progress is None:
+            return self
+        self.progress(0, self.total)
+        if connection.vendor != "sqlite":
+            self.thread = threading.Thread(target=self._run, name="import-progress", daemon=True)
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is None:
+            return
+        self.stopped.set()
+        if self.thread is not None:
+            self.thread.join()
+        self.progress(self.done, self.total)
+
+    def _run(self) -> None:
+        try:
+            while not self.stopped.wait(1.0):
+                done = self.done
+                if done != self.sent and self.progress is not None:
+                    self.sent = done
+                    self.progress(done, self.total)
+        except DatabaseError:
+            pass  # progress is a courtesy; the import itself goes on
+        finally:
+            connection.close()  # this thread's own connection
+
+
+def _run_row(spec: ImportSpec, ctx: ImportContext, row: ImportRow) -> None:
+    try:
+        with transaction.atomic():
+            row.result = spec.row(ctx, row) or {}
+    except DomainError as exc:
+        row.fail(None, exc.message.rstrip("。"))
+    except (Http404, PermissionDenied):
+        row.fail(None, spec.scope_error.format_map(row.values).rstrip("。"))
+    except IntegrityError:
+        row.fail(None, "与系统中已有的数据冲突（可能是重复记录）")
+
+
+# ---- Background jobs -----------------------------------------------------------------------------
+
+
+def run_import_job(job: Any, progress: Progress) -> Any:
+    """The job handler: run a stashed upload's dry run or commit and leave a result workbook."""
+    from title_review.jobs.registry import JobOutput
+
+    spec = SPECS.get(str(job.params.get("spec")))
+    if spec is None:
+        raise DomainError("未知的导入类型。")
+    token = str(job.params.get("token", ""))
+    commit = bool(job.params.get("commit"))
+    handle = open_stash(job.owner, token, suffix=".xlsx")
+    if handle is None:
+        raise DomainError("导入文件已失效，请重新上传。")
+    with handle:
+        result = run_import(
+            spec,
+            actor=job.owner,
+            upload=handle,
+            commit=commit,
+            options=job.params.get("options") or {},
+            progress=progress,
+        )
+    if result.committed or result.has_errors:
+        drop_stash(job.owner, token, suffix=".xlsx")  # imported, or to be fixed and uploaded again
+    stage = "导入结果" if commit else "预检结果"
+    return JobOutput(name=f"{spec.title}_{stage}.xlsx", content=result_workbook(result), message=result.summary())
+
+
+def result_workbook(result: ImportResult) -> bytes:
+    """Every row with its number and reason, bad rows first; identity numbers masked."""
+    spec = result.spec
+    extra = list(spec.result_headers if result.committed else ())
+    extra = [h for h in extra if h not in spec.secret_headers]
+    ordered = sorted(result.rows, key=lambda r: (not r.errors, r.number))
+    masked = spec.masked_headers
+    return write_table(
+        ["行号", "结果", *spec.headers, *extra],
+        (
+            [
+                r.number,
+                "；".join(r.errors) if r.errors else PASSED,
+                *(mask_identity(r.values[h]) if h in masked and r.values[h] else r.values[h] for h in spec.headers),
+                *(r.result.get(h, "") for h in extra),
+            ]
+            for r in ordered
+        ),
+        sheet="结果",
+    )
+
+
+def report_errors(job: Any, limit: int = 500) -> list[tuple[int, str]]:
+    """The bad rows recorded in a finished job's result workbook (bad rows come first)."""
+    if not job.result:
+        return []
+    with job.result.open("rb") as handle:
+        workbook = load_workbook(io.BytesIO(handle.read()), read_only=True)
+    try:
+        errors: list[tuple[int, str]] = []
+        for number, reason, *_rest in workbook.worksheets[0].iter_rows(min_row=2, values_only=True):
+            if reason == PASSED or len(errors) >= limit:
+                break
+            errors.append((int(number), str(reason)))
+        return errors
+    finally:
+        workbook.close()

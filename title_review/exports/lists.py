@@ -1,0 +1,177 @@
+"""The lists that offer 导出汇总表, each with its columns (defined once) and the same rows as its page.
+
+Rows come from the page's own selectors and filter code (reviews.selectors, reviews.views._filtered,
+declarations.selectors), evaluated for the exporting user, so an export never reaches beyond the page.
+"""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, QueryDict
+
+from title_review.access.policies import can
+from title_review.core.errors import DomainError
+from title_review.core.excel import DATE, DATETIME, NUMBER
+from title_review.core.identity import mask_identity, mask_phone
+from title_review.declarations.models import Declaration
+from title_review.declarations.workflow import STAGE_FOR_APPLICANT, Status
+
+from .exporter import SERIAL, Column, ListSpec, Lookups, Selection
+
+# The filters the list pages understand (reviews.views.FILTERS); nothing else is carried into a job.
+FILTER_KEYS = ("round", "employer", "series", "level", "status", "waiting")
+
+
+def _status(row: dict[str, Any], _lookups: Lookups) -> str:
+    try:
+        return str(Status(row["status"]).label)
+    except ValueError:
+        return str(row["status"])
+
+
+def _waiting_days(row: dict[str, Any], lookups: Lookups) -> int | None:
+    since = row.get("stage_since")
+    return (lookups.now - since).days if since else None
+
+
+# 导出汇总表 (杭州市职称系统 manuals): the columns every declaration list shares, in this order.
+DECLARATION_COLUMNS: tuple[Column, ...] = (
+    Column("序号", SERIAL, kind=NUMBER, width=7),
+    Column("姓名", "applicant__real_name", width=12),
+    Column("证件号码", "applicant__id_number", mask=mask_identity, width=22),
+    Column("手机号码", "applicant__phone", mask=mask_phone, width=15),
+    Column("性别", "applicant__sex", width=6),
+    Column("出生日期", "applicant__birth_date", kind=DATE, width=12),
+    Column("工作单位", "employer__name", width=28),
+    Column("评审活动", "round__title", width=30),
+    Column(
+        "申报资格",
+        "target_qualification",
+        show=lambda r, lk: lk.qualifications.get(r["target_qualification"], r["target_qualification"]),
+        width=18,
+    ),
+    Column("申报专业", "specialty", show=lambda r, lk: lk.specialties.get(r["specialty"], r["specialty"]), width=18),
+    Column("状态", "status", show=_status, width=14),
+    Column("当前审核机构", "current_org__name", width=28),
+    Column("提交时间", "submitted_at", kind=DATETIME, width=17),
+)
+
+
+def _request(params: QueryDict) -> HttpRequest:
+    request = HttpRequest()
+    request.GET = params
+    return request
+
+
+def _reviews_filtered(params: QueryDict, queryset: QuerySet[Declaration]) -> QuerySet[Declaration]:
+    """The list pages' own filter code (round, employer, series, level, status, waiting days)."""
+    from title_review.reviews.views import _filtered
+
+    return _filtered(_request(params), queryset)  # type: ignore[no-any-return]  # untyped helper of the page
+
+
+def _inbox(user: Any, params: QueryDict) -> Selection:
+    from title_review.reviews.selectors import inbox_for
+
+    return Selection("待审核材料", _reviews_filtered(params, inbox_for(user)))
+
+
+def _tracking(user: Any, params: QueryDict) -> Selection:
+    from title_review.reviews.selectors import tracked_by
+
+    queryset = _reviews_filtered(params, tracked_by(user)).order_by("-stage_since", "pk")
+    return Selection("上报材料跟踪", queryset)
+
+
+def _accepted(user: Any, params: QueryDict) -> Selection:
+    from title_review.reviews.selectors import tracked_by
+
+    queryset = _reviews_filtered(params, tracked_by(user).filter(status=Status.ACCEPTED)).order_by(
+        "round_id", "employer__path", "applicant__real_name", "pk"
+    )
+    return Selection("已受理名单", queryset)
+
+
+def _managed(user: Any, params: QueryDict) -> Selection:
+    """管理材料: the employer's own declarations (the page's rule: declaration.fill at that employer)."""
+    from title_review.declarations.selectors import declarations_visible_to
+
+    employer = getattr(user, "organisation", None)
+    if employer is None or not can(user, "declaration.fill", employer):
+        return Selection("管理材料", Declaration.objects.none())
+    queryset = declarations_visible_to(user).filter(employer=employer)
+    round_id = params.get("round", "")
+    if round_id.isdigit():
+        queryset = queryset.filter(round_id=int(round_id))
+    return Selection("管理材料", queryset.order_by("round_id", "applicant__real_name", "pk"))
+
+
+def round_of(user: Any, round_id: str) -> Any:
+    from title_review.rounds.selectors import rounds_visible_to
+
+    round_ = rounds_visible_to(user).filter(pk=int(round_id)).first() if round_id.isdigit() else None
+    if round_ is None:
+        raise DomainError("评审活动不存在或您无权查看，请刷新后重试。")
+    return round_
+
+
+def _round(user: Any, params: QueryDict) -> Selection:
+    """A round's 汇总表: every declaration of the round the viewer may track (title office: its subtree)."""
+    from title_review.reviews.selectors import tracked_by
+
+    round_ = round_of(user, params.get("round", ""))
+    queryset = tracked_by(user).filter(round=round_).order_by("employer__path", "applicant__real_name", "pk")
+    return Selection(f"{round_.title}汇总表", queryset, obj=round_)
+
+
+def _stage(row: dict[str, Any], _lookups: Lookups) -> str:
+    return str(STAGE_FOR_APPLICANT.get(row["status"], ""))
+
+
+LISTS: dict[str, ListSpec] = {
+    spec.key: spec
+    for spec in (
+        ListSpec(
+            "inbox",
+            "待审核材料",
+            (
+                *DECLARATION_COLUMNS,
+                Column("送达时间", "stage_since", kind=DATETIME, width=17),
+                Column("等待天数", "stage_since", kind=NUMBER, show=_waiting_days, width=9),
+            ),
+            _inbox,
+        ),
+        ListSpec(
+            "tracking",
+            "上报材料跟踪",
+            (
+                *DECLARATION_COLUMNS,
+                Column("所处环节", "status", show=_stage, width=16),
+                Column("进入当前环节时间", "stage_since", kind=DATETIME, width=17),
+            ),
+            _tracking,
+        ),
+        ListSpec(
+            "accepted",
+            "已受理名单",
+            (*DECLARATION_COLUMNS, Column("受理时间", "stage_since", kind=DATETIME, width=17)),
+            _accepted,
+        ),
+        ListSpec(
+            "declarations",
+            "管理材料",
+            (
+                *DECLARATION_COLUMNS,
+                Column(
+                    "填写人",
+                    "filled_by_id",
+                    show=lambda r, _lk: "本人" if r["filled_by_id"] == r["applicant_id"] else "单位",
+                    needs=("applicant_id",),
+                    width=8,
+                ),
+            ),
+            _managed,
+        ),
+        ListSpec("round", "评审活动汇总表", DECLARATION_COLUMNS, _round, sheet="汇总表"),
+    )
+}

@@ -1,0 +1,68 @@
+"""导出汇总表 buttons post here with the list page's current filters; each view keeps its page's rule."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
+
+from title_review.access.decorators import rule
+from title_review.access.policies import can
+from title_review.core.excel import xlsx_response
+from title_review.rounds.selectors import rounds_visible_to
+
+from . import services
+
+
+def _export(request: HttpRequest, list_key: str, filters: dict[str, list[str]] | None = None) -> HttpResponse:
+    outcome = services.export_list(
+        actor=request.user,
+        list_key=list_key,
+        filters=filters if filters is not None else request.POST,
+        full=request.POST.get("full") == "1",
+    )
+    if isinstance(outcome, services.Queued):
+        messages.success(
+            request,
+            f"共 {outcome.rows} 行，数据较多，已转入后台导出。可以离开本页，完成后在“我的下载”中下载。",
+        )
+        return redirect("jobs:downloads")
+    return xlsx_response(outcome.name, outcome.content)
+
+
+@rule("review.inbox")
+@require_POST
+def inbox(request: HttpRequest) -> HttpResponse:
+    """待审核材料."""
+    return _export(request, "inbox")
+
+
+@rule("home.view")
+@require_POST
+def tracking(request: HttpRequest) -> HttpResponse:
+    """上报材料跟踪."""
+    return _export(request, "tracking")
+
+
+@rule("review.inbox")
+@require_POST
+def accepted(request: HttpRequest) -> HttpResponse:
+    """已受理名单."""
+    return _export(request, "accepted")
+
+
+@rule("declaration.fill")
+@require_POST
+def declarations(request: HttpRequest) -> HttpResponse:
+    """管理材料: the employer's own declarations."""
+    employer = getattr(request.user, "organisation", None)
+    if employer is None or not can(request.user, "declaration.fill", employer):
+        raise Http404
+    return _export(request, "declarations")
+
+
+@rule("review.inbox")
+@require_POST
+def round_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    """A round's 汇总表: every declaration of the round the viewer may track."""
+    round_ = get_object_or_404(rounds_visible_to(request.user), pk=pk)
+    return _export(request, "round", {"round": [str(round_.pk)]})
