@@ -63,7 +63,9 @@ def tracked_by(user: Any) -> QuerySet[Declaration]:
     if employer is not None:
         q |= employer & ~Q(status=Status.DRAFT)
     if reviewer is not None:
-        q |= reviewer & Q(status__in=(*FORWARDED, Status.RETURNED))
+        # A return from above keeps its chain (cleared only at the next 提交); the employer's own
+        # returns happen before any 上报, so the levels above never see those.
+        q |= reviewer & (Q(status__in=FORWARDED) | (Q(status=Status.RETURNED) & ~Q(chain=[])))
     return Declaration.objects.filter(q)
 
 

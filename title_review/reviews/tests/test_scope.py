@@ -28,3 +28,22 @@ def test_a_forwarded_declaration_is_seen_only_along_its_chain(persona, users, lo
         # Deciding from outside: 404, and nothing changes.
         assert client.post(f"/reviews/track/{d.pk}/decide/", {"decision": "pass"}).status_code == 404
         assert d.records.count() == records
+
+
+def test_levels_above_see_returns_from_above_but_not_the_employers_own(users, login, submitted):
+    from title_review.reviews import services
+
+    school_return = services.employer_return(
+        actor=users["schooladmin"], declaration_id=submitted.pk, version=submitted.version, reason="请补充论文"
+    )
+    assert login("jyjadmin").get(f"/reviews/track/{school_return.pk}/").status_code == 404
+    assert login("schooladmin").get(f"/reviews/track/{school_return.pk}/").status_code == 200
+
+    from title_review.declarations import services as declarations
+
+    declarations.submit_declaration(actor=users["teacher"], declaration_id=submitted.pk)
+    from title_review.declarations.models import Declaration
+
+    d = forward(users, to_ready(users, Declaration.objects.get(pk=submitted.pk)))
+    services.return_declaration(actor=users["zsadmin"], declaration_id=d.pk, version=d.version, reason="学历证书不清晰")
+    assert login("jyjadmin").get(f"/reviews/track/{d.pk}/").status_code == 200
