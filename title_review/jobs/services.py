@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 
 from title_review.core.errors import DomainError
@@ -133,3 +134,28 @@ def run_daily(*, on: dt.date | None = None) -> list[str]:
             continue
         ran.append(name)
     return ran
+
+
+@transaction.atomic
+def open_download(*, actor: Any, job_id: int) -> Job:
+    """我的下载 → 下载: the owner's finished file, with an audit row (exports may hold personal data)."""
+    from title_review.audit.services import record_event
+
+    job = Job.objects.filter(pk=job_id, owner_id=actor.pk, status=JobStatus.DONE).exclude(result="").first()
+    if job is None:
+        raise Http404
+    record_event(actor=actor, action="download.file", obj=job, after={"name": job.result_name})
+    return job
+
+
+@transaction.atomic
+def delete_job(*, actor: Any, job_id: int) -> None:
+    """我的下载 → 删除: a finished or failed job of the owner, with its file."""
+    job = Job.objects.filter(pk=job_id, owner_id=actor.pk).first()
+    if job is None:
+        raise Http404
+    if job.status in (JobStatus.QUEUED, JobStatus.RUNNING):
+        raise DomainError("任务尚未完成，不能删除。")
+    if job.result:
+        job.result.delete(save=False)
+    job.delete()
