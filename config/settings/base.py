@@ -168,8 +168,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "title_review.api.errors.exception_handler",
+    # Our throttles tell clients apart by title_review.core.clientip (TRUSTED_PROXIES), never by DRF's
+    # NUM_PROXIES rule (ADR 0019).
+    "DEFAULT_THROTTLE_CLASSES": ["title_review.api.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": "30/minute"},
 }
+
+# The addresses (or CIDR ranges) of our own reverse proxies. Only a request whose TCP peer is one of them
+# may name the client in X-Forwarded-For / X-Real-IP; empty trusts no header (ADR 0019, docs/deploy.md).
+TRUSTED_PROXIES: list[str] = []
 SPECTACULAR_SETTINGS = {
     "TITLE": "职称评审管理信息系统 API",
     "VERSION": "1.0.0",

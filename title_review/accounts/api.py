@@ -8,10 +8,10 @@ from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from title_review.api.errors import domain_error_response
+from title_review.api.throttling import AnonRateThrottle
 from title_review.core.errors import DomainError
 
 from . import services

@@ -9,8 +9,8 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
 from title_review.access.decorators import authenticated, public
-from title_review.audit.middleware import client_ip
 from title_review.audit.services import record_login
+from title_review.core.clientip import client_ip
 from title_review.core.errors import DomainError
 from title_review.core.forms import attach_error
 from title_review.verification.captcha import check_captcha, new_captcha

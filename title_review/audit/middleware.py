@@ -2,13 +2,9 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from title_review.core.clientip import client_ip
+
 from .context import current_ip
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    # Behind nginx the real address arrives in X-Real-IP (docs/deploy.md sets it); never trust
-    # X-Forwarded-For blindly.
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or None
 
 
 class RequestContextMiddleware:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from title_review.access.decorators import public, rule
 from title_review.access.policies import can
 from title_review.accounts.models import AccountKind, SubAccountPermission, User
-from title_review.audit.middleware import client_ip
+from title_review.core.clientip import client_ip
 from title_review.core.errors import DomainError
 from title_review.core.forms import attach_error
 from title_review.core.identity import mask_identity, mask_phone

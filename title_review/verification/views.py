@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from title_review.access.decorators import public, rule
-from title_review.audit.middleware import client_ip
+from title_review.core.clientip import client_ip
 from title_review.core.errors import DomainError
 from title_review.core.pagination import paginate, query_without_page
 

@@ -1,0 +1,29 @@
+"""API throttles that tell clients apart by the one client-IP rule (title_review.core.clientip, ADR 0019).
+
+DRF's own `get_ident` believes `X-Forwarded-For` according to `NUM_PROXIES`, a rule of its own that a
+client can defeat by rotating the header. Every throttle the API uses derives from `ClientIpThrottle`.
+"""
+
+from typing import Any
+
+from rest_framework import throttling
+from rest_framework.settings import api_settings
+
+from title_review.core.clientip import client_ip
+
+
+class ClientIpThrottle(throttling.BaseThrottle):
+    def get_ident(self, request: Any) -> str:
+        # No address at all (a broken REMOTE_ADDR) still has to land in some bucket, and one shared bucket
+        # is the safe side.
+        return client_ip(request) or "unknown"
+
+
+class AnonRateThrottle(ClientIpThrottle, throttling.AnonRateThrottle):
+    """Anonymous requests, `DEFAULT_THROTTLE_RATES["anon"]` per client address."""
+
+    def get_rate(self) -> str | None:
+        # DRF copies the rates into the class when it is imported; read them per request instead, so a
+        # changed setting (a test, a reload) applies.
+        self.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+        return super().get_rate()
