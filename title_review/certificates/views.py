@@ -9,6 +9,7 @@ from title_review.access.policies import has_capability
 from title_review.core import importing
 from title_review.core.identity import mask_identity
 from title_review.core.pagination import paginate, query_without_page
+from title_review.jobs.imports import import_view
 
 from .forms import CertificateSearchForm
 from .imports import CERTIFICATES, LEGACY_CODES
@@ -47,7 +48,7 @@ def certificate_template(request: HttpRequest) -> HttpResponse:
 @rule("certificate.import")
 def certificate_import(request: HttpRequest) -> HttpResponse:
     """接收原系统数据 — 证书信息: who, qualification, date, number, issuing body."""
-    return importing.import_view(
+    return import_view(
         request,
         CERTIFICATES,
         template_url=reverse("certificates:import_template"),
@@ -65,7 +66,7 @@ def legacy_code_template(request: HttpRequest) -> HttpResponse:
 @rule("organisation.import")
 def legacy_code_import(request: HttpRequest) -> HttpResponse:
     """接收原系统数据 — 主管单位代码 / 单位代码, matched to (or creating) organisations under a parent."""
-    return importing.import_view(
+    return import_view(
         request,
         LEGACY_CODES,
         template_url=reverse("certificates:legacy_codes_template"),

@@ -13,6 +13,7 @@ from title_review.core.errors import DomainError
 from title_review.core.excel import xlsx_response
 from title_review.core.pagination import paginate, query_without_page
 from title_review.core.stash import drop_stash, open_stash, stash
+from title_review.jobs.imports import import_view
 
 from . import codeset, services
 from .forms import CodeSetUploadForm, EntryForm, EntrySearchForm
@@ -176,7 +177,7 @@ def entry_import_template(request: HttpRequest) -> HttpResponse:
 @rule("dictionary.manage")
 def import_entries(request: HttpRequest) -> HttpResponse:
     """导入字典条目: new entries from Excel, each through create_entry (province only)."""
-    return importing.import_view(
+    return import_view(
         request,
         ENTRIES,
         template_url=reverse("dictionaries:entry_import_template"),

@@ -7,7 +7,9 @@ class JobsConfig(AppConfig):
     verbose_name = "后台任务"
 
     def ready(self) -> None:
-        from .registry import register_daily
+        from .imports import JOB_KIND, run_import_job
+        from .registry import register_daily, register_handler
         from .services import expire_downloads
 
         register_daily("jobs.expire_downloads", expire_downloads)
+        register_handler(JOB_KIND, "导入", run_import_job)

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from title_review.access.decorators import rule
 from title_review.core import importing
+from title_review.jobs.imports import import_view
 
 from .imports import STAFF, SUB_ACCOUNTS
 
@@ -17,7 +18,7 @@ def sub_account_template(request: HttpRequest) -> HttpResponse:
 @rule("employer.manage")
 def sub_account_import(request: HttpRequest) -> HttpResponse:
     """批量新增账号 from Excel: 登录名, 姓名 and the permission ticks, each row through create_sub_account."""
-    return importing.import_view(
+    return import_view(
         request,
         SUB_ACCOUNTS,
         template_url=reverse("organisations:sub_account_import_template"),
@@ -35,7 +36,7 @@ def staff_template(request: HttpRequest) -> HttpResponse:
 @rule("employer.manage")
 def staff_import(request: HttpRequest) -> HttpResponse:
     """单位工作人员 from Excel by 证件类型 + 证件号码 + 姓名, each row through add_staff."""
-    return importing.import_view(
+    return import_view(
         request,
         STAFF,
         template_url=reverse("organisations:staff_import_template"),

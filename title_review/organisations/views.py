@@ -9,6 +9,7 @@ from title_review.access.policies import can
 from title_review.core import importing
 from title_review.core.errors import DomainError
 from title_review.core.pagination import paginate, query_without_page
+from title_review.jobs.imports import import_view
 
 from . import services
 from .forms import ChildOrganisationForm, TreeSearchForm
@@ -137,7 +138,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 @rule("organisation.import")
 def import_page(request: HttpRequest) -> HttpResponse:
     """导入机构 on the one import mechanism: template, dry run with per-row errors, all-or-nothing commit."""
-    return importing.import_view(
+    return import_view(
         request,
         ORGANISATIONS,
         template_url=reverse("organisations:import_template"),

@@ -14,16 +14,17 @@ call. Everything else is shared:
   transaction, a savepoint per row, and lists every bad row with its number and reason. The dry run
   (预检) and any file with a bad row roll the whole transaction back; the commit is the same code
   without that rollback (ADR 0004): all or nothing.
-- `import_view(...)` / `template_response(spec)` (pages.py): the pages. Files above
-  `IMPORT_INLINE_MAX_ROWS` rows (default 2,000) run as a background job with progress (我的下载);
-  smaller ones run in the request.
+- `template_response(spec)` (template.py): the template download.
+
+The import page (`title_review.jobs.imports.import_view`) sits on top: files above
+`IMPORT_INLINE_MAX_ROWS` rows (default 2,000) run there as a background job with progress (我的下载);
+smaller ones run in the request. Core imports no app, so the job-facing part lives with the job runner.
 
 See docs/decisions/0015-one-import-mechanism.md.
 """
 
-from .pages import UploadForm, import_view
 from .reading import RawRow, header_text, read_upload
-from .running import JOB_KIND, SPECS, register, result_workbook, run_import, run_import_job
+from .running import SPECS, register, result_workbook, run_import
 from .spec import (
     Column,
     ImportContext,
@@ -37,7 +38,6 @@ from .spec import (
 from .template import build_template, template_response
 
 __all__ = [
-    "JOB_KIND",
     "SPECS",
     "Column",
     "ImportContext",
@@ -46,16 +46,13 @@ __all__ = [
     "ImportSpec",
     "Kind",
     "RawRow",
-    "UploadForm",
     "build_template",
     "header_text",
-    "import_view",
     "inline_max_rows",
     "read_upload",
     "register",
     "result_workbook",
     "run_import",
-    "run_import_job",
     "runs_in_background",
     "template_response",
 ]

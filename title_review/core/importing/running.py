@@ -1,23 +1,20 @@
 """Running an import: every clean row through its service in one transaction, a savepoint per row;
-the dry run (and any file with a bad row) rolled back (ADR 0004). Big files run as a background job."""
+the dry run (and any file with a bad row) rolled back (ADR 0004). Big files run as a background job
+(title_review.jobs.imports), which finds the spec here by its key."""
 
-import io
 import threading
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.http import Http404
-from openpyxl import load_workbook
 
 from ..errors import DomainError
 from ..excel import write_table
 from ..identity import mask_identity
-from ..stash import drop_stash, open_stash
 from .reading import RawRow, clean_rows, read_upload
 from .spec import ImportContext, ImportResult, ImportRow, ImportSpec, Progress
 
-JOB_KIND = "imports.run"
 PASSED = "通过"
 
 # ---- Registry (background jobs find a spec by its key) --------------------------------------------
@@ -26,14 +23,10 @@ SPECS: dict[str, ImportSpec] = {}
 
 
 def register(*specs: ImportSpec) -> None:
-    """Make specs runnable as background jobs; call from the owning app's AppConfig.ready()."""
+    """Make specs findable by key, so a background job (title_review.jobs.imports) can run them; call from
+    the owning app's AppConfig.ready()."""
     for spec in specs:
         SPECS[spec.key] = spec
-    # The job runner is platform plumbing like core; it never imports this module, so no cycle.
-    from title_review.jobs.registry import HANDLERS, register_handler
-
-    if JOB_KIND not in HANDLERS:
-        register_handler(JOB_KIND, "导入", run_import_job)
 
 
 class _RollBack(Exception):
@@ -140,36 +133,6 @@ def _run_row(spec: ImportSpec, ctx: ImportContext, row: ImportRow) -> None:
         row.fail(None, "与系统中已有的数据冲突（可能是重复记录）")
 
 
-# ---- Background jobs -----------------------------------------------------------------------------
-
-
-def run_import_job(job: Any, progress: Progress) -> Any:
-    """The job handler: run a stashed upload's dry run or commit and leave a result workbook."""
-    from title_review.jobs.registry import JobOutput
-
-    spec = SPECS.get(str(job.params.get("spec")))
-    if spec is None:
-        raise DomainError("未知的导入类型。")
-    token = str(job.params.get("token", ""))
-    commit = bool(job.params.get("commit"))
-    handle = open_stash(job.owner, token, suffix=".xlsx")
-    if handle is None:
-        raise DomainError("导入文件已失效，请重新上传。")
-    with handle:
-        result = run_import(
-            spec,
-            actor=job.owner,
-            upload=handle,
-            commit=commit,
-            options=job.params.get("options") or {},
-            progress=progress,
-        )
-    if result.committed or result.has_errors:
-        drop_stash(job.owner, token, suffix=".xlsx")  # imported, or to be fixed and uploaded again
-    stage = "导入结果" if commit else "预检结果"
-    return JobOutput(name=f"{spec.title}_{stage}.xlsx", content=result_workbook(result), message=result.summary())
-
-
 def result_workbook(result: ImportResult) -> bytes:
     """Every row with its number and reason, bad rows first; identity numbers masked."""
     spec = result.spec
@@ -190,20 +153,3 @@ def result_workbook(result: ImportResult) -> bytes:
         ),
         sheet="结果",
     )
-
-
-def report_errors(job: Any, limit: int = 500) -> list[tuple[int, str]]:
-    """The bad rows recorded in a finished job's result workbook (bad rows come first)."""
-    if not job.result:
-        return []
-    with job.result.open("rb") as handle:
-        workbook = load_workbook(io.BytesIO(handle.read()), read_only=True)
-    try:
-        errors: list[tuple[int, str]] = []
-        for number, reason, *_rest in workbook.worksheets[0].iter_rows(min_row=2, values_only=True):
-            if reason == PASSED or len(errors) >= limit:
-                break
-            errors.append((int(number), str(reason)))
-        return errors
-    finally:
-        workbook.close()

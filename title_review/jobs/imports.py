@@ -1,5 +1,11 @@
-"""The import pages: 下载模板 → 上传并预检 (every bad row listed) → 确认导入; big files as a job."""
+"""The import pages on top of core.importing: 下载模板 → 上传并预检 (every bad row listed) → 确认导入.
 
+Files above `IMPORT_INLINE_MAX_ROWS` rows run as a background job with progress (我的下载); smaller ones
+run in the request. This lives with the job runner, not in core: core holds the mechanism (spec,
+reading, running, template) and imports no app (docs/decisions/0021-enforced-layers.md).
+"""
+
+import io
 from collections.abc import Sequence
 from typing import Any
 
@@ -7,14 +13,30 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from openpyxl import load_workbook
 
-from ..errors import DomainError
-from ..forms import StyledForm
-from ..identity import mask_identity
-from ..stash import drop_stash, open_stash, stash
-from .reading import read_upload
-from .running import JOB_KIND, report_errors, run_import
-from .spec import ImportResult, ImportRow, ImportSpec, inline_max_rows, runs_in_background
+from title_review.core.errors import DomainError
+from title_review.core.forms import StyledForm
+from title_review.core.identity import mask_identity
+from title_review.core.importing import (
+    SPECS,
+    ImportResult,
+    ImportRow,
+    ImportSpec,
+    read_upload,
+    result_workbook,
+    run_import,
+)
+from title_review.core.importing.running import PASSED
+from title_review.core.importing.spec import Progress, inline_max_rows, runs_in_background
+from title_review.core.stash import drop_stash, open_stash, stash
+
+from .models import Job, JobStatus
+from .registry import JobOutput
+from .selectors import jobs_of
+from .services import enqueue
+
+JOB_KIND = "imports.run"
 
 
 class UploadForm(StyledForm):
@@ -105,8 +127,6 @@ def _commit(
 
 def _commit_job(user: Any, spec: ImportSpec, token: str, rows: int, options: dict[str, Any]) -> Any:
     """One commit job per checked file, however often 确认导入 is pressed."""
-    from title_review.jobs.selectors import jobs_of
-
     existing = jobs_of(user).filter(kind=JOB_KIND, params__token=token, params__commit=True).first()
     return existing or _enqueue(user, spec, token=token, commit=True, rows=rows, options=options)
 
@@ -114,17 +134,12 @@ def _commit_job(user: Any, spec: ImportSpec, token: str, rows: int, options: dic
 def _enqueue(
     user: Any, spec: ImportSpec, *, token: str, commit: bool, rows: int, options: dict[str, Any] | None
 ) -> Any:
-    from title_review.jobs.services import enqueue
-
     title = f"{spec.title}（{'导入' if commit else '预检'}，{rows} 行）"
     params = {"spec": spec.key, "token": token, "commit": commit, "rows": rows, "options": options or {}}
     return enqueue(owner=user, kind=JOB_KIND, title=title, params=params)
 
 
 def _job_page(request: HttpRequest, spec: ImportSpec, job_id: str, page: dict[str, Any]) -> HttpResponse:
-    from title_review.jobs.models import JobStatus
-    from title_review.jobs.selectors import jobs_of
-
     if not job_id.isdigit():
         raise Http404
     job = jobs_of(request.user).filter(pk=int(job_id), kind=JOB_KIND, params__spec=spec.key).first()
@@ -144,7 +159,7 @@ def _job_page(request: HttpRequest, spec: ImportSpec, job_id: str, page: dict[st
         "token": job.params.get("token", "") if passed and not job.params.get("commit") else "",
     }
     if request.headers.get("HX-Request"):
-        return render(request, "core/_import_job.html", context)
+        return render(request, "jobs/_import_job.html", context)
     return _render(request, context)
 
 
@@ -158,7 +173,7 @@ def _render(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
         context["hidden_count"] = max(0, len(shown) - len(context["shown_rows"]))
         context["result_headers"] = list(spec.result_headers) if result.committed else []
         context["summary"] = result.summary()
-    response = render(request, "core/import.html", context)
+    response = render(request, "jobs/import.html", context)
     response["Cache-Control"] = "no-store"
     return response
 
@@ -177,3 +192,45 @@ def _row_view(spec: ImportSpec, row: ImportRow, committed: bool) -> dict[str, An
         if committed
         else [],
     }
+
+
+def run_import_job(job: Job, progress: Progress) -> JobOutput:
+    """The job handler: run a stashed upload's dry run or commit and leave a result workbook."""
+    spec = SPECS.get(str(job.params.get("spec")))
+    if spec is None:
+        raise DomainError("未知的导入类型。")
+    token = str(job.params.get("token", ""))
+    commit = bool(job.params.get("commit"))
+    handle = open_stash(job.owner, token, suffix=".xlsx")
+    if handle is None:
+        raise DomainError("导入文件已失效，请重新上传。")
+    with handle:
+        result = run_import(
+            spec,
+            actor=job.owner,
+            upload=handle,
+            commit=commit,
+            options=job.params.get("options") or {},
+            progress=progress,
+        )
+    if result.committed or result.has_errors:
+        drop_stash(job.owner, token, suffix=".xlsx")  # imported, or to be fixed and uploaded again
+    stage = "导入结果" if commit else "预检结果"
+    return JobOutput(name=f"{spec.title}_{stage}.xlsx", content=result_workbook(result), message=result.summary())
+
+
+def report_errors(job: Job, limit: int = 500) -> list[tuple[int, str]]:
+    """The bad rows recorded in a finished job's result workbook (bad rows come first)."""
+    if not job.result:
+        return []
+    with job.result.open("rb") as handle:
+        workbook = load_workbook(io.BytesIO(handle.read()), read_only=True)
+    try:
+        errors: list[tuple[int, str]] = []
+        for number, reason, *_rest in workbook.worksheets[0].iter_rows(min_row=2, values_only=True):
+            if reason == PASSED or len(errors) >= limit:
+                break
+            errors.append((int(number), str(reason)))
+        return errors
+    finally:
+        workbook.close()
