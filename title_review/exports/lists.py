@@ -1,13 +1,12 @@
 """The lists that offer 导出汇总表, each with its columns (defined once) and the same rows as its page.
 
-Rows come from the page's own selectors and filter code (reviews.selectors, reviews.views._filtered,
+Rows come from the page's own selectors and filter code (reviews.selectors, reviews.filters,
 declarations.selectors), evaluated for the exporting user, so an export never reaches beyond the page.
 """
 
 from typing import Any
 
-from django.db.models import QuerySet
-from django.http import HttpRequest, QueryDict
+from django.http import QueryDict
 
 from title_review.access.policies import can
 from title_review.core.errors import DomainError
@@ -15,11 +14,14 @@ from title_review.core.excel import DATE, DATETIME, NUMBER
 from title_review.core.identity import mask_identity, mask_phone
 from title_review.declarations.models import Declaration
 from title_review.declarations.workflow import STAGE_FOR_APPLICANT, Status
+from title_review.reviews.filters import FILTERS, filter_declarations
+from title_review.reviews.selectors import inbox_for, tracked_by
+from title_review.rounds.selectors import rounds_visible_to
 
 from .exporter import SERIAL, Column, ListSpec, Lookups, Selection
 
-# The filters the list pages understand (reviews.views.FILTERS); nothing else is carried into a job.
-FILTER_KEYS = ("round", "employer", "series", "level", "status", "waiting")
+# The filters the list pages understand; nothing else is carried into a job.
+FILTER_KEYS = FILTERS
 
 
 def _status(row: dict[str, Any], _lookups: Lookups) -> str:
@@ -57,36 +59,17 @@ DECLARATION_COLUMNS: tuple[Column, ...] = (
 )
 
 
-def _request(params: QueryDict) -> HttpRequest:
-    request = HttpRequest()
-    request.GET = params
-    return request
-
-
-def _reviews_filtered(params: QueryDict, queryset: QuerySet[Declaration]) -> QuerySet[Declaration]:
-    """The list pages' own filter code (round, employer, series, level, status, waiting days)."""
-    from title_review.reviews.views import _filtered
-
-    return _filtered(_request(params), queryset)  # type: ignore[no-any-return]  # untyped helper of the page
-
-
 def _inbox(user: Any, params: QueryDict) -> Selection:
-    from title_review.reviews.selectors import inbox_for
-
-    return Selection("待审核材料", _reviews_filtered(params, inbox_for(user)))
+    return Selection("待审核材料", filter_declarations(params, inbox_for(user)))
 
 
 def _tracking(user: Any, params: QueryDict) -> Selection:
-    from title_review.reviews.selectors import tracked_by
-
-    queryset = _reviews_filtered(params, tracked_by(user)).order_by("-stage_since", "pk")
+    queryset = filter_declarations(params, tracked_by(user)).order_by("-stage_since", "pk")
     return Selection("上报材料跟踪", queryset)
 
 
 def _accepted(user: Any, params: QueryDict) -> Selection:
-    from title_review.reviews.selectors import tracked_by
-
-    queryset = _reviews_filtered(params, tracked_by(user).filter(status=Status.ACCEPTED)).order_by(
+    queryset = filter_declarations(params, tracked_by(user).filter(status=Status.ACCEPTED)).order_by(
         "round_id", "employer__path", "applicant__real_name", "pk"
     )
     return Selection("已受理名单", queryset)
@@ -107,8 +90,6 @@ def _managed(user: Any, params: QueryDict) -> Selection:
 
 
 def round_of(user: Any, round_id: str) -> Any:
-    from title_review.rounds.selectors import rounds_visible_to
-
     round_ = rounds_visible_to(user).filter(pk=int(round_id)).first() if round_id.isdigit() else None
     if round_ is None:
         raise DomainError("评审活动不存在或您无权查看，请刷新后重试。")
@@ -117,8 +98,6 @@ def round_of(user: Any, round_id: str) -> Any:
 
 def _round(user: Any, params: QueryDict) -> Selection:
     """A round's 汇总表: every declaration of the round the viewer may track (title office: its subtree)."""
-    from title_review.reviews.selectors import tracked_by
-
     round_ = round_of(user, params.get("round", ""))
     queryset = tracked_by(user).filter(round=round_).order_by("employer__path", "applicant__real_name", "pk")
     return Selection(f"{round_.title}汇总表", queryset, obj=round_)

@@ -15,6 +15,7 @@ from title_review.core.pagination import paginate, query_without_page
 from title_review.declarations.workflow import STAGE_FOR_APPLICANT, Status
 
 from . import selectors, services
+from .filters import filter_declarations
 from .models import CheckItem, OpinionSlot, Publicity
 
 
@@ -350,36 +351,6 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- lists
 
 
-FILTERS = ("round", "employer", "series", "level", "status", "waiting")
-
-
-def _filtered(request: HttpRequest, queryset: Any) -> Any:
-    from django.utils import timezone
-
-    from title_review.dictionaries.models import Entry
-
-    params = request.GET
-    if params.get("round", "").isdigit():
-        queryset = queryset.filter(round_id=int(params["round"]))
-    if params.get("employer"):
-        queryset = queryset.filter(employer__name__contains=params["employer"].strip())
-    if params.get("series", "").isdigit():
-        queryset = queryset.filter(round__series_id=int(params["series"]))
-    if params.get("level"):
-        codes = [
-            e.code
-            for e in Entry.objects.filter(type__code="qualification").only("code", "attributes")
-            if str(e.attributes.get("level", "")) == params["level"]
-        ]
-        queryset = queryset.filter(target_qualification__in=codes)
-    if params.get("status") in Status.values:
-        queryset = queryset.filter(status=params["status"])
-    if params.get("waiting", "").isdigit():
-        since = timezone.now() - dt.timedelta(days=int(params["waiting"]))
-        queryset = queryset.filter(stage_since__lte=since)
-    return queryset
-
-
 def _filter_choices(request: HttpRequest) -> dict[str, Any]:
     from title_review.dictionaries.models import Entry
     from title_review.rounds.selectors import rounds_visible_to
@@ -396,7 +367,7 @@ def _filter_choices(request: HttpRequest) -> dict[str, Any]:
 @rule("review.inbox")
 def inbox(request: HttpRequest) -> HttpResponse:
     """待审核材料: declarations at the user's desk, with filters and 批量审核通过."""
-    page = paginate(request, _filtered(request, selectors.inbox_for(request.user)))
+    page = paginate(request, filter_declarations(request.GET, selectors.inbox_for(request.user)))
     return render(request, "reviews/inbox.html", {"page": page, **_filter_choices(request)})
 
 
@@ -427,8 +398,8 @@ def returned(request: HttpRequest) -> HttpResponse:
 @rule("home.view")
 def tracking(request: HttpRequest) -> HttpResponse:
     """上报材料跟踪: where every declaration is — organisation, step, since when."""
-    queryset = _filtered(
-        request,
+    queryset = filter_declarations(
+        request.GET,
         selectors.tracked_by(request.user).select_related("applicant", "employer", "round", "current_org"),
     ).order_by("-stage_since", "pk")
     page = paginate(request, queryset)
@@ -490,8 +461,8 @@ def seal(request: HttpRequest, pk: int) -> HttpResponse:
 @rule("review.inbox")
 def accepted(request: HttpRequest) -> HttpResponse:
     """已受理名单: per round, the declarations accepted in the user's subtree — the list for the committee."""
-    queryset = _filtered(
-        request,
+    queryset = filter_declarations(
+        request.GET,
         selectors.tracked_by(request.user)
         .filter(status=Status.ACCEPTED)
         .select_related("applicant", "employer", "round", "current_org"),
