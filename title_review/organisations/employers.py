@@ -4,6 +4,7 @@ The flows and words are those of the Hangzhou employer manual (单位帐户注�
 工作账号管理, 修改归口部门).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +39,19 @@ from .services import add_child, snapshot
 
 LICENCE_MAX_BYTES = 5 * 1024 * 1024
 SEAL_MAX_BYTES = 2 * 1024 * 1024
+
+# What apps above this one do when an employer moves to another 归口部门 (reviews: forwarded declarations
+# go back to 待上报). Organisations sits below them and never imports them, so they register here from
+# their AppConfig.ready(). Each runs inside the move's transaction and returns what it changed, which
+# goes into the move's audit row.
+EmployerMoved = Callable[..., dict[str, Any]]
+_ON_EMPLOYER_MOVED: dict[str, EmployerMoved] = {}
+
+
+def on_employer_moved(name: str, handler: EmployerMoved) -> None:
+    """Run `handler(actor=..., employer=..., new_parent=...)` in every 修改归口部门."""
+    _ON_EMPLOYER_MOVED[name] = handler
+
 MAX_BATCH = 50
 
 
@@ -502,15 +516,15 @@ def move_employer(*, actor: Any, employer_id: int, new_parent_id: int, reason: s
         node.save(update_fields=["path", "depth", "parent", "updated_at"])
     employer.refresh_from_db()
     forget_grants(actor)  # the actor's grants carry the old path
-    from title_review.reviews.services import recall_forwarded
-
-    recalled = recall_forwarded(actor=actor, employer=employer, reason=f"单位修改归口部门为“{new_parent.name}”")
+    changed: dict[str, Any] = {}
+    for handler in _ON_EMPLOYER_MOVED.values():
+        changed |= handler(actor=actor, employer=employer, new_parent=new_parent)
     record_event(
         actor=actor,
         action="employer.move",
         obj=employer,
         before=before,
-        after=snapshot(employer) | {"recalled_declarations": recalled},
+        after=snapshot(employer) | changed,
         reason=reason,
         organisation=employer,
     )

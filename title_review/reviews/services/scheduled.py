@@ -20,10 +20,16 @@ from .employer import _end_publicity_if_due
 # ---------------------------------------------------------------- 归口部门 and scheduled work
 
 
+def recall_after_move(*, actor: Any, employer: Organisation, new_parent: Organisation) -> dict[str, Any]:
+    """修改归口部门 (organisations.employers.move_employer calls it, registered in ReviewsConfig.ready())."""
+    reason = f"单位修改归口部门为“{new_parent.name}”"
+    return {"recalled_declarations": recall_forwarded(actor=actor, employer=employer, reason=reason)}
+
+
 def recall_forwarded(*, actor: Any, employer: Organisation, reason: str) -> int:
     """修改归口部门: every forwarded declaration still in review returns to 待上报 at the employer.
 
-    Runs inside the caller's transaction (organisations.employers.move_employer).
+    Runs inside the caller's transaction (organisations.employers.move_employer, through recall_after_move).
     """
     count = 0
     rows = (
