@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from title_review.core.models import TimeStampedModel
 
-from .workflow import Status
+from .workflow import Action, Status
 
 # 真实性承诺: bump when the text in templates/declarations/pledge.html changes.
 PLEDGE_VERSION = "2026-11"
@@ -127,8 +127,6 @@ class ReviewRecord(models.Model):
 
     @property
     def action_label(self) -> str:
-        from .workflow import Action
-
         try:
             return str(Action(self.action).label)
         except ValueError:

@@ -22,6 +22,7 @@ from title_review.rounds.services import accepts
 
 from . import workflow
 from .models import PLEDGE_VERSION, Declaration
+from .transitions import transition
 from .workflow import Action, Status
 
 TEACHER_FIELDS = ("open_lesson", "review_type", "student_satisfaction", "theory_score")
@@ -316,7 +317,7 @@ def submit_declaration(*, actor: Any, declaration_id: int) -> Declaration:
     # A resubmission goes through the chain again from the start.
     declaration.chain = []
     declaration.correction_open = False
-    workflow.transition(
+    transition(
         declaration,
         Action.SUBMIT,
         actor=actor,

@@ -1,14 +1,11 @@
 """The declaration lifecycle as one table (domain-model.md §4; docs/workflow.md draws it).
 
-Only `transition` below writes `Declaration.status`, and it writes the 审核记录 with it. The services
-in declarations/ and reviews/ decide *whether* a move is allowed (scope, publicity, objections,
-versions); the table decides *where* it leads.
+Only `transitions.transition` writes `Declaration.status`, by this table, and it writes the 审核记录
+with it. The services in declarations/ and reviews/ decide *whether* a move is allowed (scope, publicity,
+objections, versions); the table decides *where* it leads.
 """
 
-from typing import Any
-
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from title_review.core.errors import DomainError
@@ -110,56 +107,3 @@ def target(status: str, action: str) -> str:
         raise DomainError(
             f"“{Status(status).label}”状态的申报材料不能{Action(action).label}。", code="transition_not_allowed"
         ) from None
-
-
-def transition(
-    declaration: Any,
-    action: str,
-    *,
-    actor: Any,
-    organisation: Any,
-    level: str,
-    reason: str = "",
-    sections: list[str] | None = None,
-    next_org: Any = None,
-    extra_fields: tuple[str, ...] = (),
-) -> Any:
-    """Apply one row of the table to a row the caller has locked, with its 审核记录 and audit row.
-
-    `organisation` is where the decision was taken; `next_org` is whose desk the declaration is on
-    afterwards (None when it leaves the chain: returned, accepted, rejected, withdrawn).
-    """
-    from title_review.audit.services import record_event
-
-    from .models import ReviewRecord
-
-    before = declaration.status
-    after = target(before, action)
-    now = timezone.now()
-    declaration.status = after
-    declaration.current_org = next_org
-    declaration.stage_since = now
-    declaration.version += 1
-    declaration.save(update_fields=["status", "current_org", "stage_since", "version", "updated_at", *extra_fields])
-    record = ReviewRecord.objects.create(
-        declaration=declaration,
-        organisation=organisation,
-        level=level,
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=(getattr(actor, "real_name", "") or getattr(actor, "username", "") or "系统")[:50],
-        action=action,
-        from_status=before,
-        to_status=after,
-        reason=reason,
-        sections=sections or [],
-    )
-    record_event(
-        actor=actor,
-        action=f"declaration.{action}",
-        obj=declaration,
-        organisation=organisation,
-        before={"status": before},
-        after={"status": after, "desk": getattr(next_org, "pk", None), "record": record.pk},
-        reason=reason,
-    )
-    return record

@@ -1,4 +1,4 @@
-"""Every decision of the review chain. Status moves go through declarations.workflow.transition.
+"""Every decision of the review chain. Status moves go through declarations.transitions.transition.
 
 Each decision locks the declaration row, checks that it is still at the deciding organisation's desk
 with the version the reviewer saw, and writes the 审核记录 and the audit row in the same transaction:

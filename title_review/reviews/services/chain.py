@@ -8,7 +8,8 @@ from title_review.attachments.services import unlock_attachments
 from title_review.audit.services import record_event
 from title_review.core.errors import DomainError
 from title_review.declarations.models import Declaration
-from title_review.declarations.workflow import Action, Status, transition
+from title_review.declarations.transitions import transition
+from title_review.declarations.workflow import Action, Status
 from title_review.organisations.models import Organisation
 
 from ..models import (

@@ -7,7 +7,8 @@ from django.db import transaction
 
 from title_review.core.policies import get_policy
 from title_review.declarations.models import Declaration
-from title_review.declarations.workflow import Action, Status, transition
+from title_review.declarations.transitions import transition
+from title_review.declarations.workflow import Action, Status
 from title_review.organisations.models import Organisation
 
 from . import desk
