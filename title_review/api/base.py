@@ -6,6 +6,8 @@ from rest_framework.views import APIView
 
 from title_review.access.policies import has_capability
 
+from .schema import MAX_ID
+
 
 class HasAccessRule(BasePermission):
     """The view's declared capability, as `access.decorators.rule` does for pages: an object URL answers
@@ -27,3 +29,9 @@ class AccessRuleAPIView(APIView):
 
     access_rule: ClassVar[str]
     permission_classes = [IsAuthenticated, HasAccessRule]
+
+    def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        # `<int:pk>` takes any run of digits; an id past a 64-bit key is no object (not a database error).
+        super().initial(request, *args, **kwargs)
+        if any(isinstance(v, int) and v > MAX_ID for v in kwargs.values()):
+            raise Http404

@@ -2,13 +2,18 @@
 
 
 class DomainError(Exception):
-    """A rule refused the request; `message` is shown to the user as is."""
+    """A rule refused the request; `message` is shown to the user as is.
+
+    `field` names the input the refusal is about, when it is about one (the name the API and the form
+    use for it): the API returns it beside the message and a page can show the message at that field.
+    """
 
     code = "domain_error"
 
-    def __init__(self, message: str, *, code: str | None = None) -> None:
+    def __init__(self, message: str, *, code: str | None = None, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field
         if code:
             self.code = code
 

@@ -1,6 +1,7 @@
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -27,20 +28,24 @@ def _visible(request: Request):  # type: ignore[no-untyped-def]  # a queryset of
     return organisations_visible_to(request.user).select_related("region")
 
 
-class OrganisationListApi(AccessRuleAPIView):
+class OrganisationListApi(AccessRuleAPIView, ListAPIView):
     access_rule = "organisation.view"
+    serializer_class = OrganisationOutput
 
-    @extend_schema(responses=OrganisationOutput(many=True), summary="机构列表（本人可见范围）")
-    def get(self, request: Request) -> Response:
-        from rest_framework.pagination import PageNumberPagination
-
-        qs = _visible(request).order_by("path")
-        q = request.query_params.get("q", "").strip()
+    def get_queryset(self):  # type: ignore[no-untyped-def]  # a QuerySet of Organisation
+        qs = _visible(self.request).order_by("path")
+        q = self.request.query_params.get("q", "").strip()
         if q:
             qs = qs.filter(name__icontains=q) | qs.filter(code__startswith=q)
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(qs, request, view=self)
-        return paginator.get_paginated_response(OrganisationOutput(page, many=True).data)
+        return qs
+
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, description="名称或机构代码开头")],
+        summary="机构列表（本人可见范围；分页）",
+        operation_id="v1_organisations_list",
+    )
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().get(request, *args, **kwargs)
 
 
 class OrganisationDetailApi(AccessRuleAPIView):

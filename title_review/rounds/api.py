@@ -3,7 +3,7 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -34,8 +34,19 @@ class RoundOutput(serializers.Serializer):
         return [o.code for o in obj.scope.all()]
 
 
-class RoundListApi(AccessRuleAPIView):
+class RoundListApi(AccessRuleAPIView, ListAPIView):
     access_rule = "round.view"
+    serializer_class = RoundOutput
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]  # a QuerySet of Round
+        params = self.request.query_params
+        year = params.get("year", "")
+        return search_rounds(
+            self.request.user,
+            keyword=params.get("keyword", "").strip(),
+            publisher=params.get("publisher", "").strip(),
+            year=int(year) if year.isdigit() and len(year) == 4 else None,
+        ).prefetch_related("scope")
 
     @extend_schema(
         parameters=[
@@ -43,20 +54,11 @@ class RoundListApi(AccessRuleAPIView):
             OpenApiParameter("publisher", str),
             OpenApiParameter("year", int),
         ],
-        responses=RoundOutput(many=True),
-        summary="评审活动列表（关键字、发布单位、年度）",
+        summary="评审活动列表（关键字、发布单位、年度；分页）",
+        operation_id="v1_rounds_list",
     )
-    def get(self, request: Request) -> Response:
-        year = request.query_params.get("year", "")
-        qs = search_rounds(
-            request.user,
-            keyword=request.query_params.get("keyword", "").strip(),
-            publisher=request.query_params.get("publisher", "").strip(),
-            year=int(year) if year.isdigit() else None,
-        ).prefetch_related("scope")
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(qs, request, view=self)
-        return paginator.get_paginated_response(RoundOutput(page, many=True).data)
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().get(request, *args, **kwargs)
 
 
 class RoundDetailApi(AccessRuleAPIView):
