@@ -1,24 +1,25 @@
 """The review chain through the API: every decision is the same service call as on the pages.
 
-The services check the desk, the version the reviewer saw and the rules; these views only parse the
-body and show the result. A refusal is a 400 with the service's code and Chinese sentence; a
-declaration the caller may not see is a 404.
+Each decision's body is validated by its serializer in reviews.serializers — the same declaration the
+pages validate with — whose validated data are the service's keyword arguments. The services check the
+desk, the version the reviewer saw and the rules. A refusal is a 400 with the service's code, Chinese
+sentence and, where it is about one input, its field (title_review.api.errors); a declaration in the URL
+the caller may not see is a 404.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from title_review.access.policies import can
 from title_review.api.base import AccessRuleAPIView
-from title_review.api.errors import domain_error_response
-from title_review.core.errors import DomainError
+from title_review.api.schema import MAX_ID
 from title_review.declarations.models import Declaration
 from title_review.declarations.workflow import IN_CHAIN
 from title_review.organisations.models import Organisation
@@ -26,6 +27,7 @@ from title_review.organisations.models import Organisation
 from . import selectors, services
 from .models import CheckItem
 from .serializers import (
+    DecisionInput,
     ReviewAcceptInput,
     ReviewBatchPassInput,
     ReviewBatchPassOutput,
@@ -47,39 +49,21 @@ from .serializers import (
     ReviewRejectInput,
     ReviewReturnInput,
     ReviewStateOutput,
+    decision_inputs,
 )
-
-# Which input a refusal is about, by a word of the service's sentence.
-HINTS: dict[str, tuple[str, ...]] = {
-    "version": ("已被他人处理",),
-    "reason": ("退回理由", "不予受理理由", "问题说明"),
-    "opinion": ("单位意见", "请填写意见"),
-    "sections": ("栏目",),
-    "correction_days": ("补正期限",),
-    "correction_items": ("需补正的内容",),
-    "basis": ("政策依据",),
-}
-
 
 # ---------------------------------------------------------------- helpers
 
 
-def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return dict(data.validated_data)
+def _inputs(serializer_class: type[DecisionInput], request: Request) -> dict[str, Any]:
+    """The decision's inputs as its service takes them (the same declaration the page validates with)."""
+    return decision_inputs(serializer_class, request.data, request.user)
 
 
-def _refused(exc: DomainError, hints: Mapping[str, tuple[str, ...]] = HINTS) -> Response:
-    return domain_error_response(exc, hints)
-
-
-def _decided(call: Callable[..., Declaration], request: Request, pk: int, **kwargs: Any) -> Response:
-    """One decision on declaration `pk`; the service answers 404 for a declaration the caller may not see."""
-    try:
-        declaration = call(actor=request.user, declaration_id=pk, **kwargs)
-    except DomainError as exc:
-        return _refused(exc)
+def _decided(call: Callable[..., Declaration], request: Request, pk: int, inputs: dict[str, Any]) -> Response:
+    """One decision on declaration `pk`. A refusal reaches the API's error handler: 400 with its code,
+    message and field; a declaration the caller may not see is 404."""
+    declaration = call(actor=request.user, declaration_id=pk, **inputs)
     return Response(ReviewStateOutput(declaration).data)
 
 
@@ -100,10 +84,6 @@ def _employer(request: Request) -> Organisation:
     if employer is None or not can(request.user, "review.employer", employer):
         raise Http404
     return employer
-
-
-def _pairs(items: list[dict[str, int]]) -> list[tuple[int, int]]:
-    return [(item["id"], item["version"]) for item in items]
 
 
 def _check_row(key: str, label: str, item: CheckItem | None) -> dict[str, Any]:
@@ -127,8 +107,9 @@ class ReviewInboxApi(AccessRuleAPIView, ListAPIView):
     def get_queryset(self):  # type: ignore[no-untyped-def]  # a QuerySet of Declaration
         queryset = selectors.inbox_for(self.request.user)
         params = self.request.query_params
-        if params.get("round", "").isdigit():
-            queryset = queryset.filter(round_id=int(params["round"]))
+        round_id = params.get("round", "")
+        if round_id.isdigit() and int(round_id) <= MAX_ID:
+            queryset = queryset.filter(round_id=int(round_id))
         if params.get("status") in IN_CHAIN:
             queryset = queryset.filter(status=params["status"])
         return queryset
@@ -170,8 +151,7 @@ class ReviewEmployerPassApi(AccessRuleAPIView):
         operation_id="v1_reviews_employer_pass",
     )
     def post(self, request: Request, pk: int) -> Response:
-        v = _valid(ReviewEmployerPassInput, request)
-        return _decided(services.employer_pass, request, pk, version=v["version"], opinion=v["opinion"])
+        return _decided(services.employer_pass, request, pk, _inputs(ReviewEmployerPassInput, request))
 
 
 class ReviewEmployerReturnApi(AccessRuleAPIView):
@@ -184,10 +164,7 @@ class ReviewEmployerReturnApi(AccessRuleAPIView):
         operation_id="v1_reviews_employer_return",
     )
     def post(self, request: Request, pk: int) -> Response:
-        v = _valid(ReviewEmployerReturnInput, request)
-        return _decided(
-            services.employer_return, request, pk, version=v["version"], reason=v["reason"], sections=v["sections"]
-        )
+        return _decided(services.employer_return, request, pk, _inputs(ReviewEmployerReturnInput, request))
 
 
 class ReviewOpinionApi(AccessRuleAPIView):
@@ -200,13 +177,8 @@ class ReviewOpinionApi(AccessRuleAPIView):
         operation_id="v1_reviews_internal_opinion",
     )
     def post(self, request: Request, pk: int) -> Response:
-        v = _valid(ReviewOpinionInput, request)
-        try:
-            row = services.give_internal_opinion(
-                actor=request.user, declaration_id=pk, slot=v["slot"], agrees=v["agrees"], opinion=v["opinion"]
-            )
-        except DomainError as exc:
-            return _refused(exc)
+        inputs = _inputs(ReviewOpinionInput, request)
+        row = services.give_internal_opinion(actor=request.user, declaration_id=pk, **inputs)
         return Response(ReviewInternalOpinionOutput(row).data)
 
 
@@ -221,18 +193,8 @@ class ReviewPublicityApi(AccessRuleAPIView):
     )
     def post(self, request: Request) -> Response:
         employer = _employer(request)
-        v = _valid(ReviewPublicityInput, request)
-        try:
-            publicity = services.start_publicity(
-                actor=request.user,
-                employer_id=employer.pk,
-                declaration_ids=v["declaration_ids"],
-                starts_on=v["starts_on"],
-                place=v["place"],
-                contact=v["contact"],
-            )
-        except DomainError as exc:
-            return _refused(exc, {"starts_on": ("公示开始日期",), "declaration_ids": ("申报材料",)})
+        inputs = _inputs(ReviewPublicityInput, request)
+        publicity = services.start_publicity(actor=request.user, employer_id=employer.pk, **inputs)
         return Response(ReviewPublicityOutput(publicity).data, status=status.HTTP_201_CREATED)
 
 
@@ -247,17 +209,7 @@ class ReviewObjectionListApi(AccessRuleAPIView):
     )
     def post(self, request: Request) -> Response:
         _employer(request)
-        v = _valid(ReviewObjectionInput, request)
-        try:
-            objection = services.record_objection(
-                actor=request.user,
-                declaration_id=v["declaration"],
-                received_on=v["received_on"],
-                content=v["content"],
-                raised_by=v["raised_by"],
-            )
-        except DomainError as exc:
-            return _refused(exc, {"content": ("异议内容",)})
+        objection = services.record_objection(actor=request.user, **_inputs(ReviewObjectionInput, request))
         return Response(ReviewObjectionOutput(objection).data, status=status.HTTP_201_CREATED)
 
 
@@ -272,13 +224,8 @@ class ReviewObjectionHandleApi(AccessRuleAPIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         _employer(request)
-        v = _valid(ReviewObjectionHandleInput, request)
-        try:
-            objection = services.handle_objection(
-                actor=request.user, objection_id=pk, upheld=v["upheld"], handling=v["handling"]
-            )
-        except DomainError as exc:
-            return _refused(exc, {"handling": ("处理情况",)})
+        inputs = _inputs(ReviewObjectionHandleInput, request)
+        objection = services.handle_objection(actor=request.user, objection_id=pk, **inputs)
         return Response(ReviewObjectionOutput(objection).data)
 
 
@@ -293,17 +240,7 @@ class ReviewForwardApi(AccessRuleAPIView):
     )
     def post(self, request: Request) -> Response:
         employer = _employer(request)
-        v = _valid(ReviewForwardInput, request)
-        try:
-            done = services.forward(
-                actor=request.user,
-                employer_id=employer.pk,
-                items=_pairs(v["items"]),
-                operator_name=v["operator_name"],
-                operator_phone=v["operator_phone"],
-            )
-        except DomainError as exc:
-            return _refused(exc, {"operator_name": ("经办人姓名",), "operator_phone": ("联系电话",), **HINTS})
+        done = services.forward(actor=request.user, employer_id=employer.pk, **_inputs(ReviewForwardInput, request))
         return Response(ReviewStateOutput(done, many=True).data)
 
 
@@ -320,8 +257,7 @@ class ReviewPassApi(AccessRuleAPIView):
         operation_id="v1_reviews_pass",
     )
     def post(self, request: Request, pk: int) -> Response:
-        v = _valid(ReviewPassInput, request)
-        return _decided(services.department_pass, request, pk, version=v["version"], opinion=v["opinion"])
+        return _decided(services.department_pass, request, pk, _inputs(ReviewPassInput, request))
 
 
 class ReviewBatchPassApi(AccessRuleAPIView):
@@ -334,11 +270,7 @@ class ReviewBatchPassApi(AccessRuleAPIView):
         operation_id="v1_reviews_batch_pass",
     )
     def post(self, request: Request) -> Response:
-        v = _valid(ReviewBatchPassInput, request)
-        try:
-            passed = services.batch_pass(actor=request.user, items=_pairs(v["items"]), opinion=v["opinion"])
-        except DomainError as exc:
-            return _refused(exc)
+        passed = services.batch_pass(actor=request.user, **_inputs(ReviewBatchPassInput, request))
         return Response(ReviewBatchPassOutput({"passed": passed}).data)
 
 
@@ -352,17 +284,7 @@ class ReviewReturnApi(AccessRuleAPIView):
         operation_id="v1_reviews_return",
     )
     def post(self, request: Request, pk: int) -> Response:
-        v = _valid(ReviewReturnInput, request)
-        return _decided(
-            services.return_declaration,
-            request,
-            pk,
-            version=v["version"],
-            reason=v["reason"],
-            sections=v["sections"],
-            correction_days=v["correction_days"],
-            correction_items=v["correction_items"],
-        )
+        return _decided(services.return_declaration, request, pk, _inputs(ReviewReturnInput, request))
 
 
 class ReviewCheckItemsApi(AccessRuleAPIView):
@@ -386,13 +308,7 @@ class ReviewCheckItemsApi(AccessRuleAPIView):
         operation_id="v1_reviews_check_item",
     )
     def post(self, request: Request, pk: int) -> Response:
-        v = _valid(ReviewCheckItemInput, request)
-        try:
-            item = services.check_item(
-                actor=request.user, declaration_id=pk, key=v["key"], verified=v["verified"], reason=v["reason"]
-            )
-        except DomainError as exc:
-            return _refused(exc, {"key": ("审查项",), **HINTS})
+        item = services.check_item(actor=request.user, declaration_id=pk, **_inputs(ReviewCheckItemInput, request))
         return Response(ReviewCheckItemOutput(_check_row(item.key, item.label, item)).data)
 
 
@@ -406,8 +322,7 @@ class ReviewAcceptApi(AccessRuleAPIView):
         operation_id="v1_reviews_accept",
     )
     def post(self, request: Request, pk: int) -> Response:
-        v = _valid(ReviewAcceptInput, request)
-        return _decided(services.accept, request, pk, version=v["version"])
+        return _decided(services.accept, request, pk, _inputs(ReviewAcceptInput, request))
 
 
 class ReviewRejectApi(AccessRuleAPIView):
@@ -420,5 +335,4 @@ class ReviewRejectApi(AccessRuleAPIView):
         operation_id="v1_reviews_reject",
     )
     def post(self, request: Request, pk: int) -> Response:
-        v = _valid(ReviewRejectInput, request)
-        return _decided(services.reject, request, pk, version=v["version"], reason=v["reason"], basis=v["basis"])
+        return _decided(services.reject, request, pk, _inputs(ReviewRejectInput, request))

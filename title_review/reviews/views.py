@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
+from rest_framework.exceptions import ValidationError
 
 from title_review.access.decorators import rule
 from title_review.access.policies import can
@@ -17,6 +18,24 @@ from title_review.declarations.workflow import STAGE_FOR_APPLICANT, Status
 from . import selectors, services
 from .filters import filter_declarations
 from .models import CheckItem, OpinionSlot, Publicity
+from .serializers import (
+    DecisionInput,
+    ReviewAcceptInput,
+    ReviewBatchPassInput,
+    ReviewCheckItemInput,
+    ReviewEmployerPassInput,
+    ReviewEmployerReturnInput,
+    ReviewForwardInput,
+    ReviewObjectionHandleInput,
+    ReviewObjectionInput,
+    ReviewOpinionInput,
+    ReviewPassInput,
+    ReviewPublicityInput,
+    ReviewRejectInput,
+    ReviewReturnInput,
+    decision_inputs,
+    error_sentence,
+)
 
 
 def _employer(request: HttpRequest) -> Any:
@@ -26,20 +45,14 @@ def _employer(request: HttpRequest) -> Any:
     return employer
 
 
-def _items(request: HttpRequest) -> list[tuple[int, int]]:
-    """Selected rows as (id, version) from checkboxes named `pick` with values "id:version"."""
-    items = []
-    for value in request.POST.getlist("pick"):
-        pk, _sep, version = value.partition(":")
-        if pk.isdigit() and version.isdigit():
-            items.append((int(pk), int(version)))
-    return items
-
-
-def _date(value: str) -> dt.date | None:
+def _inputs(request: HttpRequest, serializer_class: type[DecisionInput]) -> dict[str, Any] | None:
+    """The decision's inputs from the posted form, validated by the same serializer as the API; None (with
+    the reason shown) when they do not validate."""
     try:
-        return dt.date.fromisoformat(value)
-    except (TypeError, ValueError):
+        return decision_inputs(serializer_class, request.POST, request.user)
+    except ValidationError as exc:
+        _field, sentence = error_sentence(serializer_class, exc.detail)
+        messages.error(request, sentence)
         return None
 
 
@@ -113,16 +126,11 @@ def opinion_settings(request: HttpRequest) -> HttpResponse:
 @require_POST
 def start_publicity(request: HttpRequest) -> HttpResponse:
     employer = _employer(request)
-    starts_on = _date(request.POST.get("starts_on", ""))
+    inputs = _inputs(request, ReviewPublicityInput)
+    if inputs is None:
+        return redirect("/reviews/employer/?tab=publicity")
     try:
-        publicity = services.start_publicity(
-            actor=request.user,
-            employer_id=employer.pk,
-            declaration_ids=[pk for pk, _v in _items(request)],
-            starts_on=starts_on,  # type: ignore[arg-type]
-            place=request.POST.get("place", ""),
-            contact=request.POST.get("contact", ""),
-        )
+        publicity = services.start_publicity(actor=request.user, employer_id=employer.pk, **inputs)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("/reviews/employer/?tab=publicity")
@@ -151,15 +159,9 @@ def publicity(request: HttpRequest, pk: int) -> HttpResponse:
 def objection(request: HttpRequest, pk: int) -> HttpResponse:
     employer = _employer(request)
     item = get_object_or_404(Publicity, pk=pk, employer=employer)
-    _done(
-        request,
-        services.record_objection,
-        "已登记异议；异议处理完毕前不能上报。",
-        declaration_id=int(request.POST.get("declaration") or 0),
-        received_on=_date(request.POST.get("received_on", "")),
-        content=request.POST.get("content", ""),
-        raised_by=request.POST.get("raised_by", ""),
-    )
+    inputs = _inputs(request, ReviewObjectionInput)
+    if inputs is not None:
+        _done(request, services.record_objection, "已登记异议；异议处理完毕前不能上报。", **inputs)
     return redirect("reviews:publicity", pk=item.pk)
 
 
@@ -169,14 +171,9 @@ def handle_objection(request: HttpRequest, pk: int, objection_id: int) -> HttpRe
     employer = _employer(request)
     item = get_object_or_404(Publicity, pk=pk, employer=employer)
     get_object_or_404(item.objections, pk=objection_id)
-    _done(
-        request,
-        services.handle_objection,
-        "异议已处理。",
-        objection_id=objection_id,
-        upheld=request.POST.get("upheld") == "1",
-        handling=request.POST.get("handling", ""),
-    )
+    inputs = _inputs(request, ReviewObjectionHandleInput)
+    if inputs is not None:
+        _done(request, services.handle_objection, "异议已处理。", objection_id=objection_id, **inputs)
     return redirect("reviews:publicity", pk=item.pk)
 
 
@@ -184,14 +181,11 @@ def handle_objection(request: HttpRequest, pk: int, objection_id: int) -> HttpRe
 @require_POST
 def forward(request: HttpRequest) -> HttpResponse:
     employer = _employer(request)
+    inputs = _inputs(request, ReviewForwardInput)
+    if inputs is None:
+        return redirect("/reviews/employer/?tab=forward")
     try:
-        done = services.forward(
-            actor=request.user,
-            employer_id=employer.pk,
-            items=_items(request),
-            operator_name=request.POST.get("operator_name", ""),
-            operator_phone=request.POST.get("operator_phone", ""),
-        )
+        done = services.forward(actor=request.user, employer_id=employer.pk, **inputs)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -258,93 +252,33 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _decision(request: HttpRequest, pk: int, call: Any, success: str, **kwargs: Any) -> HttpResponse:
-    _visible(request, pk)
-    _done(request, call, success, declaration_id=pk, **kwargs)
-    return redirect("reviews:detail", pk=pk)
-
-
-def _version(request: HttpRequest) -> int:
-    value = request.POST.get("version", "")
-    return int(value) if value.isdigit() else -1
+# Every decision the detail page posts to `decide`, by the form's `decision`: its inputs (declared once, in
+# reviews.serializers, as the API validates them), its service and what the user is told when it is done.
+DECISIONS: dict[str, tuple[type[DecisionInput], Any, str]] = {
+    "employer_pass": (ReviewEmployerPassInput, services.employer_pass, "单位审核通过。"),
+    "employer_return": (ReviewEmployerReturnInput, services.employer_return, "已退回申报人。"),
+    "opinion": (ReviewOpinionInput, services.give_internal_opinion, "意见已保存。"),
+    "pass": (ReviewPassInput, services.department_pass, "审核通过，已报送上级。"),
+    "return": (ReviewReturnInput, services.return_declaration, "已退回。"),
+    "check": (ReviewCheckItemInput, services.check_item, "审查结果已保存。"),
+    "accept": (ReviewAcceptInput, services.accept, "已受理。"),
+    "reject": (ReviewRejectInput, services.reject, "已不予受理。"),
+}
 
 
 @rule("home.view")
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Every decision on the detail page posts here with `decision` naming it."""
-    decision = request.POST.get("decision", "")
-    version = _version(request)
-    sections = request.POST.getlist("sections")
-    reason = request.POST.get("reason", "")
-    if decision == "employer_pass":
-        return _decision(
-            request,
-            pk,
-            services.employer_pass,
-            "单位审核通过。",
-            version=version,
-            opinion=request.POST.get("opinion", ""),
-        )
-    if decision == "employer_return":
-        return _decision(
-            request, pk, services.employer_return, "已退回申报人。", version=version, reason=reason, sections=sections
-        )
-    if decision == "opinion":
-        return _decision(
-            request,
-            pk,
-            services.give_internal_opinion,
-            "意见已保存。",
-            slot=request.POST.get("slot", ""),
-            agrees=request.POST.get("agrees") == "1",
-            opinion=request.POST.get("opinion", ""),
-        )
-    if decision == "pass":
-        return _decision(
-            request,
-            pk,
-            services.department_pass,
-            "审核通过，已报送上级。",
-            version=version,
-            opinion=request.POST.get("opinion", ""),
-        )
-    if decision == "return":
-        days = request.POST.get("correction_days", "")
-        return _decision(
-            request,
-            pk,
-            services.return_declaration,
-            "已退回。",
-            version=version,
-            reason=reason,
-            sections=sections,
-            correction_days=int(days) if days.isdigit() else None,
-            correction_items=[line for line in request.POST.get("correction_items", "").splitlines() if line.strip()],
-        )
-    if decision == "check":
-        return _decision(
-            request,
-            pk,
-            services.check_item,
-            "审查结果已保存。",
-            key=request.POST.get("key", ""),
-            verified=request.POST.get("verified") == "1",
-            reason=reason,
-        )
-    if decision == "accept":
-        return _decision(request, pk, services.accept, "已受理。", version=version)
-    if decision == "reject":
-        return _decision(
-            request,
-            pk,
-            services.reject,
-            "已不予受理。",
-            version=version,
-            reason=reason,
-            basis=request.POST.get("basis", ""),
-        )
-    messages.error(request, "未知的操作。")
+    _visible(request, pk)
+    decision = DECISIONS.get(request.POST.get("decision", ""))
+    if decision is None:
+        messages.error(request, "未知的操作。")
+        return redirect("reviews:detail", pk=pk)
+    serializer_class, call, success = decision
+    inputs = _inputs(request, serializer_class)
+    if inputs is not None:
+        _done(request, call, success, declaration_id=pk, **inputs)
     return redirect("reviews:detail", pk=pk)
 
 
@@ -374,9 +308,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @rule("review.inbox")
 @require_POST
 def batch_pass(request: HttpRequest) -> HttpResponse:
-    _done(
-        request, services.batch_pass, "已批量审核通过。", items=_items(request), opinion=request.POST.get("opinion", "")
-    )
+    inputs = _inputs(request, ReviewBatchPassInput)
+    if inputs is not None:
+        _done(request, services.batch_pass, "已批量审核通过。", **inputs)
     return redirect("reviews:inbox")
 
 

@@ -69,7 +69,7 @@ def department_pass(*, actor: Any, declaration_id: int, version: int, opinion: s
 def batch_pass(*, actor: Any, items: list[tuple[int, int]], opinion: str = "") -> int:
     """批量审核通过: all or nothing, each with the version the reviewer saw."""
     if not items:
-        raise DomainError("请选择要审核通过的申报材料。")
+        raise DomainError("请选择要审核通过的申报材料。", field="items")
     unique = sorted(set(items))
     for declaration_id, version in unique:
         department_pass(actor=actor, declaration_id=declaration_id, version=version, opinion=opinion)
@@ -101,12 +101,14 @@ def return_declaration(
     fields: tuple[str, ...] = ()
     if correction_days is not None:
         if declaration.correction_deadline is not None:
-            raise DomainError("补正通知只能一次性告知，这份申报材料已发过补正通知。", code="correction_used")
+            raise DomainError(
+                "补正通知只能一次性告知，这份申报材料已发过补正通知。", code="correction_used", field="correction_days"
+            )
         items = [i.strip() for i in (correction_items or []) if i and i.strip()]
         if not items:
-            raise DomainError("补正通知须逐项列明需补正的内容。")
+            raise DomainError("补正通知须逐项列明需补正的内容。", field="correction_items")
         if not 1 <= int(correction_days) <= 30:
-            raise DomainError("补正期限请填写 1 到 30 个工作日。")
+            raise DomainError("补正期限请填写 1 到 30 个工作日。", field="correction_days")
         declaration.correction_items = items
         declaration.correction_deadline = _working_days_after(desk.today(), int(correction_days), include_start=False)
         declaration.correction_reminded = False
@@ -167,7 +169,7 @@ def check_item(*, actor: Any, declaration_id: int, key: str, verified: bool, rea
         raise DomainError("只有资格审查中的申报材料可以逐项审查。")
     labels = dict(check_items_of(declaration))
     if key not in labels:
-        raise DomainError("没有这个审查项。")
+        raise DomainError("没有这个审查项。", field="key")
     if not verified:
         reason = _reason_required(reason, "问题说明")
     item, _created = CheckItem.objects.update_or_create(
@@ -221,7 +223,7 @@ def reject(*, actor: Any, declaration_id: int, version: int, reason: str, basis:
     """不予受理: with the reason and its policy basis; final for this round."""
     declaration = _at_desk(actor, declaration_id, version, "review.qualification")
     text = _reason_required(reason, "不予受理理由")
-    basis = _reason_required(basis, "政策依据")
+    basis = _reason_required(basis, "政策依据", "basis")
     here = declaration.current_org
     transition(
         declaration,

@@ -67,7 +67,7 @@ def _at_desk(actor: Any, declaration_id: int, version: int | None, capability: s
     if not visible:
         raise Http404
     if version is not None and version != declaration.version:
-        raise DomainError(STALE, code="stale")
+        raise DomainError(STALE, code="stale", field="version")
     desk = declaration.current_org
     other_roles = [c for c in DESK_CAPABILITIES if c != capability]
     if desk is not None and not can(actor, capability, desk) and any(can(actor, c, desk) for c in other_roles):
@@ -81,10 +81,10 @@ def _at_desk(actor: Any, declaration_id: int, version: int | None, capability: s
     return declaration
 
 
-def _reason_required(reason: str, what: str = "退回理由") -> str:
+def _reason_required(reason: str, what: str = "退回理由", field: str = "reason") -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(f"请填写{what}。", code="reason_required")
+        raise DomainError(f"请填写{what}。", code="reason_required", field=field)
     return reason
 
 
@@ -92,7 +92,7 @@ def _clean_sections(sections: Iterable[str] | None) -> list[str]:
     chosen = [s for s in (sections or []) if s]
     unknown = [s for s in chosen if s not in SECTIONS]
     if unknown:
-        raise DomainError(f"未知的栏目：{'、'.join(unknown)}。")
+        raise DomainError(f"未知的栏目：{'、'.join(unknown)}。", field="sections")
     return chosen
 
 

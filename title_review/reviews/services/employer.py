@@ -60,12 +60,12 @@ def give_internal_opinion(*, actor: Any, declaration_id: int, slot: str, agrees:
     """An opinion slot, filled by a 工作账号 ticked for that slot (or the employer's administrator)."""
     declaration = _at_desk(actor, declaration_id, None, "review.opinion")
     if slot not in OpinionSlot.values:
-        raise DomainError("未知的意见类别。")
+        raise DomainError("未知的意见类别。", field="slot")
     if declaration.status != Status.WITH_EMPLOYER:
         raise DomainError("只有待单位审核的申报材料可以填写内部审核意见。")
     if not actor.has_sub_permission(slot):
         raise DomainError(f"该账号没有填写“{OpinionSlot(slot).label}”意见的权限。")
-    text = _reason_required(opinion, "意见")
+    text = _reason_required(opinion, "意见", "opinion")
     row, _created = InternalOpinion.objects.update_or_create(
         declaration=declaration, slot=slot, defaults={"agrees": agrees, "opinion": text, "author": actor}
     )
@@ -91,7 +91,7 @@ def publicity_finished(declaration: Declaration, on: dt.date | None = None) -> b
 def employer_pass(*, actor: Any, declaration_id: int, version: int, opinion: str) -> Declaration:
     """单位审核通过 with the 单位意见; on to 单位内部公示 (or straight to 待上报 if it was already publicised)."""
     declaration = _at_desk(actor, declaration_id, version, "review.employer")
-    text = _reason_required(opinion, "单位意见")
+    text = _reason_required(opinion, "单位意见", "opinion")
     missing = [
         str(OpinionSlot(s).label)
         for s in required_slots(declaration.employer)
@@ -168,9 +168,9 @@ def start_publicity(
     employer = Organisation.objects.get(pk=employer_id)
     require(actor, "review.employer", employer)
     if not declaration_ids:
-        raise DomainError("请选择要公示的申报材料。")
+        raise DomainError("请选择要公示的申报材料。", field="declaration_ids")
     if starts_on is None:
-        raise DomainError("请填写公示开始日期。")
+        raise DomainError("请填写公示开始日期。", field="starts_on")
     declarations = [_at_desk(actor, pk, None, "review.employer") for pk in sorted(set(declaration_ids))]
     if any(d.employer_id != employer.pk for d in declarations):
         raise Http404
@@ -179,7 +179,7 @@ def start_publicity(
         raise DomainError("一次公示只能包含同一评审活动的申报材料。")
     round_ = declarations[0].round
     if starts_on < timezone.localtime(round_.opens_at).date():
-        raise DomainError("公示开始日期不能早于该评审活动开始申报的日期。")
+        raise DomainError("公示开始日期不能早于该评审活动开始申报的日期。", field="starts_on")
     days = max(5, int(get_policy("publicity.working_days")))
     publicity = Publicity.objects.create(
         employer=employer,
@@ -222,7 +222,7 @@ def record_objection(
         publicity=declaration.publicity,
         declaration=declaration,
         received_on=received_on or desk.today(),
-        content=_reason_required(content, "异议内容"),
+        content=_reason_required(content, "异议内容", "content"),
         raised_by=raised_by.strip()[:100],
         recorded_by=actor,
     )
@@ -240,7 +240,7 @@ def handle_objection(*, actor: Any, objection_id: int, upheld: bool, handling: s
     if objection.status != ObjectionStatus.OPEN:
         raise DomainError("该异议已处理。", code="stale")
     objection.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
-    objection.handling = _reason_required(handling, "处理情况")
+    objection.handling = _reason_required(handling, "处理情况", "handling")
     objection.handled_by = actor
     objection.handled_at = timezone.now()
     objection.save()
@@ -291,10 +291,10 @@ def forward(
     """
     employer = Organisation.objects.get(pk=employer_id)
     require(actor, "review.employer", employer)
-    name = _reason_required(operator_name, "经办人姓名")
-    phone = _reason_required(operator_phone, "经办人联系电话")
+    name = _reason_required(operator_name, "经办人姓名", "operator_name")
+    phone = _reason_required(operator_phone, "经办人联系电话", "operator_phone")
     if not items:
-        raise DomainError("请选择要上报的申报材料。")
+        raise DomainError("请选择要上报的申报材料。", field="items")
     on = desk.today()
     done = []
     for declaration_id, version in sorted(set(items)):

@@ -187,7 +187,12 @@ def test_a_foreign_department_gets_404(api, users, submitted):
     assert d.pk not in [r["id"] for r in foreign.get(f"{BASE}/inbox/").json()["results"]]
     # Another employer, and the applicant, cannot decide either.
     body = {"items": [{"id": d.pk, "version": d.version}], "operator_name": "褚医院", "operator_phone": "1"}
-    assert _post(api("hospitaladmin"), f"{BASE}/employer/forward/", body).status_code == 404
+    # An id in the body is input: one the caller cannot see is refused as 400 naming the field, the same
+    # answer as for an id that does not exist (no hint that it does). An id in the URL answers 404.
+    refused = _post(api("hospitaladmin"), f"{BASE}/employer/forward/", body)
+    assert refused.status_code == 400 and refused.json()["field"] == "items"
+    missing = _post(api("hospitaladmin"), f"{BASE}/employer/forward/", {**body, "items": [{"id": 10**9, "version": 1}]})
+    assert missing.json() == refused.json()
     assert _post(api("teacher"), f"{BASE}/declarations/{d.pk}/pass/", {"version": d.version}).status_code == 404
     assert api("teacher").get(f"{BASE}/inbox/").status_code == 403
     assert _refresh(d).version == d.version
