@@ -142,3 +142,15 @@ def require(user: Any, action: str, obj: Any = None, *, message: str = "") -> No
     if obj is not None and not can(user, "organisation.view", obj):
         raise Http404
     raise NotAllowed(message or "您没有权限执行此操作。")
+
+
+def employer_of(user: Any, action: str) -> Any:
+    """The user's own employer when they may do `action` there, else 404.
+
+    Employer pages (单位审核, 管理材料, 工作账号, ...) act on the signed-in account's organisation; anyone
+    without `action` at it learns nothing from them.
+    """
+    employer = getattr(user, "organisation", None)
+    if employer is None or not can(user, action, employer):
+        raise Http404
+    return employer

@@ -5,7 +5,8 @@ from typing import Any
 
 from django.db import models
 
-from .access import target_key
+from title_review.access.attachments import target_key
+
 from .models import Attachment
 from .types import AttachmentType
 

@@ -12,10 +12,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 
+from title_review.access.attachments import target_allows
 from title_review.audit.services import record_event
 from title_review.core.errors import Conflict, DomainError, NotAllowed
 
-from .access import can_see_target
 from .models import Attachment
 from .processing import clean_upload
 from .types import MIME_TYPES, get_type
@@ -42,8 +42,8 @@ def _target_label(attachment: Attachment) -> str:
 
 
 def _require_target(actor: Any, target: models.Model) -> None:
-    if not can_see_target(actor, target):
-        raise NotAllowed("找不到附件所属的材料，或您无权查看该材料。")
+    if not target_allows(actor, target):
+        raise NotAllowed("找不到附件所属的材料，或您无权向该材料添加附件。")
 
 
 def _may_manage(actor: Any, attachment: Attachment) -> bool:
@@ -58,7 +58,7 @@ def upload_attachment(
     The file is verified by core.uploads (format, size, no scripts in PDFs, images re-encoded without
     metadata), images are turned upright and scaled to at most 2400 px, then stored under a random name
     with its size and SHA-256. Without a target, only the owner may upload (their own material); with
-    one, the actor must be able to see the target (attachments.access registry).
+    one, the actor must be allowed to attach files to the target (access.attachments).
 
     Unlike most services this is not one @transaction.atomic block: checking and re-encoding an image
     takes a while and must not hold the database's write lock, so only the row and its audit entry are

@@ -20,11 +20,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
+from title_review.access.attachments import DOWNLOAD, resolve_target
+from title_review.access.attachments import policy as attachment_policy
 from title_review.access.decorators import authenticated
 from title_review.core.errors import DomainError
 
 from . import services
-from .access import attachments_visible_to, resolve_target
 from .blocks import block_context
 from .models import Attachment
 from .types import AttachmentType, format_size_limit, get_type, largest_limit
@@ -94,7 +95,7 @@ def _upload(request: HttpRequest, cap: _StopAtLimit) -> HttpResponse:
 @require_GET
 def download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The file as a download, to its owner and to whoever may see what it is attached to."""
-    attachment = get_object_or_404(attachments_visible_to(request.user), pk=pk)
+    attachment = attachment_policy.get(request.user, pk, DOWNLOAD)
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError as exc:

@@ -1,17 +1,18 @@
 """Declarations through the API: the same services and checks as the dossier page."""
 
-from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from title_review.access.declarations import Purpose
+from title_review.access.declarations import policy as declaration_policy
 from title_review.api.base import AccessRuleAPIView
 from title_review.api.errors import domain_error_response
 from title_review.core.errors import DomainError
 
 from . import services
-from .selectors import declarations_visible_to
+from .models import Declaration
 
 
 class DeclarationOutput(serializers.Serializer):
@@ -48,11 +49,8 @@ class DeclarationSaveInput(serializers.Serializer):
     section_data = serializers.DictField(default=dict)
 
 
-def _fillable(request: Request, pk: int):  # type: ignore[no-untyped-def]  # a Declaration
-    declaration = declarations_visible_to(request.user).select_related("employer").filter(pk=pk).first()
-    if declaration is None or not services.may_fill(request.user, declaration):
-        raise Http404
-    return declaration
+def _fillable(request: Request, pk: int) -> Declaration:
+    return declaration_policy.get(request.user, pk, Purpose.FILL, Declaration.objects.select_related("employer"))
 
 
 class DeclarationListApi(AccessRuleAPIView):
@@ -60,11 +58,7 @@ class DeclarationListApi(AccessRuleAPIView):
 
     @extend_schema(responses=DeclarationOutput(many=True), summary="我的申报 / 我可填写的申报材料")
     def get(self, request: Request) -> Response:
-        rows = [
-            d
-            for d in declarations_visible_to(request.user).select_related("employer")[:500]
-            if services.may_fill(request.user, d)
-        ]
+        rows = declaration_policy.visible(request.user, Purpose.FILL).select_related("employer")[:500]
         return Response(DeclarationOutput(rows, many=True).data)
 
     @extend_schema(request=DeclarationStartInput, responses={201: DeclarationOutput}, summary="开始申报")

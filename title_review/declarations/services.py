@@ -10,7 +10,9 @@ from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from title_review.access.policies import can, require
+from title_review.access.declarations import Purpose
+from title_review.access.declarations import policy as declaration_policy
+from title_review.access.policies import require
 from title_review.achievements.selectors import RECORD_MODELS
 from title_review.attachments.services import attachments_of, lock_attachments
 from title_review.audit.services import record_event
@@ -84,7 +86,7 @@ def _open_draft(*, actor: Any, applicant: Any, round_: Round, employer: Any, ple
 
 def may_fill(actor: Any, declaration: Declaration) -> bool:
     """The applicant, or the employer's staff holding 填写材料 for a colleague's declaration."""
-    return declaration.applicant_id == actor.pk or can(actor, "declaration.fill", declaration.employer)
+    return declaration_policy.allows(actor, declaration, Purpose.FILL)
 
 
 def _locked_own(actor: Any, declaration_id: int) -> Declaration:

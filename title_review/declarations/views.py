@@ -1,12 +1,15 @@
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from title_review.access.declarations import Purpose
+from title_review.access.declarations import policy as declaration_policy
 from title_review.access.decorators import rule
+from title_review.access.policies import employer_of
 from title_review.achievements.selectors import RECORD_MODELS
 from title_review.attachments.services import attachments_of
 from title_review.core.errors import DomainError
@@ -14,8 +17,8 @@ from title_review.rounds.selectors import rounds_visible_to
 
 from . import precheck, services
 from .forms import BasicInfoForm, TeacherSectionForm
-from .models import PLEDGE_VERSION
-from .selectors import declarations_visible_to, employer_counts
+from .models import PLEDGE_VERSION, Declaration
+from .selectors import employer_counts
 from .workflow import EDITABLE
 
 PICK_SECTIONS = (
@@ -30,7 +33,9 @@ PICK_SECTIONS = (
 @rule("declaration.declare")
 def my_declarations(request: HttpRequest) -> HttpResponse:
     rows = (
-        declarations_visible_to(request.user).filter(applicant_id=request.user.pk).select_related("round", "employer")
+        declaration_policy.visible(request.user, Purpose.FILL)
+        .filter(applicant_id=request.user.pk)
+        .select_related("round", "employer")
     )
     return render(request, "declarations/mine.html", {"rows": rows})
 
@@ -62,12 +67,12 @@ def _picks_from(request: HttpRequest) -> dict[str, list[int]]:
 
 def _fillable(request: HttpRequest, pk: int) -> Any:
     """A declaration the user may fill: their own, or a colleague's through 填写材料; else 404."""
-    declaration = get_object_or_404(
-        declarations_visible_to(request.user).select_related("round__series", "employer", "applicant"), pk=pk
+    return declaration_policy.get(
+        request.user,
+        pk,
+        Purpose.FILL,
+        Declaration.objects.select_related("round__series", "employer", "applicant"),
     )
-    if not services.may_fill(request.user, declaration):
-        raise Http404
-    return declaration
 
 
 @rule("home.view")
@@ -173,26 +178,15 @@ def print_preview(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _employer_of(request: HttpRequest) -> Any:
-    from django.http import Http404
-
-    from title_review.access.policies import can
-
-    employer = getattr(request.user, "organisation", None)
-    if employer is None or not can(request.user, "declaration.fill", employer):
-        raise Http404
-    return employer
-
-
 @rule("declaration.fill")
 def manage(request: HttpRequest) -> HttpResponse:
     """管理材料: the employer's declarations per round, with counts; 填写材料 for a colleague."""
 
     from title_review.organisations.models import EmployerStaff
 
-    employer = _employer_of(request)
+    employer = employer_of(request.user, "declaration.fill")
     declarations = (
-        declarations_visible_to(request.user)
+        declaration_policy.visible(request.user, Purpose.FILL)
         .filter(employer=employer)
         .select_related("applicant", "round")
         .order_by("round_id", "applicant__real_name")
@@ -222,9 +216,10 @@ def fill_for(request: HttpRequest) -> HttpResponse:
     """填写材料: open a draft for a colleague in a round (the filler accepts the 真实性承诺 on the form)."""
     from title_review.accounts.models import User
 
-    _employer_of(request)
-    person = User.objects.filter(pk=int(request.POST.get("person") or 0)).first()
-    round_id = int(request.POST.get("round") or 0)
+    employer_of(request.user, "declaration.fill")
+    person_id, round_id = request.POST.get("person", ""), request.POST.get("round", "")
+    person = User.objects.filter(pk=int(person_id)).first() if person_id.isdigit() else None
+    round_id = int(round_id) if round_id.isdigit() else 0
     try:
         declaration = services.start_declaration(
             actor=request.user,

@@ -8,6 +8,8 @@ from typing import Any
 
 from django.http import QueryDict
 
+from title_review.access.declarations import Purpose
+from title_review.access.declarations import policy as declaration_policy
 from title_review.access.policies import can
 from title_review.core.errors import DomainError
 from title_review.core.excel import DATE, DATETIME, NUMBER
@@ -77,12 +79,10 @@ def _accepted(user: Any, params: QueryDict) -> Selection:
 
 def _managed(user: Any, params: QueryDict) -> Selection:
     """管理材料: the employer's own declarations (the page's rule: declaration.fill at that employer)."""
-    from title_review.declarations.selectors import declarations_visible_to
-
     employer = getattr(user, "organisation", None)
     if employer is None or not can(user, "declaration.fill", employer):
         return Selection("管理材料", Declaration.objects.none())
-    queryset = declarations_visible_to(user).filter(employer=employer)
+    queryset = declaration_policy.visible(user, Purpose.FILL).filter(employer=employer)
     round_id = params.get("round", "")
     if round_id.isdigit():
         queryset = queryset.filter(round_id=int(round_id))

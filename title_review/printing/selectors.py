@@ -1,19 +1,19 @@
 """Which declarations, publicities and rounds a person may print (ADR 0013).
 
-Printing never widens what a person sees: it starts from reviews.selectors.tracked_by (the same list
-as 上报材料跟踪 and the 审核记录 page) and narrows it to the organisations where the user holds
-"declaration.print" (a 工作账号 needs the 打印 tick). The applicant prints their own.
+Printing never widens what a person sees: the declaration policy's PRINT purpose (access.declarations)
+is its VIEW narrowed to where the user holds "declaration.print" (a 工作账号 needs the 打印 tick).
 """
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from title_review.access.policies import can, has_capability, scope_filter
+from title_review.access.declarations import Purpose
+from title_review.access.declarations import policy as declaration_policy
+from title_review.access.policies import can, has_capability
 from title_review.declarations.models import Declaration
 from title_review.declarations.workflow import Status
 from title_review.reviews.models import Publicity
-from title_review.reviews.selectors import tracked_by
 from title_review.rounds.models import Round
 from title_review.rounds.selectors import rounds_visible_to
 
@@ -33,13 +33,7 @@ IN_CHAIN = (
 
 def printable_declarations(user: Any) -> QuerySet[Declaration]:
     """Declarations the user may print: visible to them, and in their "declaration.print" scope."""
-    if not has_capability(user, "declaration.print"):
-        return Declaration.objects.none()
-    allowed = Q(applicant_id=user.pk)
-    scope = scope_filter(user, "declaration.print", path_field="employer__path")
-    if scope is not None:
-        allowed |= scope
-    return tracked_by(user).filter(allowed)
+    return declaration_policy.visible(user, Purpose.PRINT)
 
 
 def printable_declaration(user: Any, pk: int) -> Declaration | None:
@@ -52,10 +46,8 @@ def printable_declaration(user: Any, pk: int) -> Declaration | None:
 
 
 def may_print(user: Any, declaration: Declaration) -> bool:
-    """For a declaration the user already sees: may they print it?"""
-    if declaration.applicant_id == user.pk:
-        return has_capability(user, "declaration.print")
-    return can(user, "declaration.print", declaration.employer)
+    """May the user print this declaration's forms?"""
+    return declaration_policy.allows(user, declaration, Purpose.PRINT)
 
 
 def may_print_checks(user: Any, declaration: Declaration) -> bool:

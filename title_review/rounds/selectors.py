@@ -2,18 +2,14 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from title_review.access.policies import scope_filter
+from title_review.access import rounds as round_access
 
-from .models import Committee, Round, RoundStatus
+from .models import Committee, Round
 
 
 def rounds_visible_to(user: Any) -> QuerySet[Round]:
     """Published rounds are public notices (every signed-in user finds them); drafts only to their managers."""
-    visible = Q(status=RoundStatus.PUBLISHED)
-    manage = scope_filter(user, "round.manage", path_field="publisher__path")
-    if manage is not None:
-        visible |= manage
-    return Round.objects.filter(visible)
+    return round_access.policy.visible(user, round_access.VIEW)
 
 
 def search_rounds(user: Any, *, keyword: str = "", publisher: str = "", year: int | None = None) -> QuerySet[Round]:
@@ -30,5 +26,4 @@ def search_rounds(user: Any, *, keyword: str = "", publisher: str = "", year: in
 
 
 def committees_visible_to(user: Any) -> QuerySet[Committee]:
-    manage = scope_filter(user, "round.manage", path_field="host__path")
-    return Committee.objects.filter(manage) if manage is not None else Committee.objects.none()
+    return round_access.committee_policy.visible(user, round_access.MANAGE)

@@ -2,14 +2,14 @@
 
 import pytest
 
-from title_review.access.policies import organisations_visible_to
-from title_review.attachments.access import (
-    attachments_visible_to,
+from title_review.access.attachments import policy as attachment_policy
+from title_review.access.attachments import (
     register_target,
     resolve_target,
     target_key,
     unregister_target,
 )
+from title_review.access.policies import organisations_visible_to
 from title_review.attachments.models import Attachment
 from title_review.attachments.services import (
     attach,
@@ -22,6 +22,10 @@ from title_review.attachments.services import (
 from title_review.core.errors import Conflict, DomainError, NotAllowed
 
 from .helpers import pdf
+
+
+def attachments_visible_to(user):
+    return attachment_policy.visible(user, "download")
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import pytest
 from django.template import Context, Template
 from django.test import override_settings
 
+from title_review.access.attachments import register_target, target_key, unregister_target
 from title_review.access.policies import organisations_visible_to
-from title_review.attachments.access import register_target, target_key, unregister_target
 from title_review.attachments.models import Attachment
 from title_review.attachments.services import lock_attachments, upload_attachment
 from title_review.attachments.types import ATTACHMENT_TYPES
@@ -117,7 +117,7 @@ def test_who_may_see_the_target_downloads_and_is_audited(users, orgs, login, org
 def test_an_upload_to_a_target_out_of_sight_is_refused(users, orgs, login, organisations_as_targets):
     key = target_key(orgs["杭州市第一人民医院"])
     response = _post_upload(login("schooladmin"), "certificate", jpeg("证书.jpg"), attachment_target=key)
-    assert "无权查看该材料" in response.content.decode()
+    assert "无权向该材料添加附件" in response.content.decode()
     assert not Attachment.objects.exists()
 
 

@@ -7,13 +7,14 @@ from typing import Any
 from django.http import Http404
 from django.utils import timezone
 
+from title_review.access.declarations import DESK_CAPABILITIES, Purpose
+from title_review.access.declarations import policy as declaration_policy
 from title_review.access.policies import can
 from title_review.core.errors import DomainError
 from title_review.declarations.models import Declaration
 from title_review.organisations.models import Organisation, OrganisationKind
 
 STALE = "已被他人处理，请刷新后再操作。"
-DESK_CAPABILITIES = ("review.department", "review.qualification", "review.return")
 SECTIONS = ("基本信息", "学历学位", "工作经历", "继续教育", "年度考核", "业绩成果", "专项栏目", "附件")
 
 
@@ -63,8 +64,7 @@ def _at_desk(actor: Any, declaration_id: int, version: int | None, capability: s
     Never at this actor's desk (e.g. an API call that skips a level): a refusal naming where it is.
     """
     declaration = _lock(declaration_id)
-    visible = can(actor, "declaration.view", declaration.employer) or can(actor, capability, declaration.current_org)
-    if not visible:
+    if not declaration_policy.allows(actor, declaration, Purpose.VIEW):
         raise Http404
     if version is not None and version != declaration.version:
         raise DomainError(STALE, code="stale", field="version")
