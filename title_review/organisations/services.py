@@ -1,6 +1,5 @@
 """Every write to the organisation tree."""
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -250,69 +249,3 @@ def remove_organisation(*, actor: Any, organisation_id: int) -> None:
     before = snapshot(org)
     record_event(actor=actor, action="organisation.remove", obj=org, before=before, organisation=org.parent)
     org.delete()
-
-
-@dataclass
-class ImportRow:
-    number: int
-    values: dict[str, str]
-    errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    code: str = ""
-    admin_username: str = ""
-    one_time_password: str = ""
-
-
-@dataclass
-class ImportResult:
-    rows: list[ImportRow]
-    committed: bool
-
-    @property
-    def has_errors(self) -> bool:
-        return any(r.errors for r in self.rows)
-
-    @property
-    def error_count(self) -> int:
-        return sum(1 for r in self.rows if r.errors)
-
-
-IMPORT_HEADERS = [
-    "上级机构代码",
-    "机构名称",
-    "机构类型",
-    "所在地代码",
-    "统一社会信用代码",
-    "管理员登录名",
-    "管理员姓名",
-    "联系人",
-    "联系电话",
-]
-IMPORT_REQUIRED = ["上级机构代码", "机构名称", "机构类型", "所在地代码", "管理员登录名"]
-
-
-def import_organisations(*, actor: Any, upload: Any, commit: bool) -> ImportResult:
-    """Import organisations (with their administrators) from the Excel template (导入机构).
-
-    Runs on the one import mechanism (core.importing, spec `imports.ORGANISATIONS`): every row through
-    create_organisation_with_admin inside one transaction; the dry run, or any bad row, rolls
-    everything back: all or nothing.
-    """
-    from title_review.core.importing import run_import
-
-    from .imports import ORGANISATIONS
-
-    result = run_import(ORGANISATIONS, actor=actor, upload=upload, commit=commit)
-    rows = [
-        ImportRow(
-            number=r.number,
-            values=r.values,
-            errors=r.errors,
-            warnings=r.warnings,
-            code=r.result.get("机构代码", ""),
-            admin_username=r.result.get("管理员", ""),
-            one_time_password=r.result.get("一次性密码", ""),
-        )
-        for r in result.rows
-    ]
-    return ImportResult(rows=rows, committed=result.committed)

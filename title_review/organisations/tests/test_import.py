@@ -4,8 +4,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from title_review.core.errors import DomainError
+from title_review.organisations.imports import IMPORT_HEADERS, import_organisations
 from title_review.organisations.models import Organisation
-from title_review.organisations.services import IMPORT_HEADERS, import_organisations
 
 
 def _xlsx(rows, headers=IMPORT_HEADERS, name="orgs.xlsx"):
