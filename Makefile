@@ -42,7 +42,10 @@ lint: setup
 
 check-deploy: setup
 	DJANGO_SETTINGS_MODULE=config.settings.prod DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
-	DJANGO_ALLOWED_HOSTS=zc.example.gov.cn $(BIN)/python manage.py check --deploy --fail-level WARNING
+	DJANGO_ALLOWED_HOSTS=zc.example.gov.cn \
+	DJANGO_SMS_BACKEND=title_review.verification.backends.HttpGatewayBackend \
+	DJANGO_SMS_GATEWAY_URL=https://sms.example.gov.cn/send \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 bench: setup
 	$(BIN)/python bench/generate.py

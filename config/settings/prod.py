@@ -19,6 +19,12 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 
+# SMS codes reach phones: no default. Without a real backend the system check (verification.E002/E003)
+# stops every management command and the WSGI application (config/wsgi.py) from starting.
+SMS_BACKEND = os.environ.get("DJANGO_SMS_BACKEND", "")
+SMS_GATEWAY_URL = os.environ.get("DJANGO_SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = os.environ.get("DJANGO_SMS_GATEWAY_TOKEN", "")
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},

@@ -15,7 +15,7 @@ from title_review.core.errors import DomainError
 from title_review.core.pagination import paginate, query_without_page
 
 from . import policies, services
-from .backends import uses_outbox
+from .backends import outbox_may_be_read
 from .captcha import captcha_text, discard_captcha, new_captcha, render_png, validate_captcha
 from .forms import OutboxSearchForm
 from .models import SmsMessage, SmsPurpose
@@ -70,8 +70,9 @@ def sms_send(request: HttpRequest) -> HttpResponse:
 
 @rule("sms.outbox")
 def outbox(request: HttpRequest) -> HttpResponse:
-    if not uses_outbox():
-        return render(request, "verification/outbox.html", {"outbox": False})
+    # Outside development and tests the page does not exist: a page that shows codes is a takeover.
+    if not outbox_may_be_read():
+        raise Http404
     form = OutboxSearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     qs = SmsMessage.objects.order_by("-created_at", "-id")
@@ -83,5 +84,5 @@ def outbox(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "verification/outbox.html",
-        {"outbox": True, "form": form, "page": page, "query": query_without_page(request)},
+        {"form": form, "page": page, "query": query_without_page(request)},
     )
