@@ -34,11 +34,11 @@ class LoginView(auth_views.LoginView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         username = security.login_key(request.POST.get("username", ""))
-        ip = client_ip(request)
-        locked = security.lockout_message(username=username, ip=ip)
-        if locked:
-            return self._refuse(username, locked, event="login_locked")
-        if security.needs_captcha(username=username, ip=ip) and not check_captcha(
+        # Counted before the password is checked, so attempts arriving together cannot outrun the count.
+        attempt = security.reserve_attempt(username=username, ip=client_ip(request))
+        if attempt.locked:
+            return self._refuse(username, attempt.lockout_message, event="login_locked")
+        if attempt.needs_captcha and not check_captcha(
             request, request.POST.get("captcha_key", ""), request.POST.get("captcha_answer", "")
         ):
             return self._refuse(username, "图形验证码不正确，请重新输入。", event="login_failed")
@@ -65,6 +65,7 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
+        security.succeeded(username=form.get_user().username, ip=client_ip(self.request))
         record_login(
             username=form.get_user().username,
             user=form.get_user(),

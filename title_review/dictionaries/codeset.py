@@ -12,6 +12,7 @@ from typing import Any
 
 from title_review.core.errors import DomainError
 from title_review.core.excel import read_rows, write_table
+from title_review.core.text import excerpt
 
 from .models import DictionaryType, Entry
 
@@ -138,14 +139,14 @@ def _validate(document: dict[str, Any]) -> None:
         if not t.get("code") or not t.get("name"):
             raise DomainError("每个字典类型都须有类型代码和名称。")
         if t.get("parent_type") and t["parent_type"] not in known_types:
-            raise DomainError(f"字典类型“{t['name']}”的上级类型“{t['parent_type']}”不存在。")
+            raise DomainError(f"字典类型“{excerpt(t['name'])}”的上级类型“{excerpt(t['parent_type'])}”不存在。")
         seen: set[str] = set()
         for e in t.get("entries", []):
             code = str(e.get("code", "")).strip()
             if not code or not str(e.get("name", "")).strip():
-                raise DomainError(f"“{t['name']}”中有条目缺少代码或名称。")
+                raise DomainError(f"“{excerpt(t['name'])}”中有条目缺少代码或名称。")
             if code in seen:
-                raise DomainError(f"“{t['name']}”中代码“{code}”重复出现。")
+                raise DomainError(f"“{excerpt(t['name'])}”中代码“{excerpt(code)}”重复出现。")
             seen.add(code)
         codes_by_type[t["code"]] = seen
     for t in types:
@@ -157,7 +158,9 @@ def _validate(document: dict[str, Any]) -> None:
             parent_codes = set(Entry.objects.filter(type__code=parent_type).values_list("code", flat=True))
         for e in t.get("entries", []):
             if e.get("parent") and e["parent"] not in parent_codes:
-                raise DomainError(f"“{t['name']}”中“{e['name']}”的上级代码“{e['parent']}”不存在。")
+                raise DomainError(
+                    f"“{excerpt(t['name'])}”中“{excerpt(e['name'])}”的上级代码“{excerpt(e['parent'])}”不存在。"
+                )
 
 
 @dataclass

@@ -30,6 +30,7 @@ from title_review.core.importing import (
 from title_review.core.importing.running import PASSED
 from title_review.core.importing.spec import Progress, inline_max_rows, runs_in_background
 from title_review.core.stash import drop_stash, open_stash, stash
+from title_review.core.text import excerpt
 
 from .models import Job, JobStatus
 from .registry import JobOutput
@@ -163,14 +164,23 @@ def _job_page(request: HttpRequest, spec: ImportSpec, job_id: str, page: dict[st
     return _render(request, context)
 
 
+# Bad rows listed on the page after a check: enough to fix a file in a few rounds, few enough that the
+# page stays small (every cell is cut to an excerpt as well; issue 10 found a 21 MB error page).
+SHOWN_ERROR_ROWS = 200
+
+
 def _render(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
     result: ImportResult | None = context.get("result")
     if result is not None:
         spec = result.spec
-        shown = result.rows if result.committed or not result.has_errors else result.error_rows
-        limit = None if spec.secret_headers else 500
+        listing_errors = result.has_errors and not result.committed
+        shown = result.error_rows if listing_errors else result.rows
+        # One-time passwords are shown once and nowhere else, so a committed file with secrets lists
+        # every row (such imports are capped at 2,000 rows).
+        limit = SHOWN_ERROR_ROWS if listing_errors else (None if spec.secret_headers else 500)
         context["shown_rows"] = [_row_view(spec, r, result.committed) for r in shown[:limit]]
         context["hidden_count"] = max(0, len(shown) - len(context["shown_rows"]))
+        context["hidden_are_errors"] = listing_errors
         context["result_headers"] = list(spec.result_headers) if result.committed else []
         context["summary"] = result.summary()
     response = render(request, "jobs/import.html", context)
@@ -183,7 +193,7 @@ def _row_view(spec: ImportSpec, row: ImportRow, committed: bool) -> dict[str, An
     return {
         "number": row.number,
         "cells": [
-            mask_identity(row.values[h]) if h in masked and row.values[h] else row.values[h]
+            excerpt(mask_identity(row.values[h]) if h in masked and row.values[h] else row.values[h])
             for h in spec.display_headers
         ],
         "errors": row.errors,

@@ -12,8 +12,9 @@ from django.core.exceptions import ImproperlyConfigured
 from openpyxl import load_workbook
 
 from ..errors import DomainError
-from ..excel import MAX_IMPORT_BYTES
+from ..excel import MAX_IMPORT_BYTES, check_xlsx_archive
 from ..identity import RESIDENT_ID, mask_identity, validate_identity
+from ..text import excerpt
 from .spec import Column, ImportRow, ImportSpec, Kind
 
 _XLSX_MAGIC = b"PK\x03\x04"  # an .xlsx file is a zip package
@@ -50,6 +51,7 @@ def read_upload(spec: ImportSpec, upload: Any) -> list[RawRow]:
             "无法读取该文件：它不是 .xlsx 格式的 Excel 文件（可能是改了扩展名的文本文件，或旧版 .xls 文件）。"
             "请下载模板，填写后保存为 .xlsx 再上传。"
         )
+    check_xlsx_archive(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 — any parse failure is the same user error
@@ -74,7 +76,7 @@ def _data_rows(spec: ImportSpec, rows: Iterable[tuple[Any, ...]]) -> list[RawRow
         )
     known = set(spec.headers)
     if not known & set(headers):
-        found = "、".join(h for h in headers if h)
+        found = "、".join(excerpt(h) for h in headers[:20] if h) + ("等" if len(headers) > 20 else "")
         raise DomainError(
             f"表头不正确：第 1 行应为模板的表头（{header_text(spec)}），文件中却是“{found}”。"
             "请下载最新模板，不要修改表头。"
@@ -82,10 +84,10 @@ def _data_rows(spec: ImportSpec, rows: Iterable[tuple[Any, ...]]) -> list[RawRow
     # Optional columns may be left out; a required one may not, and a column the template does not
     # have (a misspelt header) is refused rather than silently ignored.
     missing = [h for h in spec.required_headers if h not in headers]
-    unknown = [h for h in headers if h and h not in known]
+    unknown = [excerpt(h) for h in headers if h and h not in known]
     if missing or unknown:
         problems = ([f"缺少必填列 {'、'.join(missing)}"] if missing else []) + (
-            [f"列 {'、'.join(unknown)} 不是模板中的列"] if unknown else []
+            [f"列 {'、'.join(unknown[:20])}{'等' if len(unknown) > 20 else ''} 不是模板中的列"] if unknown else []
         )
         raise DomainError(
             f"表头不正确：{'；'.join(problems)}。模板的表头为：{header_text(spec)}。请下载最新模板，不要修改表头。"
@@ -185,7 +187,7 @@ def _convert(column: Column, text: str, raw: Any, choices: Mapping[str, Any]) ->
         return text
     if column.kind == Kind.INT:
         if not re.fullmatch(r"-?\d+", text):
-            raise DomainError(f"“{column.header}”应为整数，而不是“{text}”")
+            raise DomainError(f"“{column.header}”应为整数，而不是“{excerpt(text)}”")
         return int(text)
     if column.kind == Kind.TICK:
         upper = text.upper()
@@ -193,14 +195,14 @@ def _convert(column: Column, text: str, raw: Any, choices: Mapping[str, Any]) ->
             return True
         if upper in _FALSE:
             return False
-        raise DomainError(f"“{column.header}”只能填“是”或“否”，而不是“{text}”")
+        raise DomainError(f"“{column.header}”只能填“是”或“否”，而不是“{excerpt(text)}”")
     if column.kind == Kind.DATE:
         return _parse_date(column, text, raw)
     value = choices.get(text, choices.get(text.split()[0], _MISSING))
     if value is _MISSING:
         allowed = list(column.choice_map())
         shown = "、".join(str(a) for a in allowed[:20]) + ("等" if len(allowed) > 20 else "")
-        raise DomainError(f"{column.header}“{text}”不正确，应为：{shown}")
+        raise DomainError(f"{column.header}“{excerpt(text)}”不正确，应为：{shown}")
     return value
 
 
@@ -217,7 +219,7 @@ def _parse_date(column: Column, text: str, raw: Any) -> dt.date:
             return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 — a calendar date, no time zone
         except ValueError:
             continue
-    raise DomainError(f"“{column.header}”的“{text}”不是有效日期，请按 2020-06-30 的格式填写")
+    raise DomainError(f"“{column.header}”的“{excerpt(text)}”不是有效日期，请按 2020-06-30 的格式填写")
 
 
 def _lookup_column(column: Column, rows: list[ImportRow]) -> None:
@@ -239,7 +241,7 @@ def _lookup_column(column: Column, rows: list[ImportRow]) -> None:
             continue
         value = found.get(token)
         if value is None:
-            row.fail(column, column.unknown.format(header=column.header, value=row.values[column.header]))
+            row.fail(column, column.unknown.format(header=column.header, value=excerpt(row.values[column.header])))
         else:
             row.data[column.name] = value
 
@@ -263,7 +265,7 @@ def _identity_cell(column: Column, row: ImportRow, raw: Any) -> None:
     try:
         row.data[column.name] = validate_identity(str(id_type), text).number
     except DomainError as exc:
-        row.fail(column, f"{exc.message.rstrip('。')}（{mask_identity(text)}）")
+        row.fail(column, f"{exc.message.rstrip('。')}（{mask_identity(text[:30]) + ('…' if len(text) > 30 else '')}）")
 
 
 def _duplicates(spec: ImportSpec, names: tuple[str, ...], rows: list[ImportRow]) -> None:
