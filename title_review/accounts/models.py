@@ -81,3 +81,23 @@ class User(AbstractUser):
     def has_sub_permission(self, permission: str) -> bool:
         """Organisation and personal accounts hold every self-service permission; 工作账号 what was ticked."""
         return self.kind != AccountKind.SUB_ACCOUNT or permission in (self.permissions or [])
+
+
+class LoginAttempts(models.Model):
+    """The failure counter behind login lockout (ADR 0019): one row per login name and client IP.
+
+    An attempt reserves its place here *before* the password is checked, by a conditional UPDATE that
+    the database applies one at a time, so however many attempts arrive at once no more than
+    security.LOCKOUT_FAILURES passwords are checked in a window. The 登录日志 still records every attempt.
+    """
+
+    # sha256 of the login name and the IP: the count needs no identity number and no address in clear.
+    key = models.CharField(max_length=64, unique=True)
+    attempts = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("登录失败计数")
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]}… {self.attempts}"

@@ -1,15 +1,23 @@
 """Login throttling (等保 三级): lockout after 5 failures in 30 minutes, captcha after 3.
 
 Both are keyed on the login name typed *and* the client IP, so nobody can lock another person out
-from a different address. Failures are read from the 登录日志 (audit.LoginEvent), which records every
-attempt anyway; a success resets the count.
+from a different address. The count lives in accounts.LoginAttempts (ADR 0019): each attempt reserves
+its place there *before* its password is checked, in one conditional UPDATE, so attempts that arrive
+at the same moment cannot all read "4 failures so far" and all go on to a password check. A success
+resets the count. The 登录日志 (audit.LoginEvent) records every attempt, as before.
 """
 
-from datetime import timedelta
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
-from title_review.audit.models import LoginEvent
+from title_review.core.identity import mask_identity
+
+from .backends import find_account
+from .models import LoginAttempts
 
 LOCKOUT_FAILURES = 5
 LOCKOUT_MINUTES = 30
@@ -20,9 +28,6 @@ def login_key(typed: str) -> str:
     """The name attempts are counted under: the account's own login name when the typed text finds one
     (by login name in any case, mobile or identity number), else the typed text, trimmed and lower-cased.
     So every spelling of one account shares one count."""
-    from title_review.core.identity import mask_identity
-
-    from .backends import find_account
 
     typed = (typed or "").strip()
     account = find_account(typed)
@@ -34,31 +39,73 @@ def login_key(typed: str) -> str:
     return typed.lower()
 
 
-def recent_failures(*, username: str, ip: str | None) -> tuple[int, timedelta]:
-    """Failures since the last success within the window, and how long until the oldest expires."""
+def _key(username: str, ip: str | None) -> str:
+    return hashlib.sha256(f"{username[:150].lower()}\n{ip or ''}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """The outcome of reserve_attempt: `locked` (with minutes left), or the attempt's place in the window."""
+
+    number: int
+    locked: bool
+    minutes_left: int
+
+    @property
+    def needs_captcha(self) -> bool:
+        return self.number > CAPTCHA_AFTER
+
+    @property
+    def lockout_message(self) -> str:
+        return f"登录失败次数过多，该账号在本机已临时锁定，请 {self.minutes_left} 分钟后再试。"
+
+
+def _minutes_left(window_started_at: datetime, now: datetime) -> int:
+    remaining = window_started_at + timedelta(minutes=LOCKOUT_MINUTES) - now
+    return max(1, int(remaining.total_seconds() // 60) + 1)
+
+
+def reserve_attempt(*, username: str, ip: str | None) -> Attempt:
+    """Count one attempt for `username` from `ip` before its password is checked.
+
+    The count is committed at once (the login view runs outside any transaction), so a concurrent
+    attempt sees it. An attempt that finds LOCKOUT_FAILURES already counted in the window is refused
+    without being counted; the caller must not check its password.
+    """
+    key = _key(username, ip)
+    window = timedelta(minutes=LOCKOUT_MINUTES)
     now = timezone.now()
-    since = now - timedelta(minutes=LOCKOUT_MINUTES)
-    events = LoginEvent.objects.filter(username__iexact=username[:150], ip=ip, occurred_at__gte=since).order_by(
-        "-occurred_at"
-    )
-    failures = []
-    for event in events.values("success", "occurred_at")[: LOCKOUT_FAILURES + 1]:
-        if event["success"]:
-            break
-        failures.append(event["occurred_at"])
-    if not failures:
-        return 0, timedelta(0)
-    oldest_counted = failures[min(len(failures), LOCKOUT_FAILURES) - 1]
-    return len(failures), oldest_counted + timedelta(minutes=LOCKOUT_MINUTES) - now
+    # Rows idle for two windows are dropped, so the table holds only recent names and addresses.
+    LoginAttempts.objects.filter(window_started_at__lt=now - 2 * window).exclude(key=key).delete()
+    for _ in range(3):
+        with transaction.atomic():
+            LoginAttempts.objects.bulk_create(
+                [LoginAttempts(key=key, attempts=0, window_started_at=now)], ignore_conflicts=True
+            )
+            # The row lock makes concurrent attempts of one name and address take their turn here,
+            # each seeing the count the previous one left: at most LOCKOUT_FAILURES get through.
+            row = LoginAttempts.objects.select_for_update().filter(key=key).first()
+            if row is None:
+                continue  # another attempt's clean-up took the row in between: start again
+            if row.window_started_at <= now - window:
+                row.attempts, row.window_started_at = 0, now
+            if row.attempts >= LOCKOUT_FAILURES:
+                return Attempt(number=row.attempts, locked=True, minutes_left=_minutes_left(row.window_started_at, now))
+            row.attempts += 1
+            row.save(update_fields=["attempts", "window_started_at"])
+            return Attempt(number=row.attempts, locked=False, minutes_left=0)
+    # The row vanished three times in a row: refuse rather than check a password uncounted.
+    return Attempt(number=LOCKOUT_FAILURES, locked=True, minutes_left=LOCKOUT_MINUTES)
 
 
-def lockout_message(*, username: str, ip: str | None) -> str:
-    count, remaining = recent_failures(username=username, ip=ip)
-    if count < LOCKOUT_FAILURES:
-        return ""
-    minutes = max(1, int(remaining.total_seconds() // 60) + 1)
-    return f"登录失败次数过多，该账号在本机已临时锁定，请 {minutes} 分钟后再试。"
+def succeeded(*, username: str, ip: str | None) -> None:
+    """A right password resets the count of that name from that address."""
+    LoginAttempts.objects.filter(key=_key(username, ip)).delete()
 
 
 def needs_captcha(*, username: str, ip: str | None) -> bool:
-    return recent_failures(username=username, ip=ip)[0] >= CAPTCHA_AFTER
+    """Whether the *next* attempt of `username` from `ip` must carry a captcha (for showing the form)."""
+    since = timezone.now() - timedelta(minutes=LOCKOUT_MINUTES)
+    return LoginAttempts.objects.filter(
+        key=_key(username, ip), window_started_at__gt=since, attempts__gte=CAPTCHA_AFTER
+    ).exists()
