@@ -4,14 +4,13 @@ from django.http import HttpRequest
 
 from .menu import menu_for
 from .policies import grants_for
+from .roles import Role
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from .roles import Role
-
     labels = dict(Role.choices)
     return {
         "menu": menu_for(user),

@@ -32,6 +32,19 @@ def rule(action: str) -> Callable[[F], F]:
     return decorate
 
 
+def guards(kind: str, purpose: str) -> Callable[[F], F]:
+    """Name the object policy (access.kinds.POLICIES) and purpose that decide which object a URL reaches.
+
+    The scope-matrix test requires it on every URL that takes an object id and tries each such URL as
+    every role of the demo tree against the policy. It documents; the view itself must call the policy."""
+
+    def decorate(view: F) -> F:
+        view.object_policy = (kind, purpose)  # type: ignore[attr-defined]  # read by the scope-matrix test
+        return view
+
+    return decorate
+
+
 def authenticated(view: F) -> F:
     """Any signed-in user (their own account pages); LoginRequiredMiddleware enforces it."""
     view.access_rule = "authenticated"  # type: ignore[attr-defined]  # read by the URL walker test

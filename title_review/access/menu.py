@@ -62,8 +62,8 @@ MENU: tuple[MenuSection, ...] = (
             MenuItem("待审核材料", "reviews:inbox", "review.inbox", "bi-inbox"),
             MenuItem("已受理名单", "reviews:accepted", "review.inbox", "bi-list-check"),
             MenuItem("交换数据包", "exchange:index", "exchange.manage", "bi-box-seam"),
-            MenuItem("被退回的材料", "reviews:returned", "home.view", "bi-arrow-return-left"),
-            MenuItem("上报材料跟踪", "reviews:tracking", "home.view", "bi-signpost-split"),
+            MenuItem("被退回的材料", "reviews:returned", "declaration.track", "bi-arrow-return-left"),
+            MenuItem("上报材料跟踪", "reviews:tracking", "declaration.track", "bi-signpost-split"),
         ),
     ),
     MenuSection(

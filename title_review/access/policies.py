@@ -11,7 +11,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from title_review.core.errors import NotAllowed
+from title_review.organisations.models import Organisation
 
+from .models import RoleGrant
 from .roles import CAPABILITIES, SUB_ACCOUNT_PERMISSION, Role, Scope, scope_of
 
 
@@ -30,8 +32,6 @@ def grants_for(user: Any) -> list[Grant]:
     cached = getattr(user, "_access_grants", None)
     if cached is not None:
         return cached
-    from .models import RoleGrant
-
     grants = [
         Grant(
             role=g.role,
@@ -101,8 +101,6 @@ def scope_filter(user: Any, action: str, *, path_field: str = "path") -> Q | Non
 
 
 def organisations_visible_to(user: Any, action: str = "organisation.view") -> QuerySet:
-    from title_review.organisations.models import Organisation
-
     q = scope_filter(user, action)
     if q is None:
         return Organisation.objects.none()

@@ -88,6 +88,26 @@ CAPABILITIES: dict[str, tuple[frozenset[Role], Scope]] = {
         Scope.SUBTREE,
     ),
     "declaration.declare": (frozenset({Role.APPLICANT}), Scope.OWN),
+    # 申报材料 pages (dossier, 提交, 评审表预览): the applicant, and the employer's staff ticked 填写材料.
+    # Which declaration: access.declarations (purpose FILL).
+    "declaration.edit": (frozenset({Role.APPLICANT, Role.EMPLOYER_ADMIN, Role.EMPLOYER_STAFF}), Scope.OWN),
+    # 上报材料跟踪, 被退回的材料, 审核记录: everyone a declaration can concern — its applicant, its employer,
+    # the levels above. Which declarations: access.declarations (purpose VIEW).
+    "declaration.track": (
+        frozenset(
+            {
+                Role.APPLICANT,
+                Role.EMPLOYER_ADMIN,
+                Role.EMPLOYER_STAFF,
+                Role.DEPARTMENT_ADMIN,
+                Role.DEPARTMENT_REVIEWER,
+                Role.OFFICE_ADMIN,
+                Role.QUALIFICATION_REVIEWER,
+                Role.RETURN_REVIEWER,
+            }
+        ),
+        Scope.SUBTREE,
+    ),
     # 填写材料 / 管理材料: the employer's administrator, and 工作账号 ticked 填写材料.
     "declaration.fill": (frozenset({Role.EMPLOYER_ADMIN, Role.EMPLOYER_STAFF}), Scope.OWN),
     # 审核链 (reviews/): each level decides only at its own desk (the organisation holding the declaration).
@@ -175,6 +195,7 @@ CAPABILITIES: dict[str, tuple[frozenset[Role], Scope]] = {
 # A 工作账号 (employer_staff) holds an action only when the employer ticked the matching permission.
 SUB_ACCOUNT_PERMISSION: dict[str, str] = {
     "declaration.fill": "fill",
+    "declaration.edit": "fill",
     "declaration.view": "view",
     "review.employer": "submit",
     "review.employer_view": "view",

@@ -54,7 +54,7 @@ def _fillable(request: Request, pk: int) -> Declaration:
 
 
 class DeclarationListApi(AccessRuleAPIView):
-    access_rule = "home.view"
+    access_rule = "declaration.edit"
 
     @extend_schema(responses=DeclarationOutput(many=True), summary="我的申报 / 我可填写的申报材料")
     def get(self, request: Request) -> Response:
@@ -77,7 +77,8 @@ class DeclarationListApi(AccessRuleAPIView):
 
 
 class DeclarationDetailApi(AccessRuleAPIView):
-    access_rule = "home.view"
+    access_rule = "declaration.edit"
+    object_policy = ("declaration", "fill")
 
     @extend_schema(responses=DeclarationOutput, summary="申报材料")
     def get(self, request: Request, pk: int) -> Response:
@@ -105,7 +106,8 @@ class DeclarationDetailApi(AccessRuleAPIView):
 
 
 class DeclarationSubmitApi(AccessRuleAPIView):
-    access_rule = "home.view"
+    access_rule = "declaration.edit"
+    object_policy = ("declaration", "fill")
 
     @extend_schema(request=None, responses=DeclarationOutput, summary="提交申报材料")
     def post(self, request: Request, pk: int) -> Response:

@@ -8,11 +8,13 @@ from django.views.decorators.http import require_POST
 
 from title_review.access.declarations import Purpose
 from title_review.access.declarations import policy as declaration_policy
-from title_review.access.decorators import rule
+from title_review.access.decorators import guards, rule
 from title_review.access.policies import employer_of
+from title_review.accounts.models import User
 from title_review.achievements.selectors import RECORD_MODELS
 from title_review.attachments.services import attachments_of
 from title_review.core.errors import DomainError
+from title_review.organisations.models import EmployerStaff
 from title_review.rounds.selectors import rounds_visible_to
 
 from . import precheck, services
@@ -75,7 +77,8 @@ def _fillable(request: HttpRequest, pk: int) -> Any:
     )
 
 
-@rule("home.view")
+@rule("declaration.edit")
+@guards("declaration", "fill")
 def dossier(request: HttpRequest, pk: int) -> HttpResponse:
     """申报材料: every tab on one page, one 保存, the completeness list, 提交."""
     declaration = _fillable(request, pk)
@@ -151,7 +154,8 @@ def _records(request: HttpRequest, declaration: Any) -> list[dict[str, Any]]:
     return result
 
 
-@rule("home.view")
+@rule("declaration.edit")
+@guards("declaration", "fill")
 @require_POST
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     declaration = _fillable(request, pk)
@@ -166,7 +170,8 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("declarations:dossier", pk=declaration.pk)
 
 
-@rule("home.view")
+@rule("declaration.edit")
+@guards("declaration", "fill")
 def print_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """评审表 print preview: what was submitted (the snapshot), or the draft as it stands."""
     declaration = _fillable(request, pk)
@@ -181,8 +186,6 @@ def print_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @rule("declaration.fill")
 def manage(request: HttpRequest) -> HttpResponse:
     """管理材料: the employer's declarations per round, with counts; 填写材料 for a colleague."""
-
-    from title_review.organisations.models import EmployerStaff
 
     employer = employer_of(request.user, "declaration.fill")
     declarations = (
@@ -214,8 +217,6 @@ def manage(request: HttpRequest) -> HttpResponse:
 @require_POST
 def fill_for(request: HttpRequest) -> HttpResponse:
     """填写材料: open a draft for a colleague in a round (the filler accepts the 真实性承诺 on the form)."""
-    from title_review.accounts.models import User
-
     employer_of(request.user, "declaration.fill")
     person_id, round_id = request.POST.get("person", ""), request.POST.get("round", "")
     person = User.objects.filter(pk=int(person_id)).first() if person_id.isdigit() else None

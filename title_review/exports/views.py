@@ -1,12 +1,12 @@
 """导出汇总表 buttons post here with the list page's current filters; each view keeps its page's rule."""
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from title_review.access.decorators import rule
-from title_review.access.policies import can
+from title_review.access.policies import employer_of
 from title_review.core.excel import xlsx_response
 from title_review.rounds.selectors import rounds_visible_to
 
@@ -36,7 +36,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return _export(request, "inbox")
 
 
-@rule("home.view")
+@rule("declaration.track")
 @require_POST
 def tracking(request: HttpRequest) -> HttpResponse:
     """上报材料跟踪."""
@@ -54,9 +54,7 @@ def accepted(request: HttpRequest) -> HttpResponse:
 @require_POST
 def declarations(request: HttpRequest) -> HttpResponse:
     """管理材料: the employer's own declarations."""
-    employer = getattr(request.user, "organisation", None)
-    if employer is None or not can(request.user, "declaration.fill", employer):
-        raise Http404
+    employer_of(request.user, "declaration.fill")
     return _export(request, "declarations")
 
 

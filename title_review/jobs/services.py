@@ -14,6 +14,8 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from title_review.access import personal
+from title_review.audit.services import record_event
 from title_review.core.errors import DomainError
 from title_review.core.policies import get_policy
 
@@ -139,9 +141,7 @@ def run_daily(*, on: dt.date | None = None) -> list[str]:
 @transaction.atomic
 def open_download(*, actor: Any, job_id: int) -> Job:
     """我的下载 → 下载: the owner's finished file, with an audit row (exports may hold personal data)."""
-    from title_review.audit.services import record_event
-
-    job = Job.objects.filter(pk=job_id, owner_id=actor.pk, status=JobStatus.DONE).exclude(result="").first()
+    job = personal.jobs.visible(actor, personal.OWN).filter(pk=job_id, status=JobStatus.DONE).exclude(result="").first()
     if job is None:
         raise Http404
     record_event(actor=actor, action="download.file", obj=job, after={"name": job.result_name})
@@ -151,7 +151,7 @@ def open_download(*, actor: Any, job_id: int) -> Job:
 @transaction.atomic
 def delete_job(*, actor: Any, job_id: int) -> None:
     """我的下载 → 删除: a finished or failed job of the owner, with its file."""
-    job = Job.objects.filter(pk=job_id, owner_id=actor.pk).first()
+    job = personal.jobs.visible(actor, personal.OWN).filter(pk=job_id).first()
     if job is None:
         raise Http404
     if job.status in (JobStatus.QUEUED, JobStatus.RUNNING):

@@ -5,7 +5,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from title_review.access.decorators import rule
+from title_review.access.decorators import authenticated, guards
 from title_review.core.errors import DomainError
 from title_review.core.pagination import paginate
 
@@ -14,7 +14,7 @@ from .models import JobStatus
 from .selectors import jobs_of
 
 
-@rule("home.view")
+@authenticated
 def downloads(request: HttpRequest) -> HttpResponse:
     page = paginate(request, jobs_of(request.user), per_page=20)
     running = any(j.status in (JobStatus.QUEUED, JobStatus.RUNNING) for j in page.object_list)
@@ -22,7 +22,8 @@ def downloads(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"page": page, "running": running})
 
 
-@rule("home.view")
+@authenticated
+@guards("job", "own")
 def download(request: HttpRequest, pk: int) -> FileResponse:
     job = services.open_download(actor=request.user, job_id=pk)
     response = FileResponse(job.result.open("rb"), as_attachment=True, filename=job.result_name)
@@ -30,7 +31,8 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
     return response
 
 
-@rule("home.view")
+@authenticated
+@guards("job", "own")
 @require_POST
 def delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:

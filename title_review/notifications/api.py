@@ -27,7 +27,7 @@ class NotificationOutput(serializers.Serializer):
 
 
 class NotificationListApi(AccessRuleAPIView, ListAPIView):
-    access_rule = "home.view"
+    access_rule = "authenticated"
     serializer_class = NotificationOutput
 
     def get_queryset(self) -> QuerySet[Message]:
@@ -44,7 +44,8 @@ class NotificationListApi(AccessRuleAPIView, ListAPIView):
 
 
 class NotificationReadApi(AccessRuleAPIView):
-    access_rule = "home.view"
+    access_rule = "authenticated"
+    object_policy = ("message", "own")
 
     @extend_schema(
         request=None, responses=NotificationOutput, summary="标为已读", operation_id="notifications_mark_read"

@@ -4,14 +4,14 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from title_review.access import personal
+
 from .models import Message
 
 
 def messages_for(user: Any, *, unread_only: bool = False) -> QuerySet[Message]:
     """The user's own messages, newest first (none for an anonymous user)."""
-    if not getattr(user, "is_authenticated", False):
-        return Message.objects.none()
-    qs = Message.objects.filter(recipient_id=user.pk)
+    qs = personal.messages.visible(user, personal.OWN)
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     return qs.order_by("-created_at", "-id")

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from title_review.access import personal
 from title_review.accounts.models import User
 from title_review.core.errors import DomainError
 from title_review.verification.backends import backend_path, get_backend
@@ -137,7 +138,7 @@ def notify(
 @transaction.atomic
 def mark_read(*, user: Any, message_id: int) -> Message:
     """Mark one of the user's own messages read (already read: unchanged). Another user's id: 404."""
-    message = Message.objects.select_for_update().filter(pk=message_id, recipient_id=user.pk).first()
+    message = personal.messages.visible(user, personal.OWN).select_for_update().filter(pk=message_id).first()
     if message is None:
         raise Http404
     if message.read_at is None:

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from title_review.access.decorators import rule
+from title_review.access.decorators import authenticated, guards
 from title_review.core.pagination import paginate, query_without_page
 
 from . import services
@@ -14,7 +14,7 @@ from .selectors import messages_for
 FILTERS = {"all": "全部", "unread": "未读"}
 
 
-@rule("home.view")
+@authenticated
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     """The user's own messages; the unread count comes from the top bar's context processor (one COUNT)."""
@@ -34,7 +34,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
-@rule("home.view")
+@authenticated
+@guards("message", "own")
 @require_GET
 def open_message(request: HttpRequest, pk: int) -> HttpResponse:
     """查看: marks the message read and goes to its link when that is a path on this site."""
@@ -42,7 +43,7 @@ def open_message(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(message.safe_link or "notifications:inbox")
 
 
-@rule("home.view")
+@authenticated
 @require_POST
 def read_all(request: HttpRequest) -> HttpResponse:
     count = services.mark_all_read(user=request.user)

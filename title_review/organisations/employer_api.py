@@ -7,7 +7,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from title_review.access.policies import can
+from title_review.access.policies import employer_of
 from title_review.accounts.api import PublicApiView
 from title_review.accounts.models import AccountKind, SubAccountPermission, User
 from title_review.api.base import AccessRuleAPIView
@@ -93,13 +93,6 @@ class CreatedSubAccount(SubAccountOutput):
     one_time_password = serializers.CharField()
 
 
-def _employer(request: Request) -> Organisation:
-    employer = getattr(request.user, "organisation", None)
-    if employer is None or not can(request.user, "employer.manage", employer):
-        raise Http404
-    return employer
-
-
 def _created(pairs: list[tuple[User, str]]) -> list[dict]:
     return [{**SubAccountOutput(u).data, "one_time_password": p} for u, p in pairs]
 
@@ -115,14 +108,16 @@ class SubAccountListApi(AccessRuleAPIView):
 
     @extend_schema(responses=SubAccountOutput(many=True), summary="工作账号列表")
     def get(self, request: Request) -> Response:
-        accounts = User.objects.filter(organisation=_employer(request), kind=AccountKind.SUB_ACCOUNT)
+        accounts = User.objects.filter(
+            organisation=employer_of(request.user, "employer.manage"), kind=AccountKind.SUB_ACCOUNT
+        )
         return Response(SubAccountOutput(accounts.order_by("username"), many=True).data)
 
     @extend_schema(
         request=SubAccountInput, responses={201: CreatedSubAccount(many=True)}, summary="新增（或批量新增）工作账号"
     )
     def post(self, request: Request) -> Response:
-        employer = _employer(request)
+        employer = employer_of(request.user, "employer.manage")
         data = self.SubAccountInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -161,7 +156,7 @@ class SubAccountActionApi(AccessRuleAPIView):
         operation_id="v1_employer_sub_account_action",
     )
     def post(self, request: Request, pk: int) -> Response:
-        employer = _employer(request)
+        employer = employer_of(request.user, "employer.manage")
         if not User.objects.filter(pk=pk, organisation=employer, kind=AccountKind.SUB_ACCOUNT).exists():
             raise Http404
         data = self.SubAccountActionInput(data=request.data)
@@ -175,7 +170,7 @@ class SubAccountActionApi(AccessRuleAPIView):
 
     @extend_schema(responses={204: None}, summary="删除工作账号")
     def delete(self, request: Request, pk: int) -> Response:
-        employer = _employer(request)
+        employer = employer_of(request.user, "employer.manage")
         if not User.objects.filter(pk=pk, organisation=employer, kind=AccountKind.SUB_ACCOUNT).exists():
             raise Http404
         try:

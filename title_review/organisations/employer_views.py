@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from title_review.access.decorators import public, rule
-from title_review.access.policies import can
+from title_review.access.policies import employer_of
 from title_review.accounts.models import AccountKind, SubAccountPermission, User
 from title_review.core.clientip import client_ip
 from title_review.core.errors import DomainError
@@ -28,7 +28,7 @@ from .employer_forms import (
     SubAccountEditForm,
     SubAccountForm,
 )
-from .models import EmployerProfile, EmployerStaff, Organisation
+from .models import EmployerProfile, EmployerStaff
 
 _REGISTRATION_HINTS = {
     "credit_code": ("信用代码",),
@@ -174,17 +174,10 @@ def _masked_name(name: str) -> str:
     return name[0] + "*" * (len(name) - 2) + name[-1] if len(name) > 2 else name[0] + "*"
 
 
-def _own_employer(request: HttpRequest) -> Organisation:
-    employer = getattr(request.user, "organisation", None)
-    if employer is None or not can(request.user, "employer.manage", employer):
-        raise Http404
-    return employer
-
-
 @rule("employer.manage")
 def info(request: HttpRequest) -> HttpResponse:
     """单位信息 (basic information), 修改归口部门."""
-    employer = _own_employer(request)
+    employer = employer_of(request.user, "employer.manage")
     profile = EmployerProfile.objects.filter(organisation=employer).select_related("nature", "industry").first()
     form = EmployerInfoForm(
         request.POST or None,
@@ -216,7 +209,7 @@ def info(request: HttpRequest) -> HttpResponse:
 @rule("employer.manage")
 @require_POST
 def move(request: HttpRequest) -> HttpResponse:
-    employer = _own_employer(request)
+    employer = employer_of(request.user, "employer.manage")
     form = MoveForm(request.POST, prefix="move")
     if form.is_valid():
         try:
@@ -237,7 +230,7 @@ def move(request: HttpRequest) -> HttpResponse:
 
 @rule("employer.manage")
 def seal_image(request: HttpRequest) -> HttpResponse:
-    employer = _own_employer(request)
+    employer = employer_of(request.user, "employer.manage")
     profile = get_object_or_404(EmployerProfile, organisation=employer)
     if not profile.seal_stamp:
         raise Http404
@@ -250,7 +243,7 @@ def seal_image(request: HttpRequest) -> HttpResponse:
 @rule("employer.manage")
 def staff(request: HttpRequest) -> HttpResponse:
     """单位工作人员: search by identity number, confirm, add; enable, disable, remove."""
-    employer = _own_employer(request)
+    employer = employer_of(request.user, "employer.manage")
     search = StaffSearchForm(request.GET or None)
     found = None
     if search.is_valid():
@@ -298,7 +291,7 @@ def staff(request: HttpRequest) -> HttpResponse:
 @rule("employer.manage")
 def sub_accounts(request: HttpRequest) -> HttpResponse:
     """工作账号管理: list, add one, batch add, and the row actions."""
-    employer = _own_employer(request)
+    employer = employer_of(request.user, "employer.manage")
     form = SubAccountForm(request.POST or None, prefix="one")
     batch = BatchSubAccountForm(request.POST or None, prefix="batch")
     created = request.session.pop(_SHOWN_KEY, []) if request.method == "GET" else []
@@ -361,7 +354,7 @@ def _sub_account_action(request: HttpRequest, action: str) -> HttpResponse:
 
 @rule("employer.manage")
 def edit_sub_account(request: HttpRequest, pk: int) -> HttpResponse:
-    employer = _own_employer(request)
+    employer = employer_of(request.user, "employer.manage")
     user = get_object_or_404(User, pk=pk, organisation=employer, kind=AccountKind.SUB_ACCOUNT)
     form = SubAccountEditForm(
         request.POST or None, initial={"real_name": user.real_name, "permissions": user.permissions}

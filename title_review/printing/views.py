@@ -79,13 +79,13 @@ def round_batch(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("jobs:downloads")
 
 
-@rule("home.view")
+@rule("declaration.print")
 def blanks(request: HttpRequest) -> HttpResponse:
     """打印有关空白表格: each form without data, to fill in by hand."""
     return render(request, "printing/blanks.html", {"forms": list(FORMS.values())})
 
 
-@rule("home.view")
+@rule("declaration.print")
 def blank_form(request: HttpRequest, form: str) -> HttpResponse:
     if form not in FORMS:
         raise Http404

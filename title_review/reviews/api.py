@@ -17,12 +17,11 @@ from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from title_review.access.policies import can
+from title_review.access.policies import employer_of
 from title_review.api.base import AccessRuleAPIView
 from title_review.api.schema import MAX_ID
 from title_review.declarations.models import Declaration
 from title_review.declarations.workflow import IN_CHAIN
-from title_review.organisations.models import Organisation
 
 from . import selectors, services
 from .models import CheckItem
@@ -79,13 +78,6 @@ def _tracked(request: Request, pk: int) -> Declaration:
     return declaration
 
 
-def _employer(request: Request) -> Organisation:
-    employer = getattr(request.user, "organisation", None)
-    if employer is None or not can(request.user, "review.employer", employer):
-        raise Http404
-    return employer
-
-
 def _check_row(key: str, label: str, item: CheckItem | None) -> dict[str, Any]:
     return {
         "key": key,
@@ -127,7 +119,8 @@ class ReviewInboxApi(AccessRuleAPIView, ListAPIView):
 
 
 class ReviewDeclarationApi(AccessRuleAPIView):
-    access_rule = "home.view"
+    access_rule = "declaration.track"
+    object_policy = ("declaration", "view")
 
     @extend_schema(
         responses=ReviewDeclarationOutput,
@@ -192,7 +185,7 @@ class ReviewPublicityApi(AccessRuleAPIView):
         operation_id="v1_reviews_publicity_create",
     )
     def post(self, request: Request) -> Response:
-        employer = _employer(request)
+        employer = employer_of(request.user, "review.employer")
         inputs = _inputs(ReviewPublicityInput, request)
         publicity = services.start_publicity(actor=request.user, employer_id=employer.pk, **inputs)
         return Response(ReviewPublicityOutput(publicity).data, status=status.HTTP_201_CREATED)
@@ -208,7 +201,7 @@ class ReviewObjectionListApi(AccessRuleAPIView):
         operation_id="v1_reviews_objection_create",
     )
     def post(self, request: Request) -> Response:
-        _employer(request)
+        employer_of(request.user, "review.employer")
         objection = services.record_objection(actor=request.user, **_inputs(ReviewObjectionInput, request))
         return Response(ReviewObjectionOutput(objection).data, status=status.HTTP_201_CREATED)
 
@@ -223,7 +216,7 @@ class ReviewObjectionHandleApi(AccessRuleAPIView):
         operation_id="v1_reviews_objection_handle",
     )
     def post(self, request: Request, pk: int) -> Response:
-        _employer(request)
+        employer_of(request.user, "review.employer")
         inputs = _inputs(ReviewObjectionHandleInput, request)
         objection = services.handle_objection(actor=request.user, objection_id=pk, **inputs)
         return Response(ReviewObjectionOutput(objection).data)
@@ -239,7 +232,7 @@ class ReviewForwardApi(AccessRuleAPIView):
         operation_id="v1_reviews_forward",
     )
     def post(self, request: Request) -> Response:
-        employer = _employer(request)
+        employer = employer_of(request.user, "review.employer")
         done = services.forward(actor=request.user, employer_id=employer.pk, **_inputs(ReviewForwardInput, request))
         return Response(ReviewStateOutput(done, many=True).data)
 

@@ -1,6 +1,5 @@
 """Pages of the review chain. Every decision is one service call; these views only parse and show."""
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -9,11 +8,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError
 
-from title_review.access.decorators import rule
-from title_review.access.policies import can
+from title_review.access.decorators import guards, rule
+from title_review.access.policies import can, employer_of
 from title_review.core.errors import DomainError
 from title_review.core.pagination import paginate, query_without_page
 from title_review.declarations.workflow import STAGE_FOR_APPLICANT, Status
+from title_review.dictionaries.models import Entry
+from title_review.organisations.models import EmployerProfile
+from title_review.rounds.selectors import rounds_visible_to
 
 from . import selectors, services
 from .filters import filter_declarations
@@ -36,13 +38,6 @@ from .serializers import (
     decision_inputs,
     error_sentence,
 )
-
-
-def _employer(request: HttpRequest) -> Any:
-    employer = getattr(request.user, "organisation", None)
-    if employer is None or not can(request.user, "review.employer", employer):
-        raise Http404
-    return employer
 
 
 def _inputs(request: HttpRequest, serializer_class: type[DecisionInput]) -> dict[str, Any] | None:
@@ -72,7 +67,7 @@ def _done(request: HttpRequest, call: Any, success: str, **kwargs: Any) -> bool:
 @rule("review.employer")
 def employer_desk(request: HttpRequest) -> HttpResponse:
     """审核材料 / 单位内部公示 / 上报材料: the employer's declarations by stage, one tab each."""
-    employer = _employer(request)
+    employer = employer_of(request.user, "review.employer")
     tab = request.GET.get("tab", "review")
     tabs = {
         "review": ("审核材料", (Status.WITH_EMPLOYER,)),
@@ -111,7 +106,7 @@ def employer_desk(request: HttpRequest) -> HttpResponse:
 @require_POST
 def opinion_settings(request: HttpRequest) -> HttpResponse:
     """内部审核意见设置: which opinions the employer collects before it passes a declaration."""
-    employer = _employer(request)
+    employer = employer_of(request.user, "review.employer")
     _done(
         request,
         services.set_required_slots,
@@ -125,7 +120,7 @@ def opinion_settings(request: HttpRequest) -> HttpResponse:
 @rule("review.employer")
 @require_POST
 def start_publicity(request: HttpRequest) -> HttpResponse:
-    employer = _employer(request)
+    employer = employer_of(request.user, "review.employer")
     inputs = _inputs(request, ReviewPublicityInput)
     if inputs is None:
         return redirect("/reviews/employer/?tab=publicity")
@@ -143,7 +138,7 @@ def start_publicity(request: HttpRequest) -> HttpResponse:
 @rule("review.employer")
 def publicity(request: HttpRequest, pk: int) -> HttpResponse:
     """公示表 (printable) with its objections and how they were handled."""
-    employer = _employer(request)
+    employer = employer_of(request.user, "review.employer")
     item = get_object_or_404(Publicity.objects.select_related("round", "employer"), pk=pk, employer=employer)
     declarations = list(item.declarations.select_related("applicant").order_by("applicant__real_name"))
     objections = list(item.objections.select_related("declaration__applicant"))
@@ -157,7 +152,7 @@ def publicity(request: HttpRequest, pk: int) -> HttpResponse:
 @rule("review.employer")
 @require_POST
 def objection(request: HttpRequest, pk: int) -> HttpResponse:
-    employer = _employer(request)
+    employer = employer_of(request.user, "review.employer")
     item = get_object_or_404(Publicity, pk=pk, employer=employer)
     inputs = _inputs(request, ReviewObjectionInput)
     if inputs is not None:
@@ -168,7 +163,7 @@ def objection(request: HttpRequest, pk: int) -> HttpResponse:
 @rule("review.employer")
 @require_POST
 def handle_objection(request: HttpRequest, pk: int, objection_id: int) -> HttpResponse:
-    employer = _employer(request)
+    employer = employer_of(request.user, "review.employer")
     item = get_object_or_404(Publicity, pk=pk, employer=employer)
     get_object_or_404(item.objections, pk=objection_id)
     inputs = _inputs(request, ReviewObjectionHandleInput)
@@ -180,7 +175,7 @@ def handle_objection(request: HttpRequest, pk: int, objection_id: int) -> HttpRe
 @rule("review.employer")
 @require_POST
 def forward(request: HttpRequest) -> HttpResponse:
-    employer = _employer(request)
+    employer = employer_of(request.user, "review.employer")
     inputs = _inputs(request, ReviewForwardInput)
     if inputs is None:
         return redirect("/reviews/employer/?tab=forward")
@@ -206,7 +201,8 @@ def _visible(request: HttpRequest, pk: int) -> Any:
     return declaration
 
 
-@rule("home.view")
+@rule("declaration.track")
+@guards("declaration", "view")
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One declaration as received (the snapshot), its 审核记录, and the decision the viewer may take here."""
     declaration = _visible(request, pk)
@@ -266,7 +262,8 @@ DECISIONS: dict[str, tuple[type[DecisionInput], Any, str]] = {
 }
 
 
-@rule("home.view")
+@rule("declaration.track")
+@guards("declaration", "view")
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Every decision on the detail page posts here with `decision` naming it."""
@@ -286,9 +283,6 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _filter_choices(request: HttpRequest) -> dict[str, Any]:
-    from title_review.dictionaries.models import Entry
-    from title_review.rounds.selectors import rounds_visible_to
-
     return {
         "rounds": rounds_visible_to(request.user).exclude(status="draft").only("pk", "title")[:200],
         "series": Entry.objects.filter(type__code="series", is_active=True).only("pk", "name"),
@@ -314,7 +308,7 @@ def batch_pass(request: HttpRequest) -> HttpResponse:
     return redirect("reviews:inbox")
 
 
-@rule("home.view")
+@rule("declaration.track")
 def returned(request: HttpRequest) -> HttpResponse:
     """被退回的材料: the applicant's own, or the employer's, with the latest 审核记录 of the return."""
     queryset = selectors.tracked_by(request.user).filter(status=Status.RETURNED)
@@ -329,7 +323,7 @@ def returned(request: HttpRequest) -> HttpResponse:
     return render(request, "reviews/returned.html", {"page": page, "rows": rows})
 
 
-@rule("home.view")
+@rule("declaration.track")
 def tracking(request: HttpRequest) -> HttpResponse:
     """上报材料跟踪: where every declaration is — organisation, step, since when."""
     queryset = filter_declarations(
@@ -349,13 +343,12 @@ def tracking(request: HttpRequest) -> HttpResponse:
 def _seal_url(declaration: Any) -> str | None:
     from django.urls import reverse
 
-    from title_review.organisations.models import EmployerProfile
-
     has_seal = EmployerProfile.objects.filter(organisation_id=declaration.employer_id).exclude(seal_stamp="").exists()
     return reverse("reviews:seal", args=[declaration.pk]) if has_seal else None
 
 
-@rule("home.view")
+@rule("declaration.track")
+@guards("declaration", "view")
 def print_form(request: HttpRequest, pk: int) -> HttpResponse:
     """评审表 as the reviewer received it: the snapshot, with the 单位意见 and the employer's seal."""
     from django.urls import reverse
@@ -376,11 +369,10 @@ def print_form(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@rule("home.view")
+@rule("declaration.track")
+@guards("declaration", "view")
 def seal(request: HttpRequest, pk: int) -> HttpResponse:
     """The employer's 电子签章 image, for whoever may see the declaration it is stamped on."""
-    from title_review.organisations.models import EmployerProfile
-
     declaration = _visible(request, pk)
     profile = EmployerProfile.objects.filter(organisation_id=declaration.employer_id).first()
     if profile is None or not profile.seal_stamp or not declaration.employer_opinion:

@@ -6,19 +6,26 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from title_review.access.decorators import public, rule
+from title_review.access.decorators import authenticated, public, rule
+from title_review.access.policies import can, has_capability
+from title_review.core.errors import DomainError
+from title_review.core.pagination import paginate, query_without_page
+from title_review.core.policies import DEFAULTS, LABELS, get_policy
+from title_review.declarations.models import Declaration
+from title_review.declarations.selectors import employer_counts
+from title_review.declarations.workflow import STAGE_FOR_APPLICANT
+from title_review.reviews.selectors import desk_counts
+
+from . import services
+from .forms import CalendarQueryForm, WorkingDayOverrideForm
+from .models import WorkingDayOverride
+from .workdays import add_working_days, has_national_schedule
 
 
-@rule("home.view")
+@authenticated
 def home(request: HttpRequest) -> HttpResponse:
     """工作台: counts per stage for the user's roles — the employer's declarations per round, what waits
     at a reviewer's desk, and an applicant's own progress."""
-    from title_review.access.policies import can
-    from title_review.declarations.models import Declaration
-    from title_review.declarations.selectors import employer_counts
-    from title_review.declarations.workflow import STAGE_FOR_APPLICANT
-    from title_review.reviews.selectors import desk_counts
-
     employer = getattr(request.user, "organisation", None)
     counts = (
         employer_counts(request.user, employer) if employer and can(request.user, "declaration.fill", employer) else {}
@@ -68,12 +75,6 @@ def policies(request: HttpRequest) -> HttpResponse:
     from django.contrib import messages
     from django.shortcuts import redirect
 
-    from title_review.access.policies import has_capability
-    from title_review.core.errors import DomainError
-    from title_review.core.policies import DEFAULTS, LABELS, get_policy
-
-    from . import services
-
     can_manage = has_capability(request.user, "policy.manage")
     if request.method == "POST":
         try:
@@ -95,14 +96,6 @@ def policies(request: HttpRequest) -> HttpResponse:
 @rule("policy.view")
 def workdays(request: HttpRequest) -> HttpResponse:
     """工作日设置: the province's overrides of the national calendar, and 日历查询 (start + N working days)."""
-    from title_review.access.policies import has_capability
-    from title_review.core.errors import DomainError
-    from title_review.core.pagination import paginate, query_without_page
-
-    from . import services
-    from .forms import CalendarQueryForm, WorkingDayOverrideForm
-    from .models import WorkingDayOverride
-    from .workdays import add_working_days, has_national_schedule
 
     can_manage = has_capability(request.user, "workday.manage")
     if request.method == "POST" and not can_manage:
@@ -146,9 +139,6 @@ def workdays(request: HttpRequest) -> HttpResponse:
 @rule("workday.manage")
 @require_POST
 def workday_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    from title_review.core.errors import DomainError
-
-    from . import services
 
     try:
         services.remove_working_day_override(actor=request.user, override_id=pk)
