@@ -25,6 +25,7 @@ Rows = Callable[[Any], QuerySet]
 
 DOWNLOAD = "download"
 ATTACH = "attach"
+MANAGE = "manage"
 
 
 @dataclass(frozen=True)
@@ -57,9 +58,12 @@ def registered_targets() -> dict[str, Target]:
 class AttachmentPolicy(ObjectPolicy[Attachment]):
     kind = "attachment"
     model = Attachment
-    purposes = frozenset({DOWNLOAD})
+    purposes = frozenset({DOWNLOAD, MANAGE})
 
     def rule(self, user: Any, purpose: str) -> Q | None:
+        if purpose == MANAGE:
+            # Deleting or relinking: the owner, or whoever uploaded it for them (填写材料).
+            return Q(owner_id=user.pk) | Q(uploaded_by_id=user.pk)
         q = Q(owner_id=user.pk)
         for label, target in _TARGETS.items():
             target_type = ContentType.objects.get_for_model(apps.get_model(label))

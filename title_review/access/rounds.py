@@ -11,21 +11,24 @@ from django.db.models import Q
 from title_review.rounds.models import Committee, Round, RoundStatus
 
 from .kinds import ObjectPolicy, either, register
-from .policies import scope_filter
+from .policies import has_capability, scope_filter
 
 VIEW = "view"
 MANAGE = "manage"
+PRINT = "print"  # a round's 汇总表 and batch of 评审表 (rows narrowed by the declaration policy)
 
 
 class RoundPolicy(ObjectPolicy[Round]):
     kind = "round"
     model = Round
-    purposes = frozenset({VIEW, MANAGE})
+    purposes = frozenset({VIEW, MANAGE, PRINT})
 
     def rule(self, user: Any, purpose: str) -> Q | None:
         manage = scope_filter(user, "round.manage", path_field="publisher__path")
         if purpose == MANAGE:
             return manage
+        if purpose == PRINT and not has_capability(user, "declaration.print"):
+            return None
         return either(Q(status=RoundStatus.PUBLISHED), manage)
 
 

@@ -3,7 +3,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from title_review.access.decorators import rule
+from title_review.access.decorators import guards, rule
 from title_review.core.errors import DomainError
 from title_review.dictionaries.models import Entry
 
@@ -74,6 +74,7 @@ def _attach(form, message: str) -> None:  # type: ignore[no-untyped-def]  # a Mo
 
 
 @rule("achievement.manage")
+@guards("record", "own")
 def edit_record(request: HttpRequest, section: str, pk: int) -> HttpResponse:
     section = _section(section)
     row = get_object_or_404(records_visible_to(request.user, RECORD_MODELS[section]), pk=pk)
@@ -95,6 +96,7 @@ def edit_record(request: HttpRequest, section: str, pk: int) -> HttpResponse:
 
 @rule("achievement.manage")
 @require_POST
+@guards("record", "own")
 def delete_record(request: HttpRequest, section: str, pk: int) -> HttpResponse:
     section = _section(section)
     row = get_object_or_404(records_visible_to(request.user, RECORD_MODELS[section]), pk=pk)

@@ -3,11 +3,12 @@
 from django import forms
 from django.contrib import messages
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from title_review.access.decorators import rule
+from title_review.access.decorators import guards, rule
 from title_review.access.policies import organisations_visible_to
 from title_review.core.errors import DomainError
 from title_review.core.forms import StyledForm
@@ -56,6 +57,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 @rule("token.manage")
 @require_POST
+@guards("token", "manage")
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user__organisation__in=_manageable(request).values("pk"))
     try:
@@ -65,3 +67,9 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"已吊销令牌“{token.name}”。")
     return redirect("api-tokens")
+
+
+@csrf_exempt  # it changes nothing; a POST to a wrong address is told so, not asked for a CSRF token
+def not_found(request: HttpRequest) -> JsonResponse:
+    """An API address that names nothing: the API's error body, in JSON like every other API answer."""
+    return JsonResponse({"code": "not_found", "message": "对象不存在，或您无权查看。"}, status=404)

@@ -12,22 +12,20 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
-from title_review.access.attachments import DOWNLOAD, resolve_target
+from title_review.access.attachments import DOWNLOAD, MANAGE, resolve_target
 from title_review.access.attachments import policy as attachment_policy
-from title_review.access.decorators import authenticated
+from title_review.access.decorators import authenticated, guards
 from title_review.core.errors import DomainError
 
 from . import services
 from .blocks import block_context
-from .models import Attachment
 from .types import AttachmentType, format_size_limit, get_type, largest_limit
 
 TEMPLATE = "attachments/_upload.html"
@@ -93,6 +91,7 @@ def _upload(request: HttpRequest, cap: _StopAtLimit) -> HttpResponse:
 
 @authenticated
 @require_GET
+@guards("attachment", "download")
 def download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The file as a download, to its owner and to whoever may see what it is attached to."""
     attachment = attachment_policy.get(request.user, pk, DOWNLOAD)
@@ -110,11 +109,10 @@ def download(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @authenticated
 @require_POST
+@guards("attachment", "manage")
 def delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Delete the user's own (or own upload) attachment; htmx gets the empty block back."""
-    attachment = get_object_or_404(
-        Attachment.objects.filter(Q(owner=request.user) | Q(uploaded_by=request.user)), pk=pk
-    )
+    attachment = attachment_policy.get(request.user, pk, MANAGE)
     field = request.POST.get("attachment_field", "")
     target_value = request.POST.get("attachment_target", "")
     try:

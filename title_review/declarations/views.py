@@ -43,6 +43,7 @@ def my_declarations(request: HttpRequest) -> HttpResponse:
 
 
 @rule("declaration.declare")
+@guards("round", "view")
 def start(request: HttpRequest, round_id: int) -> HttpResponse:
     """真实性承诺, then a draft."""
     round_ = get_object_or_404(rounds_visible_to(request.user), pk=round_id)
@@ -236,6 +237,7 @@ def fill_for(request: HttpRequest) -> HttpResponse:
 
 @rule("declaration.fill")
 @require_POST
+@guards("declaration", "fill")
 def delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.delete_draft(actor=request.user, declaration_id=pk)

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from title_review.access.decorators import rule
+from title_review.access.decorators import guards, rule
 from title_review.access.policies import has_capability
 from title_review.core import importing
 from title_review.core.errors import DomainError
@@ -79,6 +79,7 @@ def entries(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @rule("dictionary.manage")
+@guards("dictionary_entry", "manage")
 def edit_entry(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(Entry.objects.select_related("type", "parent"), pk=pk)
     initial = {
@@ -108,6 +109,7 @@ def edit_entry(request: HttpRequest, pk: int) -> HttpResponse:
 
 @rule("dictionary.manage")
 @require_POST
+@guards("dictionary_entry", "manage")
 def toggle_entry(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(Entry.objects.select_related("type"), pk=pk)
     active = request.POST.get("active") == "1"

@@ -5,7 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from title_review.access.decorators import rule
+from title_review.access.decorators import guards, rule
 from title_review.access.policies import can, has_capability, organisations_visible_to
 from title_review.core.errors import DomainError
 from title_review.core.forms import attach_error
@@ -115,6 +115,7 @@ def integrity_new(request: HttpRequest) -> HttpResponse:
 
 
 @rule("integrity.manage")
+@guards("integrity_record", "manage")
 def integrity_lift(request: HttpRequest, pk: int) -> HttpResponse:
     """解除: end a ban early, with a reason; the record stays in the list as 已解除."""
     record = get_object_or_404(

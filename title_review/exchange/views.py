@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from title_review.access.decorators import rule
+from title_review.access.decorators import guards, rule
 from title_review.core.errors import DomainError
 from title_review.core.pagination import paginate, query_without_page
 from title_review.rounds.models import RoundKind
@@ -32,6 +32,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @rule("exchange.manage")
+@guards("round", "view")
 def select(request: HttpRequest, pk: int) -> HttpResponse:
     """选择导出: the accepted declarations of one round, to export a selection of them."""
     declarations = list(
@@ -109,6 +110,7 @@ def received(request: HttpRequest) -> HttpResponse:
 
 
 @rule("exchange.manage")
+@guards("received_declaration", "manage")
 def received_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(
         selectors.received_visible_to(request.user).select_related("received_by", "organisation"), pk=pk
@@ -127,6 +129,7 @@ def received_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @rule("exchange.manage")
 @require_GET
+@guards("received_file", "manage")
 def received_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
     """A received file, as a download, to whoever may see the received declaration (else 404)."""
     row = get_object_or_404(

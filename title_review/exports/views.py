@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
-from title_review.access.decorators import rule
+from title_review.access.decorators import guards, rule
 from title_review.access.policies import employer_of
 from title_review.core.excel import xlsx_response
 from title_review.rounds.selectors import rounds_visible_to
@@ -60,6 +60,7 @@ def declarations(request: HttpRequest) -> HttpResponse:
 
 @rule("review.inbox")
 @require_POST
+@guards("round", "view")
 def round_summary(request: HttpRequest, pk: int) -> HttpResponse:
     """A round's 汇总表: every declaration of the round the viewer may track."""
     round_ = get_object_or_404(rounds_visible_to(request.user), pk=pk)

@@ -50,6 +50,7 @@ class OrganisationListApi(AccessRuleAPIView, ListAPIView):
 
 class OrganisationDetailApi(AccessRuleAPIView):
     access_rule = "organisation.view"
+    object_policy = ("organisation", "view")
 
     @extend_schema(responses=OrganisationOutput, summary="机构详情")
     def get(self, request: Request, pk: int) -> Response:

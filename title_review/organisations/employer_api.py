@@ -143,6 +143,7 @@ class SubAccountListApi(AccessRuleAPIView):
 
 class SubAccountActionApi(AccessRuleAPIView):
     access_rule = "employer.manage"
+    object_policy = ("sub_account", "manage")
 
     class SubAccountActionInput(serializers.Serializer):
         action = serializers.ChoiceField(

@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from title_review.access.decorators import public, rule
+from title_review.access.decorators import guards, public, rule
 from title_review.access.policies import employer_of
 from title_review.accounts.models import AccountKind, SubAccountPermission, User
 from title_review.core.clientip import client_ip
@@ -353,6 +353,7 @@ def _sub_account_action(request: HttpRequest, action: str) -> HttpResponse:
 
 
 @rule("employer.manage")
+@guards("sub_account", "manage")
 def edit_sub_account(request: HttpRequest, pk: int) -> HttpResponse:
     employer = employer_of(request.user, "employer.manage")
     user = get_object_or_404(User, pk=pk, organisation=employer, kind=AccountKind.SUB_ACCOUNT)

@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from title_review.access.decorators import rule
+from title_review.access.decorators import guards, rule
 from title_review.access.policies import can
 from title_review.core import importing
 from title_review.core.errors import DomainError
@@ -48,6 +48,7 @@ def tree(request: HttpRequest) -> HttpResponse:
 
 
 @rule("organisation.view")
+@guards("organisation", "view")
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     org = visible_organisation(request.user, pk)
     context = {
@@ -62,6 +63,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @rule("organisation.create_child")
+@guards("organisation", "create_child")
 def create_child(request: HttpRequest, pk: int) -> HttpResponse:
     parent = visible_organisation(request.user, pk)
     if not can(request.user, "organisation.create_child", parent):
@@ -114,18 +116,21 @@ def _status_change(request: HttpRequest, pk: int, change: str) -> HttpResponse:
 
 @rule("organisation.disable")
 @require_POST
+@guards("organisation", "disable")
 def disable(request: HttpRequest, pk: int) -> HttpResponse:
     return _status_change(request, pk, "disable")
 
 
 @rule("organisation.disable")
 @require_POST
+@guards("organisation", "disable")
 def enable(request: HttpRequest, pk: int) -> HttpResponse:
     return _status_change(request, pk, "enable")
 
 
 @rule("organisation.remove")
 @require_POST
+@guards("organisation", "remove")
 def remove(request: HttpRequest, pk: int) -> HttpResponse:
     return _status_change(request, pk, "remove")
 

@@ -8,14 +8,15 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from title_review.access import rounds as round_access
+from title_review.access import scoped
 from title_review.access.declarations import Purpose
 from title_review.access.declarations import policy as declaration_policy
-from title_review.access.policies import can, has_capability
+from title_review.access.policies import can
 from title_review.declarations.models import Declaration
 from title_review.declarations.workflow import Status
 from title_review.reviews.models import Publicity
 from title_review.rounds.models import Round
-from title_review.rounds.selectors import rounds_visible_to
 
 # What a batch of 评审表 holds: submitted material that is in the chain (not drafts, not material
 # handed back for correction, whose snapshot is about to be replaced).
@@ -65,20 +66,17 @@ def is_own_employer(user: Any, declaration: Declaration) -> bool:
 
 def printable_publicity(user: Any, pk: int) -> Publicity | None:
     """公示表: for the employer that held the publicity and the reviewers above it."""
-    publicity = Publicity.objects.select_related("employer", "round").filter(pk=pk).first()
-    if publicity is None or not can(user, "declaration.print", publicity.employer):
-        return None
-    employer = publicity.employer
-    if not any(can(user, action, employer) for action in ("review.employer", "review.employer_view", "review.inbox")):
-        return None
-    return publicity
+    return (
+        scoped.publicities.visible(user, "print", Publicity.objects.select_related("employer", "round"))
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def printable_round(user: Any, pk: int) -> Round | None:
     """A round whose 汇总表 the user may print: visible to them, and they may print somewhere."""
-    if not has_capability(user, "declaration.print"):
-        return None
-    return rounds_visible_to(user).select_related("series", "publisher").filter(pk=pk).first()
+    queryset = Round.objects.select_related("series", "publisher")
+    return round_access.policy.visible(user, round_access.PRINT, queryset).filter(pk=pk).first()
 
 
 def round_declarations(user: Any, round_: Round) -> QuerySet[Declaration]:

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from title_review.access.decorators import rule
+from title_review.access.decorators import guards, rule
 from title_review.core.errors import DomainError
 
 from . import selectors, services
@@ -38,6 +38,7 @@ def _declaration(request: HttpRequest, pk: int, form: str) -> Any:
 
 
 @rule("declaration.print")
+@guards("declaration", "print")
 def declaration_form(request: HttpRequest, pk: int, form: str) -> HttpResponse:
     """评审表, 评审简表, 资格审查表, 初定表, 认定表 of one declaration, as submitted."""
     declaration = _declaration(request, pk, form)
@@ -45,6 +46,7 @@ def declaration_form(request: HttpRequest, pk: int, form: str) -> HttpResponse:
 
 
 @rule("declaration.print")
+@guards("publicity", "print")
 def publicity_form(request: HttpRequest, pk: int) -> HttpResponse:
     """公示表 of an employer's 单位内部公示."""
     publicity = selectors.printable_publicity(request.user, pk)
@@ -54,6 +56,7 @@ def publicity_form(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @rule("declaration.print")
+@guards("round", "print")
 def round_summary(request: HttpRequest, pk: int) -> HttpResponse:
     """汇总表 of a round: the submitted declarations the viewer may print (landscape)."""
     round_ = selectors.printable_round(request.user, pk)
@@ -64,6 +67,7 @@ def round_summary(request: HttpRequest, pk: int) -> HttpResponse:
 
 @rule("declaration.print")
 @require_POST
+@guards("round", "print")
 def round_batch(request: HttpRequest, pk: int) -> HttpResponse:
     """批量打印评审表: starts the background job; the zip lands in 我的下载."""
     if selectors.printable_round(request.user, pk) is None:

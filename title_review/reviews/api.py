@@ -136,6 +136,7 @@ class ReviewDeclarationApi(AccessRuleAPIView):
 
 class ReviewEmployerPassApi(AccessRuleAPIView):
     access_rule = "review.employer"
+    object_policy = ("declaration", "view")
 
     @extend_schema(
         request=ReviewEmployerPassInput,
@@ -149,6 +150,7 @@ class ReviewEmployerPassApi(AccessRuleAPIView):
 
 class ReviewEmployerReturnApi(AccessRuleAPIView):
     access_rule = "review.employer"
+    object_policy = ("declaration", "view")
 
     @extend_schema(
         request=ReviewEmployerReturnInput,
@@ -162,6 +164,7 @@ class ReviewEmployerReturnApi(AccessRuleAPIView):
 
 class ReviewOpinionApi(AccessRuleAPIView):
     access_rule = "review.opinion"
+    object_policy = ("declaration", "view")
 
     @extend_schema(
         request=ReviewOpinionInput,
@@ -208,6 +211,7 @@ class ReviewObjectionListApi(AccessRuleAPIView):
 
 class ReviewObjectionHandleApi(AccessRuleAPIView):
     access_rule = "review.employer"
+    object_policy = ("objection", "manage")
 
     @extend_schema(
         request=ReviewObjectionHandleInput,
@@ -242,6 +246,7 @@ class ReviewForwardApi(AccessRuleAPIView):
 
 class ReviewPassApi(AccessRuleAPIView):
     access_rule = "review.department"
+    object_policy = ("declaration", "view")
 
     @extend_schema(
         request=ReviewPassInput,
@@ -269,6 +274,7 @@ class ReviewBatchPassApi(AccessRuleAPIView):
 
 class ReviewReturnApi(AccessRuleAPIView):
     access_rule = "review.inbox"
+    object_policy = ("declaration", "view")
 
     @extend_schema(
         request=ReviewReturnInput,
@@ -282,6 +288,7 @@ class ReviewReturnApi(AccessRuleAPIView):
 
 class ReviewCheckItemsApi(AccessRuleAPIView):
     access_rule = "review.inbox"
+    object_policy = ("declaration", "view")
 
     @extend_schema(
         responses=ReviewCheckItemOutput(many=True),
@@ -307,6 +314,7 @@ class ReviewCheckItemsApi(AccessRuleAPIView):
 
 class ReviewAcceptApi(AccessRuleAPIView):
     access_rule = "review.qualification"
+    object_policy = ("declaration", "view")
 
     @extend_schema(
         request=ReviewAcceptInput,
@@ -320,6 +328,7 @@ class ReviewAcceptApi(AccessRuleAPIView):
 
 class ReviewRejectApi(AccessRuleAPIView):
     access_rule = "review.qualification"
+    object_policy = ("declaration", "view")
 
     @extend_schema(
         request=ReviewRejectInput,

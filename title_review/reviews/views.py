@@ -136,6 +136,7 @@ def start_publicity(request: HttpRequest) -> HttpResponse:
 
 
 @rule("review.employer")
+@guards("publicity", "manage")
 def publicity(request: HttpRequest, pk: int) -> HttpResponse:
     """公示表 (printable) with its objections and how they were handled."""
     employer = employer_of(request.user, "review.employer")
@@ -151,6 +152,7 @@ def publicity(request: HttpRequest, pk: int) -> HttpResponse:
 
 @rule("review.employer")
 @require_POST
+@guards("publicity", "manage")
 def objection(request: HttpRequest, pk: int) -> HttpResponse:
     employer = employer_of(request.user, "review.employer")
     item = get_object_or_404(Publicity, pk=pk, employer=employer)
@@ -162,6 +164,7 @@ def objection(request: HttpRequest, pk: int) -> HttpResponse:
 
 @rule("review.employer")
 @require_POST
+@guards("objection", "manage")
 def handle_objection(request: HttpRequest, pk: int, objection_id: int) -> HttpResponse:
     employer = employer_of(request.user, "review.employer")
     item = get_object_or_404(Publicity, pk=pk, employer=employer)

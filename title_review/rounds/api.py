@@ -63,6 +63,7 @@ class RoundListApi(AccessRuleAPIView, ListAPIView):
 
 class RoundDetailApi(AccessRuleAPIView):
     access_rule = "round.view"
+    object_policy = ("round", "view")
 
     @extend_schema(responses=RoundOutput, summary="评审活动详情")
     def get(self, request: Request, pk: int) -> Response:

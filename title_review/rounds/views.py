@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from title_review.access.decorators import rule
+from title_review.access.decorators import guards, rule
 from title_review.access.policies import can, has_capability, organisations_visible_to
 from title_review.attachments.services import attachments_of
 from title_review.core.errors import DomainError
@@ -54,6 +54,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
 
 
 @rule("round.view")
+@guards("round", "view")
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_object_or_404(
         rounds_visible_to(request.user).select_related("publisher", "committee", "panel", "series"), pk=pk
@@ -109,6 +110,7 @@ def round_new(request: HttpRequest) -> HttpResponse:
 
 
 @rule("round.manage")
+@guards("round", "manage")
 def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_object_or_404(rounds_visible_to(request.user).select_related("publisher", "series"), pk=pk)
     if not can(request.user, "round.manage", round_.publisher):
@@ -171,6 +173,7 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @rule("round.manage")
 @require_POST
+@guards("round", "manage")
 def round_publish(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_object_or_404(Round.objects.select_related("publisher"), pk=pk)
     if not can(request.user, "round.manage", round_.publisher):
@@ -201,6 +204,7 @@ def committees(request: HttpRequest) -> HttpResponse:
 
 
 @rule("round.manage")
+@guards("committee", "manage")
 def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     committee = get_object_or_404(committees_visible_to(request.user).select_related("host", "series"), pk=pk)
     form = PanelForm(request.POST or None)

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from title_review.access.decorators import authenticated, public, rule
+from title_review.access.decorators import authenticated, guards, public, rule
 from title_review.access.policies import can, has_capability
 from title_review.core.errors import DomainError
 from title_review.core.pagination import paginate, query_without_page
@@ -138,6 +138,7 @@ def workdays(request: HttpRequest) -> HttpResponse:
 
 @rule("workday.manage")
 @require_POST
+@guards("workday_override", "manage")
 def workday_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
     try:

@@ -1,0 +1,149 @@
+"""Policies of the kinds whose rule is "a capability over the organisation the row belongs to".
+
+Each purpose names the capability (roles.CAPABILITIES) and the field holding the organisation's path;
+a purpose may add a condition on the row itself (a 工作账号 is a user of kind sub_account).
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+
+from title_review.accounts.models import AccountKind, User
+from title_review.achievements.models import Achievement, Appraisal, Education, Training, WorkHistory
+from title_review.api.models import ApiToken
+from title_review.certificates.models import Certificate
+from title_review.dictionaries.models import Entry
+from title_review.eligibility.models import IntegrityRecord
+from title_review.exchange.models import ReceivedDeclaration, ReceivedFile
+from title_review.organisations.models import Organisation
+from title_review.reviews.models import Objection, Publicity
+from title_review.system.models import WorkingDayOverride
+
+from .kinds import ObjectPolicy, both, either, register
+from .policies import scope_filter
+
+
+@dataclass(frozen=True)
+class Grant:
+    capability: str
+    path_field: str
+    where: Q = field(default_factory=Q)
+
+
+class ScopedPolicy(ObjectPolicy[Any]):
+    """A policy from a table purpose -> Grant (or several grants, any of which allows)."""
+
+    def __init__(self, kind: str, model: type[models.Model], grants: dict[str, tuple[Grant, ...]]) -> None:
+        self.kind = kind  # type: ignore[misc]  # instance-level kind: one class, many tables
+        self.model = model  # type: ignore[misc]
+        self.grants = grants
+        self.purposes = frozenset(grants)  # type: ignore[misc]
+
+    def rule(self, user: Any, purpose: str) -> Q | None:
+        return either(
+            *(both(scope_filter(user, g.capability, path_field=g.path_field), g.where) for g in self.grants[purpose])
+        )
+
+
+def _one(capability: str, path_field: str, where: Q | None = None) -> tuple[Grant, ...]:
+    return (Grant(capability, path_field, where if where is not None else Q()),)
+
+
+organisations = register(
+    ScopedPolicy(
+        "organisation",
+        Organisation,
+        {
+            "view": _one("organisation.view", "path"),
+            "create_child": _one("organisation.create_child", "path"),
+            "change": _one("organisation.change", "path"),
+            "disable": _one("organisation.disable", "path"),
+            "remove": _one("organisation.remove", "path"),
+        },
+    )
+)
+# 工作账号: the employer's administrator manages its own operator accounts.
+sub_accounts = register(
+    ScopedPolicy(
+        "sub_account",
+        User,
+        {"manage": _one("employer.manage", "organisation__path", Q(kind=AccountKind.SUB_ACCOUNT))},
+    )
+)
+tokens = register(ScopedPolicy("token", ApiToken, {"manage": _one("token.manage", "user__organisation__path")}))
+# Code tables and the working-day calendar are the province's (ROOT capabilities: the path is not read).
+entries = register(ScopedPolicy("dictionary_entry", Entry, {"manage": _one("dictionary.manage", "code")}))
+workdays = register(ScopedPolicy("workday_override", WorkingDayOverride, {"manage": _one("workday.manage", "note")}))
+integrity = register(
+    ScopedPolicy(
+        "integrity_record",
+        IntegrityRecord,
+        {
+            "view": _one("integrity.view", "organisation__path"),
+            "manage": _one("integrity.manage", "organisation__path"),
+        },
+    )
+)
+certificates = register(
+    ScopedPolicy("certificate", Certificate, {"view": _one("certificate.view", "organisation__path")})
+)
+received = register(
+    ScopedPolicy("received_declaration", ReceivedDeclaration, {"manage": _one("exchange.manage", "organisation__path")})
+)
+received_files = register(
+    ScopedPolicy("received_file", ReceivedFile, {"manage": _one("exchange.manage", "declaration__organisation__path")})
+)
+
+
+class PublicityPolicy(ScopedPolicy):
+    """单位内部公示: the employer runs it; its 公示表 prints for the employer and the levels above it."""
+
+    def rule(self, user: Any, purpose: str) -> Q | None:
+        if purpose != "print":
+            return super().rule(user, purpose)
+        printers = scope_filter(user, "declaration.print", path_field="employer__path")
+        sees = either(
+            *(
+                scope_filter(user, c, path_field="employer__path")
+                for c in ("review.employer", "review.employer_view", "review.inbox")
+            )
+        )
+        return None if printers is None or sees is None else printers & sees
+
+
+publicities = register(
+    PublicityPolicy(
+        "publicity",
+        Publicity,
+        {"manage": _one("review.employer", "employer__path"), "print": _one("declaration.print", "employer__path")},
+    )
+)
+objections = register(
+    ScopedPolicy("objection", Objection, {"manage": _one("review.employer", "publicity__employer__path")})
+)
+
+
+class RecordPolicy(ObjectPolicy[Any]):
+    """业绩档案: each person's records are their own."""
+
+    def __init__(self, section: str, model: type[models.Model]) -> None:
+        self.kind = f"record:{section}"  # type: ignore[misc]
+        self.model = model  # type: ignore[misc]
+        self.purposes = frozenset({"own"})  # type: ignore[misc]
+
+    def rule(self, user: Any, purpose: str) -> Q | None:
+        return Q(owner_id=user.pk)
+
+
+records = {
+    section: register(RecordPolicy(section, model))
+    for section, model in (
+        ("education", Education),
+        ("work", WorkHistory),
+        ("training", Training),
+        ("appraisal", Appraisal),
+        ("achievement", Achievement),
+    )
+}
