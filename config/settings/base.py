@@ -82,10 +82,14 @@ TEMPLATES = [
     },
 ]
 
+# One connection per request: the development server starts a thread per request, and a connection kept
+# open by a finished thread is never reused, so persistent connections there pile up until PostgreSQL
+# refuses new clients. Production keeps one per gunicorn worker (prod.py, ADR 0019).
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
-        conn_max_age=60,
+        conn_max_age=0,
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -25,6 +25,12 @@ SMS_BACKEND = os.environ.get("DJANGO_SMS_BACKEND", "")
 SMS_GATEWAY_URL = os.environ.get("DJANGO_SMS_GATEWAY_URL", "")
 SMS_GATEWAY_TOKEN = os.environ.get("DJANGO_SMS_GATEWAY_TOKEN", "")
 
+# gunicorn's sync workers serve one request at a time, so a persistent connection per worker is bounded by
+# the worker count (docs/deploy.md gives the sum to keep under max_connections); health checks drop a
+# connection the database closed, instead of failing the next request on it.
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":  # noqa: F405 — from base
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DJANGO_CONN_MAX_AGE", "60"))  # noqa: F405 — from base
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
