@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from title_review.core.forms import StyledForm
+from title_review.dictionaries.selectors import active_entries
 
 
 class LoginForm(AuthenticationForm):
@@ -43,8 +44,6 @@ for _field in LoginForm.base_fields.values():
 
 
 def _id_type_choices() -> list[tuple[str, str]]:
-    from title_review.dictionaries.selectors import active_entries
-
     return [(e.code, e.name) for e in active_entries("id_type").order_by("sort_order", "code")]
 
 

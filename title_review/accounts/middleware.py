@@ -4,6 +4,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from title_review.core.policies import get_policy
+
 
 class ForcePasswordChangeMiddleware:
     """An account on a one-time password may do nothing but change it (and sign out)."""
@@ -25,8 +27,6 @@ def _expired(user: object) -> bool:
     from datetime import timedelta
 
     from django.utils import timezone
-
-    from title_review.core.policies import get_policy
 
     days = int(get_policy("password.max_age_days"))
     changed = getattr(user, "password_changed_at", None) or getattr(user, "date_joined", None)

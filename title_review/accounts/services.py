@@ -10,6 +10,8 @@ from django.utils import timezone
 from title_review.access.models import RoleGrant
 from title_review.audit.services import record_event
 from title_review.core.errors import DomainError
+from title_review.core.identity import mask_phone, normalise_mobile, validate_identity
+from title_review.verification.services import verify_sms_code
 
 from .models import AccountKind, User
 from .passwords import generate_one_time_password
@@ -99,9 +101,6 @@ def register_person(
     agreement_version: str,
 ) -> User:
     """个人注册: one account per identity number and per mobile number, proven by an SMS code."""
-    from title_review.core.identity import normalise_mobile, validate_identity
-    from title_review.verification.services import verify_sms_code
-
     real_name = (real_name or "").strip()
     if not real_name:
         raise DomainError("请填写真实姓名。")
@@ -159,9 +158,6 @@ def _personal_username() -> str:
 
 def reset_password_by_sms(*, phone: str, sms_code: str, new_password: str) -> User:
     """忘记密码: a personal account proves its mobile number with an SMS code and sets a new password."""
-    from title_review.core.identity import normalise_mobile
-    from title_review.verification.services import verify_sms_code
-
     phone = normalise_mobile(phone)
     account = User.objects.filter(kind=AccountKind.PERSONAL, phone=phone).first()
     if account is not None:
@@ -201,9 +197,6 @@ def update_profile(*, user: User, email: str) -> User:
 
 def change_phone(*, user: User, password: str, new_phone: str, sms_code: str) -> User:
     """更换手机号码: re-authenticate with the password, then prove the new number with an SMS code."""
-    from title_review.core.identity import mask_phone, normalise_mobile
-    from title_review.verification.services import verify_sms_code
-
     if not user.check_password(password):
         raise DomainError("登录密码不正确，请重新输入。")
     new_phone = normalise_mobile(new_phone)

@@ -13,6 +13,7 @@ from title_review.audit.services import record_login
 from title_review.core.clientip import client_ip
 from title_review.core.errors import DomainError
 from title_review.core.forms import attach_error
+from title_review.core.identity import mask_identity, mask_phone
 from title_review.verification.captcha import check_captcha, new_captcha
 
 from . import security, services
@@ -24,6 +25,7 @@ from .forms import (
     ProfileForm,
     RegistrationForm,
 )
+from .middleware import _expired
 
 
 @method_decorator(public, name="dispatch")
@@ -120,8 +122,6 @@ def password_change(request: HttpRequest) -> HttpResponse:
             update_session_auth_hash(request, request.user)  # type: ignore[arg-type]  # authenticated view
             messages.success(request, "密码已修改。")
             return redirect("system:home")
-    from .middleware import _expired
-
     forced = getattr(request.user, "must_change_password", False)
     expired = not forced and _expired(request.user)
     return render(request, "accounts/password_change.html", {"form": form, "forced": forced, "expired": expired})
@@ -189,8 +189,6 @@ def agreement(request: HttpRequest, name: str) -> HttpResponse:
 @authenticated
 def profile(request: HttpRequest) -> HttpResponse:
     """个人信息: view (identity masked), edit what may be edited."""
-    from title_review.core.identity import mask_identity, mask_phone
-
     user = request.user
     form = ProfileForm(request.POST or None, initial={"email": user.email})  # type: ignore[union-attr]  # signed in
     if request.method == "POST" and form.is_valid():

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.db import transaction
 
+from title_review.attachments.models import Attachment
+from title_review.attachments.services import attachments_of
 from title_review.audit.services import record_event
 from title_review.core.errors import DomainError
 from title_review.dictionaries.models import Entry
@@ -90,9 +92,6 @@ def delete_record(*, actor: Any, section: str, record_id: int) -> None:
     row = model._default_manager.select_for_update().filter(pk=record_id, owner=actor).first() if model else None
     if row is None:
         raise DomainError("没有这条记录。")
-    from title_review.attachments.models import Attachment
-    from title_review.attachments.services import attachments_of
-
     if attachments_of(row).filter(locked=True).exists():
         raise DomainError("这条记录已用于已提交的申报材料，不能删除。")
     record_event(actor=actor, action="achievement.delete", obj=row, before={"record": str(row)})

@@ -5,11 +5,11 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import Error, register
 
+from .types import ATTACHMENT_TYPES
+
 
 @register()
 def check_attachment_limits(app_configs: Any = None, **kwargs: Any) -> list[Error]:
-    from .types import ATTACHMENT_TYPES
-
     limits = getattr(settings, "ATTACHMENT_LIMITS", None)
     if limits is None:
         return []

@@ -15,6 +15,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .types import ATTACHMENT_TYPES
+
 _STORED_EXTENSIONS = frozenset({"pdf", "jpg", "png"})
 
 
@@ -71,7 +73,5 @@ class Attachment(models.Model):
 
     @property
     def kind_label(self) -> str:
-        from .types import ATTACHMENT_TYPES
-
         found = ATTACHMENT_TYPES.get(self.kind)
         return found.label if found else self.kind

@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from title_review.access.policies import scope_filter
+from title_review.access.policies import organisations_visible_to, scope_filter
 
 from .models import AuditEvent, LoginEvent
 
@@ -18,8 +18,6 @@ def _day_start(day: date) -> datetime:
 def _in_scope(user: Any, qs: QuerySet) -> QuerySet:
     """Rows of organisations inside the auditor's subtree; a province auditor also sees rows that
     belong to no organisation (set-up, failed logins of unknown names)."""
-    from title_review.access.policies import organisations_visible_to
-
     scope = scope_filter(user, "audit.view")
     if scope is None:
         return qs.none()

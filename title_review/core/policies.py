@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from .models import PolicySetting
+
 DEFAULTS: dict[str, Any] = {
     # 机构代码: 6-digit 行政区划码 + sequence (the Jiangxi 12-digit pattern).
     "organisation.code_pattern": "{region}{seq:06d}",
@@ -46,8 +48,6 @@ def _cache_key(key: str) -> str:
 
 def get_policy(key: str) -> Any:
     from django.core.cache import cache
-
-    from .models import PolicySetting
 
     cached = cache.get(_cache_key(key))
     if cached is not None:

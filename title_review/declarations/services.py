@@ -13,8 +13,10 @@ from django.utils import timezone
 from title_review.access.declarations import Purpose
 from title_review.access.declarations import policy as declaration_policy
 from title_review.access.policies import require
+from title_review.achievements.models import Appraisal, Education
 from title_review.achievements.selectors import RECORD_MODELS
 from title_review.attachments.services import attachments_of, lock_attachments
+from title_review.attachments.types import get_type
 from title_review.audit.services import record_event
 from title_review.core.errors import DomainError
 from title_review.dictionaries.models import Entry
@@ -22,7 +24,7 @@ from title_review.organisations.models import EmployerStaff
 from title_review.rounds.models import Round
 from title_review.rounds.services import accepts
 
-from . import workflow
+from . import precheck, workflow
 from .models import PLEDGE_VERSION, Declaration
 from .transitions import transition
 from .workflow import Action, Status
@@ -180,8 +182,6 @@ DEFAULT_REQUIRED_ATTACHMENTS = ("photo", "id_card", "review_form")
 
 
 def _attachment_label(kind: str) -> str:
-    from title_review.attachments.types import get_type
-
     return get_type(kind).label
 
 
@@ -232,8 +232,6 @@ def completeness(declaration: Declaration) -> list[Missing]:
 
 def _four_year_appraisals(declaration: Declaration) -> list[str]:
     """中小学教师: 硕士 and 破格 applicants show the 年度考核 of the 4 years before the round."""
-    from title_review.achievements.models import Appraisal, Education
-
     picks = declaration.picks or {}
     master = Education.objects.filter(pk__in=picks.get("education", []), education="14").exists()
     if declaration.route != "02" and not master:
@@ -298,8 +296,6 @@ def submit_declaration(*, actor: Any, declaration_id: int) -> Declaration:
     refusal = accepts(declaration.round, declaration.employer)
     if refusal and not (resubmission and declaration.round.status == "published"):
         raise DomainError(refusal)
-    from . import precheck
-
     if declaration.round.precheck_mode == "block":
         results, passed = precheck.run(declaration)
         if passed is False:

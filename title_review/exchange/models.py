@@ -14,6 +14,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from title_review.attachments.types import ATTACHMENT_TYPES
+
 
 class Installation(models.Model):
     """One row: the id this installation writes into the packages it exports (created on first use)."""
@@ -109,7 +111,5 @@ class ReceivedFile(models.Model):
 
     @property
     def kind_label(self) -> str:
-        from title_review.attachments.types import ATTACHMENT_TYPES
-
         found = ATTACHMENT_TYPES.get(self.kind)
         return found.label if found else (self.kind or "附件")

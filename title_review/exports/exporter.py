@@ -14,6 +14,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from title_review.core.excel import TEXT, SheetColumn, SheetWriter
+from title_review.dictionaries.models import Entry
 
 SERIAL = "#"  # the 序号 column: the row's position in the export
 PROGRESS_EVERY = 500
@@ -32,8 +33,6 @@ class Lookups:
 
     @classmethod
     def load(cls) -> "Lookups":
-        from title_review.dictionaries.models import Entry
-
         names: dict[str, dict[str, str]] = {"qualification": {}, "specialty": {}}
         for type_code, code, name in Entry.objects.filter(type__code__in=names).values_list(
             "type__code", "code", "name"

@@ -25,6 +25,7 @@ from title_review.core.errors import DomainError, NotAllowed
 from title_review.core.excel import MAX_SHEET_ROWS
 from title_review.jobs.models import Job
 from title_review.jobs.registry import JobOutput, Progress
+from title_review.jobs.services import enqueue
 
 from .exporter import ExportResult, ListSpec, Selection, write_export
 from .lists import FILTER_KEYS, LISTS
@@ -131,8 +132,6 @@ def export_list(*, actor: Any, list_key: str, filters: QueryDict | dict[str, Any
 def _enqueue(
     *, actor: Any, spec: ListSpec, selection: Selection, filters: dict[str, list[str]], full: bool, total: int
 ) -> Job:
-    from title_review.jobs.services import enqueue
-
     params = {"list": spec.key, "filters": filters, "full": full, "ip": current_ip.get(), "total": total}
     return enqueue(owner=actor, kind=JOB_KIND, title=f"导出汇总表：{selection.title}（约 {total} 行）", params=params)
 

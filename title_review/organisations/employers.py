@@ -22,8 +22,10 @@ from title_review.accounts.passwords import generate_one_time_password
 from title_review.accounts.services import validate_username
 from title_review.audit.services import record_event
 from title_review.core.errors import DomainError
+from title_review.core.identity import mask_phone
 from title_review.core.records import referring_records
 from title_review.core.uploads import check_upload
+from title_review.verification.services import send_sms_code, verify_sms_code
 
 from .codes import normalise_credit_code
 from .models import (
@@ -51,6 +53,7 @@ _ON_EMPLOYER_MOVED: dict[str, EmployerMoved] = {}
 def on_employer_moved(name: str, handler: EmployerMoved) -> None:
     """Run `handler(actor=..., employer=..., new_parent=...)` in every 修改归口部门."""
     _ON_EMPLOYER_MOVED[name] = handler
+
 
 MAX_BATCH = 50
 
@@ -260,9 +263,6 @@ def _recovery_staff_member(employer_id: int, staff_id: int, id_number: str) -> E
 
 def send_employer_reset_code(*, employer_id: int, staff_id: int, id_number: str, ip: str | None) -> str:
     """Send the code to the chosen staff member's mobile; returns the masked number to show."""
-    from title_review.core.identity import mask_phone
-    from title_review.verification.services import send_sms_code
-
     staff = _recovery_staff_member(employer_id, staff_id, id_number)
     send_sms_code(phone=staff.person.phone, purpose="employer_reset", ip=ip)
     return mask_phone(staff.person.phone)
@@ -272,8 +272,6 @@ def reset_employer_password(
     *, employer_id: int, staff_id: int, id_number: str, sms_code: str, new_password: str
 ) -> User:
     """The employer administrator's new password, proven by a staff member's SMS code."""
-    from title_review.verification.services import verify_sms_code
-
     staff = _recovery_staff_member(employer_id, staff_id, id_number)
     admin = User.objects.filter(
         organisation_id=employer_id, kind=AccountKind.ORGANISATION, grants__role=Role.EMPLOYER_ADMIN

@@ -15,8 +15,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from title_review.achievements.models import AchievementCategory, TrainingKind
+from title_review.attachments.models import Attachment
+from title_review.attachments.types import ATTACHMENT_TYPES
 from title_review.core.identity import mask_identity, mask_phone
 from title_review.dictionaries.models import Entry
+from title_review.organisations.models import EmployerProfile
 
 
 @dataclass(frozen=True)
@@ -327,8 +330,6 @@ def _teacher(section: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _attachment(item: dict[str, Any]) -> dict[str, Any]:
-    from title_review.attachments.types import ATTACHMENT_TYPES
-
     labels = {code: t.label for code, t in ATTACHMENT_TYPES.items()}
     size = int(item.get("size") or 0)
     return {
@@ -358,8 +359,6 @@ def _pledge(pledge: dict[str, Any]) -> str:
 
 def photo_of(declaration: Any) -> str | None:
     """The applicant's 证件照 from the snapshot, inlined; only if the stored file still matches its hash."""
-    from title_review.attachments.models import Attachment
-
     wanted = [a for a in (declaration.snapshot or {}).get("attachments") or [] if a.get("kind") == "photo"]
     if not wanted:
         return None
@@ -378,8 +377,6 @@ def photo_of(declaration: Any) -> str | None:
 
 def seal_of(employer: Any) -> str | None:
     """The employer's 电子签章 image, inlined for WeasyPrint (which reads no other file)."""
-    from title_review.organisations.models import EmployerProfile
-
     profile = EmployerProfile.objects.filter(organisation=employer).exclude(seal_stamp="").first()
     if profile is None:
         return None

@@ -21,8 +21,11 @@ from title_review.access.policies import can
 from title_review.audit.services import record_event
 from title_review.core.errors import DomainError
 from title_review.declarations.workflow import Status
+from title_review.dictionaries.models import Entry
 from title_review.jobs.models import Job
 from title_review.jobs.services import enqueue
+from title_review.reviews.models import CheckItem
+from title_review.reviews.services import check_items_of
 
 from . import selectors
 from .documents import (
@@ -141,9 +144,6 @@ def _check_labels(dossier: Dossier) -> dict[str, tuple[str, str]]:
 
 def _checks(declaration: Any, dossier: Dossier) -> list[dict[str, Any]]:
     """资格审查表: every item of the snapshot with its verification result, if it has one yet."""
-    from title_review.reviews.models import CheckItem
-    from title_review.reviews.services import check_items_of
-
     done = {c.key: c for c in CheckItem.objects.filter(declaration=declaration).select_related("checked_by")}
     labels = _check_labels(dossier)
     rows = []
@@ -235,8 +235,6 @@ def _listing_row(index: int, declaration: Any, names: dict[tuple[str, str], str]
 
 def _listing(declarations: list[Any]) -> list[dict[str, Any]]:
     """Rows of 公示表 / 汇总表, with the dictionary names looked up in one query."""
-    from title_review.dictionaries.models import Entry
-
     codes = {(d.snapshot or {}).get("current_qualification") or "" for d in declarations}
     codes |= {(d.snapshot or {}).get("specialty") or "" for d in declarations}
     rows = Entry.objects.filter(type__code__in=("qualification", "specialty"), code__in=codes - {""})

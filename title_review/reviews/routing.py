@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from title_review.organisations.models import Organisation, OrganisationKind
+from title_review.organisations.models import PATH_STEP, Organisation, OrganisationKind
 
 # Organisations above an employer that review and pass declarations up: competent departments, title
 # offices between the employer and the accepting office, and 人事代理机构 for the employers they take.
@@ -29,8 +29,6 @@ def chain_for(declaration: Any) -> list[Organisation]:
 
     The accepting office is always last; organisations the round marks as pass-through are left out.
     """
-    from title_review.organisations.models import PATH_STEP
-
     employer = declaration.employer
     ancestors = list(Organisation.objects.filter(path__in=ancestor_paths(employer.path, PATH_STEP)).order_by("depth"))
     office = accepting_office(declaration.round, ancestors)

@@ -17,6 +17,8 @@ from datetime import date, timedelta
 
 import chinese_calendar
 
+from .models import WorkingDayOverride
+
 logger = logging.getLogger(__name__)
 
 # Years already warned about in this process (a log line, not calendar data).
@@ -52,8 +54,6 @@ def _national(day: date) -> bool:
 
 def _overrides(first: date, last: date) -> dict[date, bool]:
     """The province's overrides from `first` to `last` inclusive, in one query."""
-    from .models import WorkingDayOverride
-
     rows = WorkingDayOverride.objects.filter(date__range=(first, last)).order_by().values_list("date", "is_working_day")
     return dict(rows)
 

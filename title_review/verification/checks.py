@@ -5,6 +5,8 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 
+from .backends import HttpGatewayBackend, OutboxBackend, backend_class, backend_path
+
 
 @register()
 def captcha_needs_server_side_sessions(app_configs: Any, **kwargs: Any) -> list[Error]:
@@ -24,8 +26,6 @@ def sms_backend_fit_for_this_installation(app_configs: Any, **kwargs: Any) -> li
     """Without DEBUG the SMS codes must reach phones: the outbox would let administrators read every
     password-reset code (issue 10, finding 2). Runs with every management command and when the WSGI
     application starts (config/wsgi.py), so a production server refuses to start."""
-    from .backends import HttpGatewayBackend, OutboxBackend, backend_class, backend_path
-
     try:
         cls = backend_class()
     except (ImportError, TypeError, ValueError):

@@ -12,7 +12,9 @@ from title_review.access.declarations import policy as declaration_policy
 from title_review.access.policies import can
 from title_review.core.errors import DomainError
 from title_review.declarations.models import Declaration
+from title_review.notifications.services import notify
 from title_review.organisations.models import Organisation, OrganisationKind
+from title_review.system.workdays import add_working_days
 
 STALE = "已被他人处理，请刷新后再操作。"
 SECTIONS = ("基本信息", "学历学位", "工作经历", "继续教育", "年度考核", "业绩成果", "专项栏目", "附件")
@@ -23,15 +25,11 @@ def today() -> dt.date:
 
 
 def _working_days_after(start: dt.date, count: int, *, include_start: bool = True) -> dt.date:
-    from title_review.system.workdays import add_working_days
-
     return add_working_days(start, count, include_start=include_start)
 
 
 def _notify(declaration: Declaration, *, title: str, body: str, category: str, sms: bool = True) -> None:
     """站内信 (and SMS after commit) to the applicant and, if someone else filled it, to the filler."""
-    from title_review.notifications.services import notify
-
     recipients = [declaration.applicant]
     if declaration.filled_by_id != declaration.applicant_id:
         recipients.append(declaration.filled_by)
