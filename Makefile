@@ -39,6 +39,8 @@ lint: setup
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/mypy title_review config
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	@# The layers of title_review (.importlinter, docs/decisions/0021-enforced-layers.md).
+	$(BIN)/lint-imports
 
 check-deploy: setup
 	DJANGO_SETTINGS_MODULE=config.settings.prod DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
