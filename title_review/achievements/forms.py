@@ -2,12 +2,12 @@ from typing import Any
 
 from django import forms
 
-from title_review.core.forms import mark_invalid
+from title_review.core.forms import DateInput, mark_invalid
 from title_review.dictionaries.selectors import active_entries
 
 from .models import Achievement, Appraisal, Education, Training, WorkHistory
 
-_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+_DATE = DateInput()
 
 
 def _choices(type_code: str, blank: str) -> list[tuple[str, str]]:

@@ -43,3 +43,23 @@ def attach_error(form: forms.Form, message: str, field_hints: dict[str, tuple[st
             form.add_error(field, message)
             return
     form.add_error(None, message)
+
+
+class DateInput(forms.DateInput):
+    """`<input type="date">`. The browser reads only `YYYY-MM-DD`; the zh-hans locale would write
+    `2026/12/31`, which the browser drops, so the user would see an empty box and retype the date."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    """`<input type="datetime-local">` to the second, in Beijing time (the form field converts an aware
+    value to the current time zone, Asia/Shanghai). The browser reads only `YYYY-MM-DDTHH:MM[:SS]`."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"step": "1", **(attrs or {})}, format="%Y-%m-%dT%H:%M:%S")

@@ -2,7 +2,7 @@ from typing import Any
 
 from django import forms
 
-from title_review.core.forms import StyledForm
+from title_review.core.forms import DateInput, StyledForm
 from title_review.dictionaries.models import Entry
 
 
@@ -22,9 +22,7 @@ class BasicInfoForm(StyledForm):
         max_length=200,
         help_text="破格申报须有 2 名同专业或相近专业的正高级专家推荐。",
     )
-    current_qualification_date = forms.DateField(
-        label="取得现有资格时间", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    current_qualification_date = forms.DateField(label="取得现有资格时间", required=False, widget=DateInput())
 
     def clean_recommenders(self) -> list[str]:
         raw = self.cleaned_data.get("recommenders") or ""

@@ -4,7 +4,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from title_review.core.forms import StyledForm
+from title_review.core.forms import DateInput, StyledForm
 from title_review.dictionaries.selectors import active_entries
 
 
@@ -23,11 +23,11 @@ class IntegrityRecordForm(StyledForm):
         help_text="例如：2026年度职称申报中论文弄虚作假。",
     )
     basis = forms.CharField(label="文件依据", required=False, max_length=200, help_text="例如：杭人社发〔2026〕12号")
-    starts_on = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    starts_on = forms.DateField(label="开始日期", widget=DateInput())
     ban_until = forms.DateField(
         label="禁止申报截止日期",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
 
     def __init__(self, *args: Any, organisations: QuerySet, ban_years: int, **kwargs: Any) -> None:

@@ -2,7 +2,7 @@ from typing import Any
 
 from django import forms
 
-from title_review.core.forms import StyledForm
+from title_review.core.forms import DateInput, DateTimeLocalInput, StyledForm
 from title_review.dictionaries.selectors import active_entries
 
 from .models import PrecheckMode, RoundKind
@@ -29,7 +29,7 @@ class CommitteeForm(StyledForm):
     series = EntryField(label="系列", queryset=None, empty_label="请选择")
     levels = forms.MultipleChoiceField(label="可评审级别", choices=(), widget=forms.CheckboxSelectMultiple)
     filing_number = forms.CharField(label="备案号", max_length=60, required=False)
-    valid_until = forms.DateField(label="备案有效期至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(label="备案有效期至", required=False, widget=DateInput())
 
     def __init__(self, *args: Any, hosts: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -51,12 +51,8 @@ class NewRoundForm(StyledForm):
         label="评委会", queryset=None, required=False, empty_label="（初定、认定可不选）"
     )
     series = EntryField(label="系列", queryset=None, empty_label="请选择")
-    opens_at = forms.DateTimeField(
-        label="申报开始时间", widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"})
-    )
-    closes_at = forms.DateTimeField(
-        label="申报截止时间", widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"})
-    )
+    opens_at = forms.DateTimeField(label="申报开始时间", widget=DateTimeLocalInput())
+    closes_at = forms.DateTimeField(label="申报截止时间", widget=DateTimeLocalInput())
 
     def __init__(self, *args: Any, publishers: Any, committees: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -66,9 +62,7 @@ class NewRoundForm(StyledForm):
 
 
 class RoundDetailsForm(StyledForm):
-    closes_at = forms.DateTimeField(
-        label="申报截止时间", widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"})
-    )
+    closes_at = forms.DateTimeField(label="申报截止时间", widget=DateTimeLocalInput())
     levels = forms.MultipleChoiceField(label="申报级别", choices=(), widget=forms.CheckboxSelectMultiple)
     specialties = forms.MultipleChoiceField(
         label="受理专业", choices=(), widget=forms.CheckboxSelectMultiple, required=False
