@@ -31,6 +31,13 @@ SMS_GATEWAY_TOKEN = os.environ.get("DJANGO_SMS_GATEWAY_TOKEN", "")
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":  # noqa: F405 — from base
     DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DJANGO_CONN_MAX_AGE", "60"))  # noqa: F405 — from base
 
+# Malware scan of every upload (core.scanning): ClamAV through its daemon when an address is given;
+# otherwise only the EICAR test signature is refused. A wrong setting stops start-up (core.E002/E003).
+CLAMD_ADDRESS = os.environ.get("DJANGO_CLAMD_ADDRESS", "")
+MALWARE_SCANNER = os.environ.get("DJANGO_MALWARE_SCANNER") or (
+    "title_review.core.scanning.ClamdScanner" if CLAMD_ADDRESS else "title_review.core.scanning.EicarScanner"
+)
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},

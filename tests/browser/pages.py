@@ -202,7 +202,9 @@ def credit_code(first17: str) -> str:
 
 def licence_pdf(directory: Path) -> Path:
     path = directory / "营业执照.pdf"
-    path.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    from title_review.attachments.tests.helpers import PDF
+
+    path.write_bytes(PDF)
     return path
 
 

@@ -113,7 +113,9 @@ def test_declare_with_every_section_through_a_lost_login(page, teacher_round, tm
     photo = tmp_path / "证件照.png"
     Image.new("RGB", (60, 80), "white").save(photo)
     pdf = tmp_path / "评审表.pdf"
-    pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n")
+    from title_review.attachments.tests.helpers import PDF
+
+    pdf.write_bytes(PDF)
     for kind, label, path in (
         ("photo", "证件照", photo),
         ("id_card", "身份证照片", photo),

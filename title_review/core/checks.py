@@ -2,9 +2,11 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.core.checks import Error, register
 
 from .clientip import trusted_networks
+from .scanning import ClamdScanner, scanner_class, scanner_path
 
 
 @register()
@@ -18,6 +20,31 @@ def trusted_proxies_are_networks(app_configs: Any, **kwargs: Any) -> list[Error]
                 f"TRUSTED_PROXIES holds something that is not an IP address or CIDR range: {exc}",
                 hint="List the addresses of your own reverse proxies, e.g. 10.0.0.5,10.0.1.0/24.",
                 id="core.E001",
+            )
+        ]
+    return []
+
+
+@register()
+def malware_scanner_is_usable(app_configs: Any, **kwargs: Any) -> list[Error]:
+    """A scanner that cannot be loaded would refuse every upload; clamd without an address likewise."""
+    try:
+        cls = scanner_class(scanner_path())
+    except (ImportError, TypeError, ValueError):
+        return [
+            Error(
+                f"病毒扫描程序无法加载（MALWARE_SCANNER = {scanner_path()!r}），所有上传都会被拒绝。",
+                hint="填写 title_review.core.scanning.ClamdScanner 或 Scanner 的其他子类，见 docs/deploy.md。",
+                id="core.E002",
+            )
+        ]
+    address = str(getattr(settings, "CLAMD_ADDRESS", ""))
+    if issubclass(cls, ClamdScanner) and not address.startswith(("unix:///", "tcp://")):
+        return [
+            Error(
+                "已选用 ClamAV 病毒扫描，但 CLAMD_ADDRESS 不是 unix:///路径 或 tcp://主机:端口，所有上传都会被拒绝。",
+                hint="在环境变量 DJANGO_CLAMD_ADDRESS 中填写 clamd 的地址，如 unix:///run/clamav/clamd.ctl。",
+                id="core.E003",
             )
         ]
     return []

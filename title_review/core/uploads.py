@@ -1,13 +1,15 @@
-"""Upload checks (quality bar): extension and magic bytes agree, size limits, images re-encoded,
-PDFs with JavaScript or encryption refused. Files are stored under random names by the callers."""
+"""Upload checks (quality bar): extension and magic bytes agree, size limits, a malware scan
+(core.scanning), images re-encoded, PDFs parsed and refused with active content, encryption or damage
+(core.pdfs). Files are stored under random names by the callers."""
 
 import io
-import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
 
 from .errors import DomainError
+from .pdfs import check_pdf
+from .scanning import scan_upload
 
 _MAGIC = {
     "pdf": (b"%PDF-",),
@@ -16,8 +18,6 @@ _MAGIC = {
 }
 _EXTENSIONS = {"pdf": ("pdf",), "jpg": ("jpg", "jpeg"), "png": ("png",)}
 _LABELS = {"pdf": "PDF", "jpg": "JPG", "png": "PNG"}
-# A /JS action key followed by its value (string, hex string, dictionary, array or reference).
-_PDF_JS = re.compile(rb"/JS\s*[(<\[]|/JS\s+\d+\s+\d+\s+R")
 
 
 @dataclass(frozen=True)
@@ -50,18 +50,12 @@ def check_upload(upload: Any, *, kinds: tuple[str, ...], max_bytes: int, label: 
         raise DomainError(f"{label}是空文件，请重新选择。")
     if not content.startswith(_MAGIC[kind]):
         raise DomainError(f"{label}的内容与扩展名不符：请上传真正的 {allowed} 文件。")
+    scan_upload(content, label)
     if kind == "pdf":
-        _check_pdf(content, label)
+        check_pdf(content, label)
     else:
         content = reencode_image(content, kind, label)
     return CleanFile(content=content, kind=kind, original_name=name[:200])
-
-
-def _check_pdf(content: bytes, label: str) -> None:
-    if b"/Encrypt" in content:
-        raise DomainError(f"{label}是加密的 PDF，请去除密码后再上传。")
-    if b"/JavaScript" in content or _PDF_JS.search(content):
-        raise DomainError(f"{label}含有脚本，不能上传，请重新生成 PDF。")
 
 
 def reencode_image(content: bytes, kind: str, label: str) -> bytes:

@@ -14,7 +14,7 @@ from title_review.attachments.services import upload_attachment
 from title_review.audit.models import AuditEvent
 from title_review.core.errors import DomainError, NotAllowed
 
-from .helpers import PDF, image_bytes, jpeg, pdf, stored_bytes
+from .helpers import PDF, image_bytes, jpeg, one_page_pdf, pdf, stored_bytes
 
 MB = 1024 * 1024
 
@@ -33,8 +33,8 @@ def _upload(users, kind, upload, **kwargs):
             pdf("评审表.pdf", b"<!DOCTYPE html><html><script>alert(1)</script></html>"),
             "内容与扩展名不符",
         ),
-        ("review_form", pdf("评审表.pdf", PDF + b"<< /S /JavaScript /JS (app.alert(1)) >>"), "含有脚本"),
-        ("review_form", pdf("评审表.pdf", PDF + b"<< /Encrypt 5 0 R >>"), "加密"),
+        ("review_form", pdf("评审表.pdf", one_page_pdf(b"/OpenAction << /S /JavaScript /JS (x) >>")), "含有脚本"),
+        ("review_form", pdf("评审表.pdf", PDF[:-60] + PDF[-60:].replace(b"/Root", b"/Encrypt 9 0 R /Root")), "加密"),
         ("review_form", SimpleUploadedFile("评审表.doc", b"whatever"), "只能是 PDF 格式"),
         ("photo", SimpleUploadedFile("照片.jpg", b"\xff\xd8\xff\xe0 this is not a picture"), "不是有效的图片"),
         ("photo", pdf("照片.pdf"), "只能是 JPG、PNG 格式"),

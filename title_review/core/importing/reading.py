@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from ..errors import DomainError
 from ..excel import MAX_IMPORT_BYTES, check_xlsx_archive
 from ..identity import RESIDENT_ID, mask_identity, validate_identity
+from ..scanning import scan_upload
 from ..text import excerpt
 from .spec import Column, ImportRow, ImportSpec, Kind
 
@@ -51,6 +52,7 @@ def read_upload(spec: ImportSpec, upload: Any) -> list[RawRow]:
             "无法读取该文件：它不是 .xlsx 格式的 Excel 文件（可能是改了扩展名的文本文件，或旧版 .xls 文件）。"
             "请下载模板，填写后保存为 .xlsx 再上传。"
         )
+    scan_upload(content, "导入文件")
     check_xlsx_archive(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)

@@ -66,11 +66,19 @@ def test_pdf_scripts_are_found_without_tripping_on_ordinary_bytes():
         f.size = len(content)
         return f
 
-    ok = check_upload(upload(b"%PDF-1.7\n/JSON data /JSzz\n%%EOF"), kinds=("pdf",), max_bytes=1024, label="评审表")
+    from title_review.attachments.tests.helpers import one_page_pdf
+
+    words = one_page_pdf(
+        page_extra=b"/Contents 4 0 R", o4=b"<< /Length 20 >>\nstream\n(/JSON data /JSzz) Tj\nendstream"
+    )
+    ok = check_upload(upload(words), kinds=("pdf",), max_bytes=1024, label="评审表")
     assert ok.kind == "pdf"
     with pytest.raises(DomainError, match="含有脚本"):
         check_upload(
-            upload(b"%PDF-1.7\n<< /S /JavaScript /JS (app.alert(1)) >>"), kinds=("pdf",), max_bytes=1024, label="评审表"
+            upload(one_page_pdf(b"/OpenAction << /S /JavaScript /JS (app.alert\\(1\\)) >>")),
+            kinds=("pdf",),
+            max_bytes=1024,
+            label="评审表",
         )
     with pytest.raises(DomainError, match="不能超过 1.5 MB"):
         check_upload(upload(b"%PDF-" + b"0" * (2 * 1024 * 1024)), kinds=("pdf",), max_bytes=1536 * 1024, label="评审表")

@@ -6,6 +6,7 @@ from django.db import connection
 
 from title_review.achievements import services as records
 from title_review.attachments.services import upload_attachment
+from title_review.attachments.tests.helpers import PDF as GENUINE_PDF
 from title_review.core.errors import DomainError
 from title_review.declarations import services
 from title_review.declarations.models import PLEDGE_VERSION, Declaration
@@ -85,7 +86,7 @@ def _review_form(users, declaration):
         actor=applicant,
         owner=applicant,
         kind="review_form",
-        upload=_file("评审表.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"),
+        upload=_file("评审表.pdf", GENUINE_PDF),
         target=declaration,
     )
 

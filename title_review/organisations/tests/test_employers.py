@@ -31,7 +31,9 @@ def seal_png() -> bytes:
 
 
 def licence_pdf() -> bytes:
-    return b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    from title_review.attachments.tests.helpers import PDF
+
+    return PDF
 
 
 def registration(orgs, **overrides):

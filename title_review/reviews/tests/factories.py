@@ -7,6 +7,7 @@ from PIL import Image
 
 from title_review.achievements import services as records
 from title_review.attachments.services import upload_attachment
+from title_review.attachments.tests.helpers import PDF as GENUINE_PDF
 from title_review.declarations import services as declarations
 from title_review.declarations.models import PLEDGE_VERSION
 
@@ -67,7 +68,7 @@ def complete_draft(applicant, round_):
         actor=applicant,
         owner=applicant,
         kind="review_form",
-        upload=_upload("评审表.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"),
+        upload=_upload("评审表.pdf", GENUINE_PDF),
         target=declaration,
     )
     return declaration

@@ -241,8 +241,9 @@ def test_notice_attachments_are_seen_with_the_round(login, users, teacher_round)
     import io
 
     from title_review.attachments.services import upload_attachment
+    from title_review.attachments.tests.helpers import PDF
 
-    upload = io.BytesIO(b"%PDF-1.4\n%%EOF\n")
+    upload = io.BytesIO(PDF)
     upload.name = "评审通知.pdf"
     upload.size = len(upload.getvalue())
     attachment = upload_attachment(
