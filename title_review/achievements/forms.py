@@ -10,8 +10,13 @@ from .models import Achievement, Appraisal, Education, Training, WorkHistory
 _DATE = DateInput()
 
 
-def _choices(type_code: str, blank: str) -> list[tuple[str, str]]:
-    return [("", blank)] + [(e.code, e.name) for e in active_entries(type_code).order_by("sort_order", "code")]
+# The 学位 code table's own 无 (national seed; eligibility.facts reads it the same way).
+NO_DEGREE = "0"
+
+
+def _choices(type_code: str, blank: str | None) -> list[tuple[str, str]]:
+    entries = [(e.code, e.name) for e in active_entries(type_code).order_by("sort_order", "code")]
+    return entries if blank is None else [("", blank), *entries]
 
 
 class _Styled(forms.ModelForm):
@@ -45,7 +50,14 @@ class EducationForm(_Styled):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["education"].widget = forms.Select(choices=_choices("education", "请选择"))
-        self.fields["degree"].widget = forms.Select(choices=_choices("degree", "无"))
+        # The code table has its own 无: a blank choice labelled 无 beside it listed 无 twice.
+        degrees = _choices("degree", None)
+        if any(code == NO_DEGREE for code, _name in degrees):
+            if not self.initial.get("degree"):
+                self.initial["degree"] = NO_DEGREE  # a new row, or an old one saved with no degree
+        else:
+            degrees = [("", "无"), *degrees]
+        self.fields["degree"].widget = forms.Select(choices=degrees)
         for name in ("education", "degree"):
             self.fields[name].widget.attrs["class"] = "form-select"
 
