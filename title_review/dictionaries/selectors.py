@@ -1,5 +1,7 @@
 """Reads of the code tables used by other capabilities."""
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
 from .models import Entry
@@ -18,3 +20,13 @@ def region_by_code(code: str) -> Entry | None:
 
 def region_choices() -> QuerySet[Entry]:
     return active_entries(REGION).order_by("code")
+
+
+def entry_names(type_code: str, codes: Iterable[str]) -> dict[str, str]:
+    """{code: name} for these codes of one code table, in one query (disabled entries too: old records
+    keep their names). Codes the table does not know are left out."""
+    wanted = {c for c in codes if c}
+    if not wanted:
+        return {}
+    rows = Entry.objects.filter(type__code=type_code, code__in=wanted).values_list("code", "name")
+    return dict(rows)
