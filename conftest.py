@@ -20,13 +20,24 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database (one per xdist worker), with region codes and the demo tree seeded once.
+
+    The seed is committed; every ordinary test runs in a transaction on top of it and rolls back.
+    A copy is kept so that the seed can be put back after a transactional test empties the
+    database (see `pytest_runtest_teardown` and tests/demo_seed.py)."""
+    from tests import demo_seed
+
+    with django_db_blocker.unblock():
+        demo_seed.seed_session()
+    yield
+
+
 @pytest.fixture
 def seeded(db):
-    """Region codes and the demo tree (the same command `make run` uses)."""
-    from django.core.management import call_command
-
-    call_command("load_dictionaries", stdout=open(os.devnull, "w"))  # noqa: SIM115 — discarded output
-    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115 — discarded output
+    """Region codes and the demo tree (the same commands `make run` uses), seeded once per session:
+    asking for it only says that the test relies on them."""
 
 
 @pytest.fixture
@@ -54,6 +65,25 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Puts the demo tree back once a test's teardown has emptied the database.
+
+    Transactional tests (live server, threads) commit, so Django flushes every table after them.
+    Rather than guess from markers and fixtures which tests those were, one query after each test
+    asks whether the seed is still there. After the last test the database is being destroyed."""
+    try:
+        return (yield)
+    finally:
+        if nextitem is not None:
+            from pytest_django.plugin import blocking_manager_key
+
+            from tests import demo_seed
+
+            with item.config.stash[blocking_manager_key].unblock():
+                demo_seed.put_back_if_gone()
 
 
 @pytest.hookimpl(wrapper=True)

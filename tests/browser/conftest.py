@@ -1,12 +1,11 @@
 """Browser fixtures: the system Chromium, driven by Playwright, against pytest-django's live server.
 
 One browser per session; every test gets a fresh context (no shared cookies) and page. The data is
-the demo tree (root conftest `seeded`), reloaded for every test because the live server needs a
-transactional database that is flushed after each test.
+the demo tree the root conftest seeds once per session; each browser test commits, and the seed is
+put back after it.
 """
 
 import os
-import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,34 +46,12 @@ def browser() -> Iterator["Browser"]:
         playwright.stop()
 
 
-# The seeded in-memory SQLite database, copied after the first load (see `demo_data`).
-_SQLITE_SNAPSHOTS: dict[str, sqlite3.Connection] = {}
-
-
 @pytest.fixture
-def demo_data(request: pytest.FixtureRequest, transactional_db: None) -> None:
-    """The dictionaries and the demo tree, as the root fixture `seeded` loads them.
+def demo_data(transactional_db: None, seeded: None) -> None:
+    """The dictionaries and the demo tree, committed, so the live server's threads see them.
 
-    The live server needs a transactional database, which is emptied after every test, so the data
-    is loaded for every test. On the in-memory SQLite test database the first load is copied with
-    SQLite's backup API and later tests restore that copy (milliseconds instead of re-running the
-    two commands); on any other database `seeded` runs each time.
-    """
-    from django.db import connection
-
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        request.getfixturevalue("seeded")
-        return
-    connection.ensure_connection()
-    key = str(connection.settings_dict["NAME"])
-    snapshot = _SQLITE_SNAPSHOTS.get(key)
-    if snapshot is not None:
-        snapshot.backup(connection.connection)
-        return
-    request.getfixturevalue("seeded")
-    snapshot = sqlite3.connect(":memory:", check_same_thread=False)
-    connection.connection.backup(snapshot)
-    _SQLITE_SNAPSHOTS[key] = snapshot
+    The live server needs a transactional database, which Django empties after the test; the root
+    conftest then puts the session's seed back (tests/demo_seed.py)."""
 
 
 @pytest.fixture
