@@ -3,12 +3,10 @@
 import hashlib
 import io
 import json
-import os
 import uuid
 import zipfile
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 
 from title_review.attachments.models import Attachment
@@ -149,19 +147,16 @@ def test_exported_then_imported_as_another_installation_keeps_every_hash(users, 
 
 @pytest.fixture(scope="module")
 def foreign_package(django_db_setup, django_db_blocker, tmp_path_factory):
-    """A package made by "another installation", honestly: the demo data, the accepted declaration,
-    its attachments and the installation row are created inside a transaction that is rolled back
-    once the package file is written. The test that imports it therefore runs on a database where
-    the source rows never existed, with a different installation id of its own."""
+    """A package made by "another installation", honestly: the accepted declaration, its
+    attachments and the installation row are created (on the session's demo tree) inside a
+    transaction that is rolled back once the package file is written. The test that imports it
+    therefore runs on a database where the source rows never existed, with a different installation
+    id of its own."""
+    from title_review.accounts.models import User
     from title_review.exchange.services import export_package
 
     path = tmp_path_factory.mktemp("exchange") / "另一系统.zip"
     with django_db_blocker.unblock(), transaction.atomic():
-        with open(os.devnull, "w") as quiet:
-            call_command("load_dictionaries", stdout=quiet)
-            call_command("load_demo", stdout=quiet)
-        from title_review.accounts.models import User
-
         declaration = accepted_for("teacher", publish_round())
         export_package(actor=User.objects.get(username="hzcheck"), round_id=declaration.round_id, out=path)
         source = {
