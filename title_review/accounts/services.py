@@ -11,6 +11,7 @@ from title_review.access.models import RoleGrant
 from title_review.audit.services import record_event
 from title_review.core.errors import DomainError
 from title_review.core.identity import mask_phone, normalise_mobile, validate_identity
+from title_review.core.text import clean_name
 from title_review.verification.services import verify_sms_code
 
 from .models import AccountKind, User
@@ -40,7 +41,7 @@ def create_account(
     one_time_password = generate_one_time_password()
     user = User(
         username=username,
-        real_name=real_name.strip(),
+        real_name=clean_name(real_name),
         phone=phone.strip(),
         organisation=organisation,
         must_change_password=True,
@@ -101,7 +102,7 @@ def register_person(
     agreement_version: str,
 ) -> User:
     """个人注册: one account per identity number and per mobile number, proven by an SMS code."""
-    real_name = (real_name or "").strip()
+    real_name = clean_name(real_name)
     if not real_name:
         raise DomainError("请填写真实姓名。")
     if agreement_version != AGREEMENT_VERSION:

@@ -11,6 +11,7 @@ from title_review.access.policies import require
 from title_review.audit.services import record_event
 from title_review.core.errors import DomainError
 from title_review.core.identity import mask_identity, validate_identity
+from title_review.core.text import clean_name
 from title_review.dictionaries.models import Entry
 from title_review.organisations.codes import normalise_credit_code
 from title_review.organisations.models import Organisation, OrganisationKind
@@ -24,7 +25,7 @@ EARLIEST_CERTIFICATE = dt.date(1950, 1, 1)
 
 
 def _clean_text(value: str, label: str, max_length: int) -> str:
-    text = re.sub(r"\s+", " ", value or "").strip()
+    text = clean_name(re.sub(r"\s+", " ", value or ""), label)
     if not text:
         raise DomainError(f"请填写{label}。")
     if len(text) > max_length:

@@ -13,6 +13,7 @@ from title_review.audit.services import record_event
 from title_review.core.errors import DomainError
 from title_review.core.identity import mask_identity, validate_identity
 from title_review.core.policies import get_policy
+from title_review.core.text import clean_name
 from title_review.dictionaries.selectors import active_entries
 from title_review.organisations.models import Organisation, OrganisationKind
 
@@ -66,7 +67,7 @@ def record_integrity_ban(
     if not active_entries("id_type").filter(code=id_type).exists():
         raise DomainError("请选择证件类型。")
     number = validate_identity(id_type, id_number).number
-    name = (name or "").strip()
+    name = clean_name(name)
     if not name:
         raise DomainError("请填写姓名。")
     if len(name) > 50:

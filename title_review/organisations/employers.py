@@ -24,6 +24,7 @@ from title_review.audit.services import record_event
 from title_review.core.errors import DomainError
 from title_review.core.identity import mask_phone
 from title_review.core.records import referring_records
+from title_review.core.text import clean_name
 from title_review.core.uploads import check_upload
 from title_review.verification.services import send_sms_code, verify_sms_code
 
@@ -107,7 +108,7 @@ def register_employer(
     if warning and not credit_code_confirmed:
         raise CreditCodeNeedsConfirmation(warning + "如确认无误，请勾选“信用代码已核对无误”后再提交。")
     for value, label in ((legal_representative, "法定代表人"), (contact_person, "联系人"), (contact_phone, "联系电话")):
-        if not (value or "").strip():
+        if not clean_name(value, label):
             raise DomainError(f"请填写{label}。")
     if nature is None or industry is None:
         raise DomainError("请选择单位性质和单位行业。")
@@ -313,7 +314,7 @@ def _new_sub_account(employer: Organisation, username: str, real_name: str, perm
     user = User(
         username=username,
         kind=AccountKind.SUB_ACCOUNT,
-        real_name=real_name.strip(),
+        real_name=clean_name(real_name),
         organisation=employer,
         permissions=permissions,
         must_change_password=True,
@@ -383,7 +384,7 @@ def update_sub_account(*, actor: Any, user_id: int, real_name: str, permissions:
     """修改: the login name stays; name and permissions change."""
     user = _sub_account(actor, user_id)
     before = {"real_name": user.real_name, "permissions": user.permissions}
-    user.real_name = real_name.strip()
+    user.real_name = clean_name(real_name)
     user.permissions = _clean_permissions(permissions)
     user.save(update_fields=["real_name", "permissions"])
     record_event(
@@ -462,7 +463,7 @@ def update_employer_info(*, actor: Any, employer_id: int, info: EmployerInfo) ->
         "address": employer.address,
     }
     employer.address = info.address.strip()
-    employer.contact_person = info.contact_person.strip()
+    employer.contact_person = clean_name(info.contact_person, "联系人")
     employer.contact_phone = info.contact_phone.strip()
     employer.save(update_fields=["address", "contact_person", "contact_phone", "updated_at"])
     EmployerProfile.objects.filter(organisation=employer).update(email=info.email.strip())

@@ -10,6 +10,7 @@ from title_review.accounts.services import create_account, validate_username
 from title_review.audit.services import record_event
 from title_review.core.errors import DomainError
 from title_review.core.records import referring_records
+from title_review.core.text import clean_name
 
 from .codes import next_code, normalise_credit_code
 from .models import (
@@ -107,7 +108,8 @@ def add_child(
     if kind not in ALLOWED_CHILDREN[parent.kind]:
         allowed = "、".join(str(OrganisationKind(k).label) for k in ALLOWED_CHILDREN[parent.kind]) or "无"
         raise DomainError(f"“{parent.kind_label}”下不能新增“{OrganisationKind(kind).label}”，可新增的类型：{allowed}。")
-    name = (name or "").strip()
+    name = clean_name(name, "机构名称")
+    contact_person = clean_name(contact_person, "联系人")
     if not name:
         raise DomainError("请填写机构名称。")
     if Organisation.objects.filter(parent=parent, name=name).exists():
@@ -171,7 +173,7 @@ def create_organisation_with_admin(
     admin, one_time_password = create_account(
         actor=actor,
         username=admin_username,
-        real_name=admin_real_name or f"{org.name}管理员",
+        real_name=clean_name(admin_real_name, "管理员姓名") or f"{org.name}管理员",
         organisation=org,
         role=ADMIN_ROLE_FOR_KIND[OrganisationKind(kind)],
     )

@@ -9,6 +9,7 @@ from django.utils import timezone
 from title_review.access.policies import require
 from title_review.audit.services import record_event
 from title_review.core.errors import DomainError
+from title_review.core.text import clean_name
 from title_review.dictionaries.models import Entry
 
 from .models import LOCKED_AFTER_PUBLISH, Committee, Panel, Round, RoundStatus
@@ -36,7 +37,7 @@ def create_committee(
 ) -> Committee:
     """A 评委会 hosted by `host` (an organisation in the actor's scope)."""
     require(actor, "round.manage", host)
-    name = (name or "").strip()
+    name = clean_name(name, "评委会名称")
     if not name:
         raise DomainError("请填写评委会名称。")
     if not levels:
@@ -66,7 +67,7 @@ def create_committee(
 def add_panel(*, actor: Any, committee_id: int, name: str, specialties: list[str]) -> Panel:
     committee = Committee.objects.select_for_update(of=("self",)).select_related("host").get(pk=committee_id)
     require(actor, "round.manage", committee.host)
-    name = (name or "").strip()
+    name = clean_name(name, "学科组名称")
     if not name:
         raise DomainError("请填写学科组名称。")
     if committee.panels.filter(name=name).exists():
@@ -130,7 +131,7 @@ def create_round(
 ) -> Round:
     """A draft round; its details are filled in on the edit page before 发布."""
     require(actor, "round.manage", publisher)
-    title = (title or "").strip()
+    title = clean_name(title, "活动名称")
     if not title:
         raise DomainError("请填写活动名称。")
     round_ = Round(
@@ -169,6 +170,8 @@ def update_round(*, actor: Any, round_id: int, changes: dict[str, Any], scope: l
         if locked or scope is not None and set(scope) != set(round_.scope.all()):
             labels = [str(getattr(Round._meta.get_field(n), "verbose_name", n)) for n in locked] or ["受理范围"]
             raise DomainError("活动已发布，以下内容不能再修改：" + "、".join(labels) + "。")
+    if "title" in changes:
+        changes = {**changes, "title": clean_name(changes["title"], "活动名称")}
     before = {name: _plain(getattr(round_, name)) for name in changes}
     for name, value in changes.items():
         setattr(round_, name, value)
