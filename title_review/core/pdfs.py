@@ -94,7 +94,7 @@ def _roots(reader: PdfReader) -> Iterator[PdfObject]:
 
 def _walk(reader: PdfReader) -> None:
     seen: set[tuple[int, int]] = set()
-    stack: list[PdfObject] = list(_roots(reader))
+    stack: list[PdfObject | None] = list(_roots(reader))
     visited = 0
     while stack:
         item = stack.pop()

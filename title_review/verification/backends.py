@@ -45,7 +45,8 @@ class HttpGatewayBackend(SmsBackend):
         if token:
             headers["Authorization"] = f"Bearer {token}"
         # The address is the operator's setting, checked to be https:// by checks.py in production.
-        request = urllib.request.Request(settings.SMS_GATEWAY_URL, data=body, headers=headers, method="POST")  # noqa: S310
+        url = str(getattr(settings, "SMS_GATEWAY_URL", ""))
+        request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
         timeout = float(getattr(settings, "SMS_GATEWAY_TIMEOUT", 5))
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             if not 200 <= response.status < 300:
