@@ -1,7 +1,7 @@
 """业绩档案 through the API: list and add rows of one's own record, with the page's rules."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -28,13 +28,17 @@ def _serializer_for(section: str) -> type[serializers.ModelSerializer]:
 
 
 SERIALIZERS = {section: _serializer_for(section) for section in RECORD_MODELS}
+SECTION = OpenApiParameter(
+    "section", str, OpenApiParameter.PATH, enum=list(RECORD_MODELS), description="业绩档案的类别"
+)
 
 
 class RecordListApi(AccessRuleAPIView):
     access_rule = "achievement.manage"
 
     @extend_schema(
-        responses=OpenApiTypes.OBJECT,
+        parameters=[SECTION],
+        responses={200: {"type": "array", "items": {"type": "object"}}},
         summary="业绩档案：某一类记录（education / work / training / appraisal / achievement）",
     )
     def get(self, request: Request, section: str) -> Response:
@@ -44,7 +48,12 @@ class RecordListApi(AccessRuleAPIView):
         rows = records_visible_to(request.user, RECORD_MODELS[section])
         return Response(serializer(rows, many=True).data)
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT, summary="业绩档案：新增一条记录")
+    @extend_schema(
+        parameters=[SECTION],
+        request=OpenApiTypes.OBJECT,
+        responses={201: OpenApiTypes.OBJECT},
+        summary="业绩档案：新增一条记录",
+    )
     def post(self, request: Request, section: str) -> Response:
         serializer = SERIALIZERS.get(section)
         if serializer is None:

@@ -24,6 +24,7 @@ _DESCRIPTIONS = {
     "403": "没有权限执行此操作（或会话请求缺少 CSRF 令牌）",
     "404": "对象不存在，或您无权查看（含您所在单位不办理此项业务、页码超出范围）",
     "409": "与他人的修改冲突，请刷新后再试",
+    "415": "不支持请求的数据格式（Content-Type）",
     "429": "请求过于频繁，请稍后再试",
 }
 
@@ -56,6 +57,8 @@ class AutoSchema(SpectacularAutoSchema):
                 codes.append("409")
         elif has_path_id or self._is_paginated_list():
             codes.append("404")
+        if self.method in ("POST", "PUT", "PATCH"):
+            codes.append("415")  # a body in a media type the operation does not take, or one that cannot be read
         if self.view.get_throttles():
             codes.append("429")
         return codes

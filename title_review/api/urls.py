@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from title_review.access.decorators import public
@@ -82,4 +82,7 @@ urlpatterns = [
     path("v1/reviews/employer/forward/", ReviewForwardApi.as_view(), name="api-review-forward"),
     path("v1/organisations/", OrganisationListApi.as_view(), name="api-organisations"),
     path("v1/organisations/<int:pk>/", OrganisationDetailApi.as_view(), name="api-organisation-detail"),
+    # Last: any other API address (an id that is not a number, a section that does not exist) answers the
+    # API's JSON 404 rather than the site's HTML page. Only paths ending in "/", so APPEND_SLASH still works.
+    re_path(r"^(?:[\s\S]*/)?$", views.NotFoundApi.as_view(), name="api-not-found"),
 ]

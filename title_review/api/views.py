@@ -1,12 +1,16 @@
 """接口令牌 page: an administrator creates and revokes integration tokens for organisations in scope."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from title_review.access.decorators import guards, rule
 from title_review.access.policies import organisations_visible_to
@@ -14,6 +18,7 @@ from title_review.core.errors import DomainError
 from title_review.core.forms import StyledForm
 
 from . import tokens
+from .base import AccessRuleAPIView
 from .models import ApiToken
 
 
@@ -69,7 +74,14 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("api-tokens")
 
 
-@csrf_exempt  # it changes nothing; a POST to a wrong address is told so, not asked for a CSRF token
-def not_found(request: HttpRequest) -> JsonResponse:
-    """An API address that names nothing: the API's error body, in JSON like every other API answer."""
-    return JsonResponse({"code": "not_found", "message": "对象不存在，或您无权查看。"}, status=404)
+class NotFoundApi(AccessRuleAPIView):
+    """An API address that names nothing: the API's JSON 404 (401 first for someone not signed in), never
+    the site's HTML page. Not an operation of the schema."""
+
+    access_rule = "authenticated"
+    schema = None
+
+    def _not_found(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        raise NotFound
+
+    get = post = put = patch = delete = _not_found

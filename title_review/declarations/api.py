@@ -1,5 +1,7 @@
 """Declarations through the API: the same services and checks as the dossier page."""
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -9,7 +11,9 @@ from title_review.access.declarations import Purpose
 from title_review.access.declarations import policy as declaration_policy
 from title_review.api.base import AccessRuleAPIView
 from title_review.api.errors import domain_error_response
+from title_review.api.schema import MAX_ID
 from title_review.core.errors import DomainError
+from title_review.rounds.selectors import rounds_visible_to
 
 from . import services
 from .models import Declaration
@@ -34,8 +38,27 @@ class DeclarationOutput(serializers.Serializer):
 
 
 class DeclarationStartInput(serializers.Serializer):
-    round = serializers.IntegerField()
+    round = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="评审活动（GET /api/v1/rounds/）")
     pledge_version = serializers.CharField(help_text="须为当前《真实性承诺》版本")
+
+    def validate_round(self, round_id: int) -> int:
+        # A round the caller cannot see is refused like one that does not exist (no hint that it does).
+        if not rounds_visible_to(self.context["user"]).filter(pk=round_id).exists():
+            raise serializers.ValidationError("没有找到该评审活动，请从评审活动列表中选择。")
+        return round_id
+
+
+def _no_nul(value: Any) -> None:
+    """Free-form JSON is stored as it is; a NUL character cannot be (PostgreSQL refuses it in jsonb)."""
+    if isinstance(value, str) and "\x00" in value:
+        raise serializers.ValidationError("内容不能包含空字符（\\u0000）。")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _no_nul(key)
+            _no_nul(item)
+    if isinstance(value, list):
+        for item in value:
+            _no_nul(item)
 
 
 class DeclarationSaveInput(serializers.Serializer):
@@ -45,8 +68,14 @@ class DeclarationSaveInput(serializers.Serializer):
     specialty = serializers.CharField(required=False, allow_blank=True, default="")
     current_qualification = serializers.CharField(required=False, allow_blank=True, default="")
     current_qualification_date = serializers.DateField(required=False, allow_null=True, default=None)
-    picks = serializers.DictField(child=serializers.ListField(child=serializers.IntegerField()), default=dict)
+    picks = serializers.DictField(
+        child=serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID)), default=dict
+    )
     section_data = serializers.DictField(default=dict)
+
+    def validate_section_data(self, value: dict[str, Any]) -> dict[str, Any]:
+        _no_nul(value)
+        return value
 
 
 def _fillable(request: Request, pk: int) -> Declaration:
@@ -63,7 +92,7 @@ class DeclarationListApi(AccessRuleAPIView):
 
     @extend_schema(request=DeclarationStartInput, responses={201: DeclarationOutput}, summary="开始申报")
     def post(self, request: Request) -> Response:
-        data = DeclarationStartInput(data=request.data)
+        data = DeclarationStartInput(data=request.data, context={"user": request.user})
         data.is_valid(raise_exception=True)
         try:
             declaration = services.start_declaration(
@@ -101,7 +130,7 @@ class DeclarationDetailApi(AccessRuleAPIView):
                 section_data=section_data,
             )
         except DomainError as exc:
-            return domain_error_response(exc, {"section_data": ("学生满意度",), "version": ("别处修改",)})
+            return domain_error_response(exc)
         return Response(DeclarationOutput(saved).data)
 
 

@@ -39,7 +39,9 @@ def start_declaration(*, actor: Any, round_id: int, pledge_version: str, applica
     `applicant` is set when employer staff fill a declaration for a colleague (填写材料): the colleague
     must be registered as the employer's staff (单位工作人员).
     """
-    round_ = Round.objects.select_related("series").get(pk=round_id)
+    round_ = Round.objects.select_related("series").filter(pk=round_id).first()
+    if round_ is None:
+        raise DomainError("没有找到该评审活动，请从评审活动列表中选择。", code="unknown_round", field="round")
     if pledge_version != PLEDGE_VERSION:
         raise DomainError("请阅读并勾选《真实性承诺》后再开始申报。")
     if applicant is not None and applicant != actor:
@@ -118,12 +120,12 @@ def save_declaration(
     if declaration.status not in workflow.EDITABLE:
         raise DomainError("申报材料已提交，不能再修改。", code="read_only")
     if declaration.version != version:
-        raise DomainError("这份申报材料已在别处修改并保存，请刷新页面后再修改。", code="stale")
+        raise DomainError("这份申报材料已在别处修改并保存，请刷新页面后再修改。", code="stale", field="version")
     round_ = declaration.round
-    _check_choice(values.get("route", ""), round_.routes, "申报方式")
-    _check_choice(values.get("target_qualification", ""), round_.qualifications, "申报资格")
+    _check_choice(values.get("route", ""), round_.routes, "申报方式", "route")
+    _check_choice(values.get("target_qualification", ""), round_.qualifications, "申报资格", "target_qualification")
     if round_.specialties:
-        _check_choice(values.get("specialty", ""), round_.specialties, "申报专业")
+        _check_choice(values.get("specialty", ""), round_.specialties, "申报专业", "specialty")
     clean_picks = {}
     for section, ids in picks.items():
         model = RECORD_MODELS.get(section)
@@ -150,9 +152,12 @@ def save_declaration(
     return declaration
 
 
-def _check_choice(value: str, allowed: list[str], label: str) -> None:
+def _check_choice(value: str, allowed: list[str], label: str, field: str) -> None:
     if value and value not in allowed:
-        raise DomainError(f"所选{label}不在该评审活动的范围内。")
+        raise DomainError(f"所选{label}不在该评审活动的范围内。", field=field)
+
+
+SATISFACTION = "学生满意度请填写 0 到 100 之间的数字（不带 %）。"
 
 
 def _teacher_section(data: dict[str, Any]) -> dict[str, Any]:
@@ -162,9 +167,9 @@ def _teacher_section(data: dict[str, Any]) -> dict[str, Any]:
         try:
             number = float(str(satisfaction).rstrip("%"))
         except ValueError as exc:
-            raise DomainError("学生满意度请填写 0 到 100 之间的数字（不带 %）。") from exc
+            raise DomainError(SATISFACTION, field="section_data") from exc
         if not 0 <= number <= 100:
-            raise DomainError("学生满意度请填写 0 到 100 之间的数字（不带 %）。")
+            raise DomainError(SATISFACTION, field="section_data")
         section["student_satisfaction"] = number
     return section
 
