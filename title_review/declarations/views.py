@@ -219,9 +219,9 @@ def manage(request: HttpRequest) -> HttpResponse:
 def fill_for(request: HttpRequest) -> HttpResponse:
     """填写材料: open a draft for a colleague in a round (the filler accepts the 真实性承诺 on the form)."""
     employer_of(request.user, "declaration.fill")
-    person_id, round_id = request.POST.get("person", ""), request.POST.get("round", "")
+    person_id, round_value = request.POST.get("person", ""), request.POST.get("round", "")
     person = User.objects.filter(pk=int(person_id)).first() if person_id.isdigit() else None
-    round_id = int(round_id) if round_id.isdigit() else 0
+    round_id = int(round_value) if round_value.isdigit() else 0
     try:
         declaration = services.start_declaration(
             actor=request.user,
@@ -239,6 +239,7 @@ def fill_for(request: HttpRequest) -> HttpResponse:
 @require_POST
 @guards("declaration", "fill")
 def delete(request: HttpRequest, pk: int) -> HttpResponse:
+    declaration_policy.get(request.user, pk, Purpose.FILL)  # someone else's: 404, as for an unknown id
     try:
         services.delete_draft(actor=request.user, declaration_id=pk)
     except DomainError as exc:

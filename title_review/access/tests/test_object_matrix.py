@@ -1,0 +1,349 @@
+"""Every object URL × every role of the demo tree × objects at every stage that matters.
+
+The world: declarations of 朱老师 (杭州第二中学) and 韩申报 (杭州市第一人民医院) in two rounds — a draft, one
+submitted to the employer but not reported up, one reported up (at 直属学校管理中心) and one accepted by the
+杭州市职改办 — with their attachments, prints, publicities, an objection, a draft round, a committee, a job,
+a 站内信, a 工作账号, an integrity record, a token, a working-day override, a dictionary entry, 业绩档案
+records, a received exchange package and every demo organisation.
+
+For each URL that takes an object id, each persona and each object: outside the URL's policy the answer is
+404 (no hint that the object exists) and a POST changes nothing; inside it is never a server error. Who is
+inside comes from the policy, and the policy itself is held to a hand-written table for declarations. A URL
+that takes an id and names no policy, or that this file does not know, fails.
+"""
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from title_review.access.declarations import Purpose
+from title_review.access.declarations import policy as declaration_policy
+from title_review.access.kinds import POLICIES
+from title_review.attachments.models import Attachment
+from title_review.declarations.models import Declaration
+from title_review.declarations.workflow import Status
+from title_review.demo.data import ACCOUNTS
+from title_review.reviews.models import Objection
+from title_review.attachments.tests.helpers import PDF
+from title_review.reviews.tests.conftest import review_round  # noqa: F401 — shared fixture
+from title_review.reviews.tests.factories import _png, _upload, complete_draft, submit_for
+
+PERSONAS = sorted(account[0] for account in ACCOUNTS)
+
+# Parameters that name no object: forms, sections, file formats, agreement texts, captcha keys.
+NOT_OBJECTS = {
+    "accounts/agreement/<slug:name>/",
+    "dictionaries/types/<slug:code>/",
+    "dictionaries/export.<str:fmt>",
+    "achievements/<slug:section>/",
+    "api/v1/achievements/<slug:section>/",
+    "verification/captcha/<slug:key>.png",
+    "printing/blanks/<slug:form>.pdf",
+}
+
+# Routes whose parameters are filled in from one object in a special way.
+SPECIAL = {
+    "declarations/start/<int:round_id>/": lambda o: f"/declarations/start/{o.pk}/",
+    "printing/declarations/<int:pk>/<slug:form>.pdf": lambda o: f"/printing/declarations/{o.pk}/review.pdf",
+    "reviews/employer/publicity/<int:pk>/objection/<int:objection_id>/": lambda o: (
+        f"/reviews/employer/publicity/{o.publicity_id}/objection/{o.pk}/"
+    ),
+    "exchange/received/<int:pk>/files/<int:file_pk>/": lambda o: (
+        f"/exchange/received/{o.declaration_id}/files/{o.pk}/"
+    ),
+    "achievements/<slug:section>/<int:pk>/edit/": lambda o: f"/achievements/education/{o.pk}/edit/",
+    "achievements/<slug:section>/<int:pk>/delete/": lambda o: f"/achievements/education/{o.pk}/delete/",
+}
+
+# Who may open each declaration as received (purpose VIEW), written out by hand.
+EXPECTED_VIEW = {
+    "draft": {"applicant"},
+    "submitted": {"teacher", "schooladmin"},
+    "forwarded": {"teacher", "schooladmin", "zsadmin", "jyjadmin", "hzadmin", "hzcheck", "hzreturn", "zjadmin"},
+    "accepted": {"applicant", "hospitaladmin", "wjwadmin", "wjwreview", "hzadmin", "hzcheck", "hzreturn", "zjadmin"},
+}
+# Who may fill (and so upload to) each declaration: its applicant, and its employer's 填写材料.
+EXPECTED_FILL = {
+    "draft": {"applicant", "hospitaladmin"},
+    "submitted": {"teacher", "schooladmin"},
+    "forwarded": {"teacher", "schooladmin"},
+    "accepted": {"applicant", "hospitaladmin"},
+}
+
+
+def _walk(patterns, prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from _walk(p.url_patterns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), p.callback
+
+
+def _policy_of(callback):
+    policy = getattr(callback, "object_policy", None)
+    view_class = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
+    if policy is None and view_class is not None:
+        policy = getattr(view_class, "object_policy", None)
+    return policy
+
+
+def object_routes():
+    """(route, kind, purpose) of every URL that takes an object id."""
+    rows = []
+    for route, callback in _walk(get_resolver().url_patterns):
+        if "<" not in route or route in NOT_OBJECTS:
+            continue
+        rows.append((route, *(_policy_of(callback) or (None, None))))
+    return rows
+
+
+def test_every_object_url_names_a_known_policy():
+    missing = [route for route, kind, _p in object_routes() if kind is None]
+    assert not missing, f"object URLs without a policy (add @guards / object_policy and a row here): {missing}"
+    for route, kind, purpose in object_routes():
+        policy = POLICIES["record:education" if kind == "record" else kind]
+        assert purpose in policy.purposes, (route, kind, purpose)
+
+
+def test_the_walker_knows_the_object_urls_it_tries():
+    routes = {route for route, _k, _p in object_routes()}
+    assert {"reviews/track/<int:pk>/", "attachments/<int:pk>/download/", "downloads/<int:pk>/download/"} <= routes
+    assert set(SPECIAL) <= routes
+
+
+def _second_declaration(applicant, round_):
+    """Another submitted declaration of someone who already filed once: the same 业绩档案 rows, new files."""
+    from title_review.achievements.models import Appraisal, Education, WorkHistory
+    from title_review.attachments.services import upload_attachment
+    from title_review.declarations import services as declarations
+    from title_review.declarations.models import PLEDGE_VERSION
+
+    declaration = declarations.start_declaration(actor=applicant, round_id=round_.pk, pledge_version=PLEDGE_VERSION)
+    picks = {
+        section: list(model.objects.filter(owner=applicant).values_list("pk", flat=True))
+        for section, model in (("education", Education), ("work", WorkHistory), ("appraisal", Appraisal))
+    }
+    declarations.save_declaration(
+        actor=applicant,
+        declaration_id=declaration.pk,
+        version=declaration.version,
+        values={
+            "route": "01",
+            "target_qualification": round_.qualifications[0] if round_.qualifications else "",
+            "current_qualification_date": dt.date(2016, 12, 1),
+        },
+        picks=picks,
+        section_data={},
+    )
+    for kind, name in (("photo", "证件照.png"), ("id_card", "身份证.png")):
+        upload_attachment(actor=applicant, owner=applicant, kind=kind, upload=_upload(name, _png()), target=declaration)
+    upload_attachment(
+        actor=applicant,
+        owner=applicant,
+        kind="review_form",
+        upload=_upload("评审表.pdf", PDF),
+        target=declaration,
+    )
+    return declarations.submit_declaration(actor=applicant, declaration_id=declaration.pk)
+
+
+def _url(route, obj):
+    if route in SPECIAL:
+        return SPECIAL[route](obj)
+    assert re.findall(r"<[^>]+>", route) == ["<int:pk>"], f"teach this test how to fill {route}"
+    return "/" + route.replace("<int:pk>", str(obj.pk))
+
+
+@pytest.fixture
+def world(users, orgs, review_round):  # noqa: F811 — the fixture imported above
+    from title_review.accounts.models import User
+    from title_review.api.tokens import create_token
+    from title_review.dictionaries.models import Entry
+    from title_review.eligibility.services import record_integrity_ban
+    from title_review.exchange.services import import_package
+    from title_review.exchange.tests.factories import accept_through_chain, export_bytes
+    from title_review.jobs.models import Job
+    from title_review.notifications.services import notify
+    from title_review.organisations import employers
+    from title_review.rounds import services as rounds
+    from title_review.system.services import set_working_day_override
+
+    from title_review.reviews.tests.test_chain import forward, to_ready
+
+    hz = orgs["杭州市职称工作领导小组办公室"]
+    second = rounds.create_round(
+        actor=users["hzadmin"],
+        publisher=hz,
+        title="2026年度中小学教师职称评审（第二批）",
+        year=2026,
+        kind="review",
+        series=review_round.series,
+        committee=review_round.committee,
+        opens_at=review_round.opens_at,
+        closes_at=review_round.closes_at,
+    )
+    rounds.update_round(
+        actor=users["hzadmin"],
+        round_id=second.pk,
+        changes={"levels": review_round.levels, "routes": ["01"]},
+        scope=[orgs["杭州市卫生健康委员会"], orgs["杭州市教育局"]],
+    )
+    second = rounds.publish_round(actor=users["hzadmin"], round_id=second.pk)
+    draft_round = rounds.create_round(
+        actor=users["hzadmin"],
+        publisher=hz,
+        title="2027年度中小学教师职称评审（未发布）",
+        year=2027,
+        kind="review",
+        series=review_round.series,
+        committee=review_round.committee,
+        opens_at=review_round.opens_at,
+        closes_at=review_round.closes_at,
+    )
+
+    forwarded = forward(users, to_ready(users, submit_for(users["teacher"], review_round)))
+    draft = complete_draft(users["applicant"], review_round)
+    declarations = {
+        "draft": draft,
+        "submitted": _second_declaration(users["teacher"], second),
+        "forwarded": forwarded,
+        "accepted": accept_through_chain(_second_declaration(users["applicant"], second)),
+    }
+    declarations = {k: Declaration.objects.get(pk=d.pk) for k, d in declarations.items()}
+    assert declarations["forwarded"].status == Status.IN_REVIEW
+    assert declarations["submitted"].status == Status.WITH_EMPLOYER
+
+    publicity = declarations["forwarded"].publicity
+    objection = Objection.objects.create(
+        publicity=publicity,
+        declaration=declarations["forwarded"],
+        received_on=dt.date(2026, 10, 1),
+        content="论文署名有误",
+        recorded_by=users["schooladmin"],
+    )
+    job = Job.objects.create(owner=users["hzadmin"], kind="export", title="导出汇总表")
+    (message,) = notify(recipients=[users["teacher"]], title="测试站内信", body="正文")
+    sub_account, _password = employers.create_sub_account(
+        actor=users["hospitaladmin"],
+        employer_id=orgs["杭州市第一人民医院"].pk,
+        username="hospitalclerk",
+        real_name="经办员",
+        permissions=["view"],
+    )
+    token, _key = create_token(actor=users["hzadmin"], organisation=hz, name="对接人社系统")
+    ban = record_integrity_ban(
+        actor=users["hzadmin"],
+        organisation_id=hz.pk,
+        id_type="01",
+        id_number="11010519491231002X",
+        name="失信人",
+        reason="学历造假",
+        basis="人社部令第40号",
+        starts_on=dt.date(2026, 1, 1),
+    )
+    override = set_working_day_override(
+        actor=users["zjadmin"], day=dt.date(2027, 1, 4), is_working_day=False, note="调休"
+    )
+    package = export_bytes(users["hzadmin"], second.pk, [declarations["accepted"].pk])
+    import io
+
+    import_package(actor=users["hzadmin"], source=io.BytesIO(package), package_name="pkg.zip")
+    from title_review.exchange.models import ReceivedDeclaration, ReceivedFile
+
+    records = list(
+        POLICIES["record:education"].model._default_manager.filter(owner__in=[users["applicant"], users["teacher"]])
+    )
+    return {
+        "declaration": list(declarations.items()),
+        "attachment": [
+            (f"{stage}:{a.kind}", a)
+            for stage, d in declarations.items()
+            for a in Attachment.objects.filter(target_id=d.pk, kind="photo")
+        ],
+        "round": [("published", review_round), ("second", second), ("draft", draft_round)],
+        "committee": [("committee", review_round.committee)],
+        "publicity": [("school", publicity), ("hospital", declarations["accepted"].publicity)],
+        "objection": [("objection", objection)],
+        "job": [("job", job)],
+        "message": [("message", message)],
+        "organisation": [(o.name, o) for o in orgs.values()],
+        "sub_account": [("sub_account", sub_account), ("employer_admin", User.objects.get(username="hospitaladmin"))],
+        "token": [("token", token)],
+        "integrity_record": [("ban", ban)],
+        "workday_override": [("override", override)],
+        "dictionary_entry": [("entry", Entry.objects.filter(type__code="series").first())],
+        "received_declaration": [("received", r) for r in ReceivedDeclaration.objects.all()],
+        "received_file": [("file", f) for f in ReceivedFile.objects.all()],
+        "record": [(f"record:{r.owner_id}", r) for r in records],
+    }
+
+
+# A well-formed decision, so that what answers is the object check, not the form check.
+BODY = {
+    "version": 1,
+    "reason": "测试理由",
+    "opinion": "同意推荐。",
+    "basis": "人社部令第40号",
+    "handling": "已核实",
+    "slot": "opinion_ethics",
+    "agrees": True,
+    "upheld": False,
+}
+
+
+def _request(client, url):
+    """GET, or POST where the URL only takes POST; inside a savepoint that is rolled back afterwards."""
+    with transaction.atomic():
+        response = client.get(url)
+        if response.status_code == 405:
+            if url.startswith("/api/"):
+                response = client.post(url, BODY, content_type="application/json")
+            else:
+                response = client.post(url, BODY)
+        transaction.set_rollback(True)
+    return response
+
+
+def test_the_declaration_policy_matches_the_written_table(users, world):
+    for purpose, table in ((Purpose.VIEW, EXPECTED_VIEW), (Purpose.FILL, EXPECTED_FILL)):
+        for stage, declaration in world["declaration"]:
+            sees = {p for p in PERSONAS if declaration_policy.allows(users[p], declaration, purpose)}
+            assert sees == table[stage], (purpose, stage, sees ^ table[stage])
+    # Attachments go with their declaration: downloadable exactly where the declaration may be filled or seen.
+    for stage, declaration in world["declaration"]:
+        photo = Attachment.objects.get(target_id=declaration.pk, kind="photo")
+        sees = {p for p in PERSONAS if POLICIES["attachment"].allows(users[p], photo, "download")}
+        assert sees == EXPECTED_VIEW[stage] | EXPECTED_FILL[stage], (stage, sees)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_object_url_answers_404_outside_its_policy(persona, users, login, world):
+    client = login(persona)
+    user = users[persona]
+    tried = 0
+    failures = []
+    for route, kind, purpose in object_routes():
+        objects = world["record" if kind == "record" else kind]
+        assert objects, f"the world has no {kind} to try {route} with"
+        policy = POLICIES["record:education" if kind == "record" else kind]
+        for label, obj in objects:
+            if kind == "record" and not isinstance(obj, policy.model):
+                continue
+            url = _url(route, obj)
+            inside = policy.allows(user, obj, purpose)
+            # A kind's "view" says whether the object may be known at all: outside it, 404 and nothing else;
+            # seen but not allowed for this purpose, a refusal (never the page or file itself).
+            known = inside or ("view" in policy.purposes and policy.allows(user, obj, "view"))
+            status = _request(client, url).status_code
+            tried += 1
+            if not known and status != 404:
+                failures.append(f"{url} ({kind} {label}, {purpose}): {status} outside the policy")
+            elif not inside and status == 200:
+                failures.append(f"{url} ({kind} {label}, {purpose}): 200 for someone who may only see it")
+            if status >= 500:
+                failures.append(f"{url} ({kind} {label}): server error {status}")
+    assert tried > 100
+    assert not failures, "\n".join(failures)
