@@ -23,11 +23,11 @@ from title_review.access.declarations import Purpose
 from title_review.access.declarations import policy as declaration_policy
 from title_review.access.kinds import POLICIES
 from title_review.attachments.models import Attachment
+from title_review.attachments.tests.helpers import PDF
 from title_review.declarations.models import Declaration
 from title_review.declarations.workflow import Status
 from title_review.demo.data import ACCOUNTS
 from title_review.reviews.models import Objection
-from title_review.attachments.tests.helpers import PDF
 from title_review.reviews.tests.conftest import review_round  # noqa: F401 — shared fixture
 from title_review.reviews.tests.factories import _png, _upload, complete_draft, submit_for
 
@@ -51,9 +51,7 @@ SPECIAL = {
     "reviews/employer/publicity/<int:pk>/objection/<int:objection_id>/": lambda o: (
         f"/reviews/employer/publicity/{o.publicity_id}/objection/{o.pk}/"
     ),
-    "exchange/received/<int:pk>/files/<int:file_pk>/": lambda o: (
-        f"/exchange/received/{o.declaration_id}/files/{o.pk}/"
-    ),
+    "exchange/received/<int:pk>/files/<int:file_pk>/": lambda o: f"/exchange/received/{o.declaration_id}/files/{o.pk}/",
     "achievements/<slug:section>/<int:pk>/edit/": lambda o: f"/achievements/education/{o.pk}/edit/",
     "achievements/<slug:section>/<int:pk>/delete/": lambda o: f"/achievements/education/{o.pk}/delete/",
 }
@@ -168,10 +166,9 @@ def world(users, orgs, review_round):  # noqa: F811 — the fixture imported abo
     from title_review.jobs.models import Job
     from title_review.notifications.services import notify
     from title_review.organisations import employers
+    from title_review.reviews.tests.test_chain import forward, to_ready
     from title_review.rounds import services as rounds
     from title_review.system.services import set_working_day_override
-
-    from title_review.reviews.tests.test_chain import forward, to_ready
 
     hz = orgs["杭州市职称工作领导小组办公室"]
     second = rounds.create_round(
