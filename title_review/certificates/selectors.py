@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from title_review.access.policies import scope_filter
+from title_review.access import scoped
 from title_review.organisations.models import Organisation
 
 from .models import Certificate, LegacyOrganisationCode
@@ -13,10 +13,7 @@ from .models import Certificate, LegacyOrganisationCode
 
 def certificates_visible_to(user: Any) -> QuerySet[Certificate]:
     """证书信息 a user may see: records of organisations in the subtree where they hold certificate.view."""
-    q = scope_filter(user, "certificate.view", path_field="organisation__path")
-    if q is None:
-        return Certificate.objects.none()
-    return Certificate.objects.filter(q)
+    return scoped.certificates.visible(user, "view")
 
 
 def search_certificates(queryset: QuerySet[Certificate], *, q: str = "", source: str = "") -> QuerySet[Certificate]:

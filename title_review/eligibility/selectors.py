@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Max, Q, QuerySet
 
-from title_review.access.policies import scope_filter
+from title_review.access import scoped
 
 from .models import IntegrityRecord
 
@@ -33,10 +33,7 @@ def active_ban_until(id_number: str, on_date: dt.date) -> dt.date | None:
 
 def integrity_records_visible_to(user: Any) -> QuerySet[IntegrityRecord]:
     """Records made by the offices in the user's `integrity.view` subtree."""
-    visible = scope_filter(user, "integrity.view", path_field="organisation__path")
-    if visible is None:
-        return IntegrityRecord.objects.none()
-    return IntegrityRecord.objects.filter(visible)
+    return scoped.integrity.visible(user, "view")
 
 
 def search_integrity_records(user: Any, *, keyword: str = "") -> QuerySet[IntegrityRecord]:

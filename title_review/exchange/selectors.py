@@ -4,7 +4,8 @@ from typing import Any
 
 from django.db.models import Count, Max, QuerySet
 
-from title_review.access.policies import has_capability, scope_filter
+from title_review.access import scoped
+from title_review.access.policies import scope_filter
 from title_review.declarations.models import Declaration
 from title_review.declarations.workflow import Status
 from title_review.reviews.selectors import tracked_by
@@ -39,16 +40,11 @@ def exportable_rounds(user: Any) -> list[dict[str, Any]]:
 
 def received_visible_to(user: Any) -> QuerySet[ReceivedDeclaration]:
     """Received declarations in the subtree where the user holds exchange.manage."""
-    if not has_capability(user, "exchange.manage"):
-        return ReceivedDeclaration.objects.none()
-    scope = scope_filter(user, "exchange.manage", path_field="organisation__path")
-    if scope is None:
-        return ReceivedDeclaration.objects.none()
-    return ReceivedDeclaration.objects.filter(scope)
+    return scoped.received.visible(user, "manage")
 
 
 def received_files_visible_to(user: Any) -> QuerySet[ReceivedFile]:
-    return ReceivedFile.objects.filter(declaration__in=received_visible_to(user).values("pk"))
+    return scoped.received_files.visible(user, "manage")
 
 
 def received_rounds(user: Any) -> list[dict[str, Any]]:
