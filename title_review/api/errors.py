@@ -38,7 +38,8 @@ class ErrorOutput(serializers.Serializer):
     code = serializers.CharField(help_text="稳定的错误代码，例如 invalid、stale、reason_required、not_found")
     message = serializers.CharField(help_text="给用户看的中文说明")
     field = serializers.CharField(required=False, help_text="出错的输入项（仅当错误只涉及一个输入项时）")
-    errors = serializers.DictField(
+    # A declared field named like Serializer.errors: DRF's metaclass moves it into the fields, the property stays.
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.JSONField(), required=False, help_text="code 为 invalid 时：每个输入项的错误"
     )
 
