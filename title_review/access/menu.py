@@ -1,5 +1,6 @@
 """The left menu, built from the capabilities the user holds."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,14 +104,27 @@ MENU: tuple[MenuSection, ...] = (
 )
 
 
+# Pages that exist only in some installations (the development SMS outbox): the owning app says when.
+_CONDITIONS: dict[str, Callable[[], bool]] = {}
+
+
+def show_only_when(url_name: str, condition: Callable[[], bool]) -> None:
+    """Hide the menu item of `url_name` unless `condition()` holds (called from an AppConfig.ready())."""
+    _CONDITIONS[url_name] = condition
+
+
 def menu_for(user: Any) -> list[dict[str, Any]]:
     sections = []
     for section in MENU:
         items = [
             {"label": item.label, "url": reverse(item.url_name), "icon": item.icon, "url_name": item.url_name}
             for item in section.items
-            if has_capability(user, item.action)
+            if has_capability(user, item.action) and _CONDITIONS.get(item.url_name, _always)()
         ]
         if items:
             sections.append({"label": section.label, "items": items})
     return sections
+
+
+def _always() -> bool:
+    return True

@@ -145,3 +145,14 @@ def test_the_gateway_posts_the_message_and_reports_failures(settings, status):
     assert received == [
         {"auth": "Bearer t0ken", "phone": "13812345678", "text": "验证码为123456", "purpose": "register"}
     ]
+
+
+def test_the_outbox_leaves_the_menu_where_the_page_does_not_exist(users, settings):
+    from title_review.access.menu import menu_for
+
+    def labels():
+        return {item["label"] for section in menu_for(users["sysadmin"]) for item in section["items"]}
+
+    assert "短信发件箱" in labels()
+    settings.SMS_OUTBOX_IN_TESTS = False
+    assert "短信发件箱" not in labels()
