@@ -25,5 +25,5 @@ class AnonRateThrottle(ClientIpThrottle, throttling.AnonRateThrottle):
     def get_rate(self) -> str | None:
         # DRF copies the rates into the class when it is imported; read them per request instead, so a
         # changed setting (a test, a reload) applies.
-        self.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+        self.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES  # type: ignore[assignment]  # the stubs type the setting loosely
         return super().get_rate()
