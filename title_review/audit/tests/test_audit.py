@@ -78,13 +78,10 @@ def test_postgres_refuses_update_and_delete_of_audit_rows():
 
 
 def test_a_city_auditor_sees_only_its_subtree(client, users, orgs):
-    from title_review.access.models import RoleGrant
-    from title_review.accounts.models import User
+    from tests.personas import persona
     from title_review.organisations.services import disable_organisation
 
-    hz = orgs["杭州市职称工作领导小组办公室"]
-    city_auditor = User.objects.create_user(username="hzauditor", password="x", organisation=hz)
-    RoleGrant.objects.create(user=city_auditor, role="audit_admin", organisation=hz)
+    city_auditor = persona(role="audit_admin", organisation=orgs["杭州市职称工作领导小组办公室"])
     disable_organisation(actor=users["hzadmin"], organisation_id=orgs["杭州第二中学"].pk, reason="市内")
     province_event = AuditEvent.objects.filter(organisation_id=orgs["浙江省职称工作领导小组办公室"].pk)
     assert province_event.exists()

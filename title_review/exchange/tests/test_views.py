@@ -8,9 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from tests.personas import persona
 from title_review.access.menu import menu_for
-from title_review.access.models import RoleGrant
-from title_review.accounts.models import User
 from title_review.audit.models import AuditEvent
 from title_review.exchange.models import ReceivedDeclaration, ReceivedFile
 from title_review.exchange.services import import_package
@@ -80,9 +79,9 @@ def test_another_office_neither_exports_this_round_nor_sees_what_was_received(lo
 
 
 def test_a_committee_secretary_imports_and_reads_but_has_nothing_to_export(users, orgs, client, package, accepted):
-    hz = orgs["杭州市职称工作领导小组办公室"]
-    secretary = User.objects.create(username="hzsecretary", real_name="周秘书", organisation=hz)
-    RoleGrant.objects.create(user=secretary, role="committee_secretary", organisation=hz)
+    secretary = persona(
+        real_name="周秘书", role="committee_secretary", organisation=orgs["杭州市职称工作领导小组办公室"]
+    )
     client.force_login(secretary)
     assert accepted.round.title not in client.get(reverse("exchange:index")).content.decode()
     response = client.post(reverse("exchange:import"), {"file": _upload(package)}, follow=True)

@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
-from title_review.access.models import RoleGrant
+from tests.personas import persona
 from title_review.accounts.models import User
 from title_review.core.errors import DomainError
 from title_review.declarations.models import Declaration
@@ -18,10 +18,12 @@ from .test_chain import forward, to_ready
 @pytest.mark.django_db(transaction=True)
 def test_two_reviewers_at_once_give_one_decision(users, orgs, submitted):
     d = forward(users, to_ready(users, submitted))
-    second = User.objects.create(
-        username="zsreview2", real_name="第二审核员", organisation=orgs["杭州市教育局直属学校管理中心"]
+    persona(
+        username="zsreview2",
+        real_name="第二审核员",
+        role="department_reviewer",
+        organisation=orgs["杭州市教育局直属学校管理中心"],
     )
-    RoleGrant.objects.create(user=second, role="department_reviewer", organisation=second.organisation)
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
