@@ -53,6 +53,19 @@ SUBTREE_ROLES = frozenset(
 
 _ORG_MANAGERS = frozenset({Role.SYSTEM_ADMIN, Role.OFFICE_ADMIN, Role.DEPARTMENT_ADMIN})
 _STAFF_ROLES = frozenset(Role) - {Role.APPLICANT}
+# Everyone a declaration can concern: its applicant, its employer, the levels that review it.
+DECLARATION_ROLES = frozenset(
+    {
+        Role.APPLICANT,
+        Role.EMPLOYER_ADMIN,
+        Role.EMPLOYER_STAFF,
+        Role.DEPARTMENT_ADMIN,
+        Role.DEPARTMENT_REVIEWER,
+        Role.OFFICE_ADMIN,
+        Role.QUALIFICATION_REVIEWER,
+        Role.RETURN_REVIEWER,
+    }
+)
 
 # action -> (roles that may do it, scope measured from the granting organisation)
 CAPABILITIES: dict[str, tuple[frozenset[Role], Scope]] = {
@@ -93,21 +106,7 @@ CAPABILITIES: dict[str, tuple[frozenset[Role], Scope]] = {
     "declaration.edit": (frozenset({Role.APPLICANT, Role.EMPLOYER_ADMIN, Role.EMPLOYER_STAFF}), Scope.OWN),
     # 上报材料跟踪, 被退回的材料, 审核记录: everyone a declaration can concern — its applicant, its employer,
     # the levels above. Which declarations: access.declarations (purpose VIEW).
-    "declaration.track": (
-        frozenset(
-            {
-                Role.APPLICANT,
-                Role.EMPLOYER_ADMIN,
-                Role.EMPLOYER_STAFF,
-                Role.DEPARTMENT_ADMIN,
-                Role.DEPARTMENT_REVIEWER,
-                Role.OFFICE_ADMIN,
-                Role.QUALIFICATION_REVIEWER,
-                Role.RETURN_REVIEWER,
-            }
-        ),
-        Scope.SUBTREE,
-    ),
+    "declaration.track": (DECLARATION_ROLES, Scope.SUBTREE),
     # 填写材料 / 管理材料: the employer's administrator, and 工作账号 ticked 填写材料.
     "declaration.fill": (frozenset({Role.EMPLOYER_ADMIN, Role.EMPLOYER_STAFF}), Scope.OWN),
     # 审核链 (reviews/): each level decides only at its own desk (the organisation holding the declaration).
@@ -147,21 +146,7 @@ CAPABILITIES: dict[str, tuple[frozenset[Role], Scope]] = {
     ),
     "integrity.manage": (frozenset({Role.OFFICE_ADMIN}), Scope.SUBTREE),
     # 打印 (PDF forms): whoever may see the declaration; a 工作账号 needs the 打印 tick.
-    "declaration.print": (
-        frozenset(
-            {
-                Role.APPLICANT,
-                Role.EMPLOYER_ADMIN,
-                Role.EMPLOYER_STAFF,
-                Role.DEPARTMENT_ADMIN,
-                Role.DEPARTMENT_REVIEWER,
-                Role.OFFICE_ADMIN,
-                Role.QUALIFICATION_REVIEWER,
-                Role.RETURN_REVIEWER,
-            }
-        ),
-        Scope.SUBTREE,
-    ),
+    "declaration.print": (DECLARATION_ROLES, Scope.SUBTREE),
     # Full identity and phone numbers in exports and PDFs (each full view audited); others see them masked.
     "identity.full": (
         frozenset({Role.OFFICE_ADMIN, Role.QUALIFICATION_REVIEWER, Role.RETURN_REVIEWER, Role.CERTIFICATE_OFFICER}),
