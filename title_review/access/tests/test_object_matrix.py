@@ -17,7 +17,7 @@ import re
 
 import pytest
 from django.db import transaction
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import get_resolver
 
 from title_review.access.declarations import Purpose
 from title_review.access.declarations import policy as declaration_policy
@@ -30,6 +30,8 @@ from title_review.demo.data import ACCOUNTS
 from title_review.reviews.models import Objection
 from title_review.reviews.tests.conftest import review_round  # noqa: F401 — shared fixture
 from title_review.reviews.tests.factories import _png, _upload, complete_draft, submit_for
+
+from .test_url_rules import _walk, view_attribute
 
 PERSONAS = sorted(account[0] for account in ACCOUNTS)
 
@@ -72,20 +74,8 @@ EXPECTED_FILL = {
 }
 
 
-def _walk(patterns, prefix=""):
-    for p in patterns:
-        if isinstance(p, URLResolver):
-            yield from _walk(p.url_patterns, prefix + str(p.pattern))
-        elif isinstance(p, URLPattern):
-            yield prefix + str(p.pattern), p.callback
-
-
 def _policy_of(callback):
-    policy = getattr(callback, "object_policy", None)
-    view_class = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
-    if policy is None and view_class is not None:
-        policy = getattr(view_class, "object_policy", None)
-    return policy
+    return view_attribute(callback, "object_policy")
 
 
 def object_routes():

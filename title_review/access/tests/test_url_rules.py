@@ -17,12 +17,17 @@ def _walk(patterns, prefix=""):
             yield prefix + str(p.pattern), p.callback
 
 
-def _rule_of(callback):
-    rule = getattr(callback, "access_rule", None)
+def view_attribute(callback, name):
+    """An attribute set on a view function by a decorator, or on its view class (API views)."""
+    value = getattr(callback, name, None)
     view_class = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
-    if rule is None and view_class is not None:
-        rule = getattr(view_class, "access_rule", None)
-    return rule
+    if value is None and view_class is not None:
+        value = getattr(view_class, name, None)
+    return value
+
+
+def _rule_of(callback):
+    return view_attribute(callback, "access_rule")
 
 
 def test_every_url_has_an_access_rule():
