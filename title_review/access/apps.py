@@ -12,7 +12,7 @@ class AccessConfig(AppConfig):
         # The kinds of material a file can be attached to, each with the policy of its own kind.
         from title_review.achievements.models import Achievement, Appraisal, Education, Training, WorkHistory
 
-        from . import declarations, personal, rounds, scoped  # noqa: F401 — importing registers the policies
+        from . import declarations, people, personal, rounds, scoped  # noqa: F401 — importing registers the policies
         from .attachments import register_target
 
         register_target(
@@ -31,4 +31,6 @@ class AccessConfig(AppConfig):
 
 
 def _owned_by(model: Any) -> Any:
-    return lambda user: model._default_manager.filter(owner_id=user.pk)
+    from .policies import person_pk
+
+    return lambda user: model._default_manager.filter(owner_id=person_pk(user))

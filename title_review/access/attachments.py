@@ -20,6 +20,7 @@ from title_review.attachments.models import Attachment
 from title_review.core.errors import DomainError
 
 from .kinds import ObjectPolicy, register
+from .policies import person_pk
 
 Rows = Callable[[Any], QuerySet]
 
@@ -63,8 +64,8 @@ class AttachmentPolicy(ObjectPolicy[Attachment]):
     def rule(self, user: Any, purpose: str) -> Q | None:
         if purpose == MANAGE:
             # Deleting or relinking: the owner, or whoever uploaded it for them (填写材料).
-            return Q(owner_id=user.pk) | Q(uploaded_by_id=user.pk)
-        q = Q(owner_id=user.pk)
+            return Q(owner_id=person_pk(user)) | Q(uploaded_by_id=user.pk)
+        q = Q(owner_id=person_pk(user))
         for label, target in _TARGETS.items():
             target_type = ContentType.objects.get_for_model(apps.get_model(label))
             q |= Q(target_type=target_type, target_id__in=target.download(user).values("pk"))

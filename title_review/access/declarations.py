@@ -21,7 +21,7 @@ from title_review.declarations.models import Declaration
 from title_review.declarations.workflow import Status
 
 from .kinds import ObjectPolicy, both, either, register
-from .policies import has_capability, scope_filter
+from .policies import has_capability, person_pk, scope_filter
 
 
 class Purpose:
@@ -49,8 +49,14 @@ def _employer(user: Any, *capabilities: str) -> Q | None:
     return either(*(scope_filter(user, c, path_field="employer__path") for c in capabilities))
 
 
-def _own(user: Any) -> Q:
-    return Q(applicant_id=user.pk)
+def _own(user: Any) -> Q | None:
+    """The applicant's own; a 个人申报账号 reaches its person's declarations at its own unit only."""
+    person = person_pk(user)
+    if person is None:
+        return None
+    if getattr(user, "kind", "") == "filing":
+        return Q(applicant_id=person, employer_id=user.organisation_id)
+    return Q(applicant_id=person)
 
 
 def _reported_up(user: Any) -> Q | None:

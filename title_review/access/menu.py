@@ -50,8 +50,9 @@ MENU: tuple[MenuSection, ...] = (
         (
             MenuItem("单位信息", "organisations:employer_info", "employer.manage", "bi-building"),
             MenuItem("单位工作人员", "organisations:employer_staff", "employer.manage", "bi-people"),
-            MenuItem("工作账号管理", "organisations:sub_accounts", "employer.manage", "bi-person-badge"),
-            MenuItem("导入工作账号", "organisations:sub_account_import", "employer.manage", "bi-person-plus"),
+            MenuItem("工作账号管理", "organisations:filing_accounts", "employer.manage", "bi-person-badge"),
+            MenuItem("经办账号管理", "organisations:sub_accounts", "employer.manage", "bi-person-workspace"),
+            MenuItem("导入经办账号", "organisations:sub_account_import", "employer.manage", "bi-person-plus"),
             MenuItem("导入单位工作人员", "organisations:staff_import", "employer.manage", "bi-people-fill"),
             MenuItem("管理材料", "declarations:manage", "declaration.fill", "bi-folder2-open"),
         ),
@@ -71,6 +72,7 @@ MENU: tuple[MenuSection, ...] = (
         "机构管理",
         (
             MenuItem("机构树", "organisations:tree", "organisation.view", "bi-diagram-3"),
+            MenuItem("本级人员授权", "organisations:people", "people.manage", "bi-person-gear"),
             MenuItem("导入机构", "organisations:import", "organisation.import", "bi-upload"),
             MenuItem("导入原系统单位代码", "certificates:legacy_codes_import", "organisation.import", "bi-upc"),
         ),

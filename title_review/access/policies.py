@@ -14,7 +14,7 @@ from title_review.core.errors import NotAllowed
 from title_review.organisations.models import Organisation
 
 from .models import RoleGrant
-from .roles import CAPABILITIES, SUB_ACCOUNT_PERMISSION, Role, Scope, scope_of
+from .roles import CAPABILITIES, FILING_PERMISSION, NOT_AT_ROOT, SUB_ACCOUNT_PERMISSION, Role, Scope, scope_of
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,11 @@ def _relevant(user: Any, action: str) -> list[tuple[Grant, Scope]]:
         if grant.role not in roles:
             continue
         if grant.role == Role.EMPLOYER_STAFF and needed and needed not in (getattr(user, "permissions", None) or []):
+            continue
+        filing = FILING_PERMISSION.get(action)
+        if filing and getattr(user, "kind", "") == "filing" and filing not in (getattr(user, "permissions", None) or []):
+            continue
+        if grant.depth == 1 and grant.role in NOT_AT_ROOT.get(action, ()):
             continue
         effective = scope_of(grant.role, scope)
         if effective is Scope.ROOT and grant.depth != 1:
@@ -140,6 +145,16 @@ def require(user: Any, action: str, obj: Any = None, *, message: str = "") -> No
     if obj is not None and not can(user, "organisation.view", obj):
         raise Http404
     raise NotAllowed(message or "您没有权限执行此操作。")
+
+
+def person_pk(user: Any) -> int | None:
+    """The person whose own records (declarations, 业绩档案) the account works on.
+
+    A 个人申报账号 works on its person's (None until the holder completes their identity); every other
+    account on its own."""
+    if getattr(user, "kind", "") == "filing":
+        return getattr(user, "person_id", None)
+    return getattr(user, "pk", None)
 
 
 def employer_of(user: Any, action: str) -> Any:

@@ -160,6 +160,17 @@ CAPABILITIES: dict[str, tuple[frozenset[Role], Scope]] = {
     # 证书信息 (legacy certificate records and, later, issued certificates).
     "certificate.view": (frozenset({Role.OFFICE_ADMIN, Role.CERTIFICATE_OFFICER}), Scope.SUBTREE),
     "certificate.import": (frozenset({Role.OFFICE_ADMIN, Role.CERTIFICATE_OFFICER}), Scope.SUBTREE),
+    # 本级人员授权: an organisation's administrator adds its own people and ticks their roles (the roles a
+    # kind of organisation may hand out: GRANTABLE_ROLES). At the province the 安全管理员 does it instead
+    # (三员分立); access.people holds that rule.
+    "people.manage": (
+        frozenset({Role.OFFICE_ADMIN, Role.DEPARTMENT_ADMIN, Role.EMPLOYER_ADMIN, Role.SECURITY_ADMIN}),
+        Scope.OWN,
+    ),
+    # The administrator of a direct child organisation: reset its password, disable it, 注销/重建 it.
+    "people.child_admin": (frozenset({Role.SECURITY_ADMIN, Role.OFFICE_ADMIN, Role.DEPARTMENT_ADMIN}), Scope.OWN),
+    # A 职改办 resets the password of an employer's administrator anywhere below it.
+    "people.reset_employer": (frozenset({Role.OFFICE_ADMIN}), Scope.SUBTREE),
     # 单位管理: basic information, staff, 工作账号, 归口部门 — the employer's own administrator.
     "employer.manage": (frozenset({Role.EMPLOYER_ADMIN}), Scope.OWN),
     # 接口账号: integration tokens, created by an organisation's administrator for its subtree.
@@ -188,8 +199,77 @@ SUB_ACCOUNT_PERMISSION: dict[str, str] = {
 }
 
 
+# Roles that do not hold a capability when granted at the root (the province): there, 三员分立 gives
+# account and role management to the 安全管理员, not to the 职改办管理员.
+NOT_AT_ROOT: dict[str, frozenset[Role]] = {"people.manage": frozenset({Role.OFFICE_ADMIN})}
+
+# A 个人申报账号 (account kind "filing") files only when its unit ticked 填写申报材料.
+FILING_PERMISSION: dict[str, str] = {
+    "declaration.declare": "declare",
+    "declaration.edit": "declare",
+    "achievement.manage": "declare",
+}
+
+
 def scope_of(role: str, capability_scope: Scope) -> Scope:
     """A role limited to its own organisation never reaches further than that."""
     if capability_scope in (Scope.SUBTREE, Scope.BELOW) and role not in SUBTREE_ROLES:
         return Scope.OWN
     return capability_scope
+
+
+# 本级人员授权: the roles each kind of organisation may hand out to its own people. The province (the root
+# title office) holds the 三员 and the provincial desks; a city or county office its desks; a competent
+# department its reviewers; an employer only its administrators (its operators are 经办账号 and its
+# applicants 个人申报账号, each on their own page).
+GRANTABLE_ROLES: dict[str, frozenset[Role]] = {
+    "province": frozenset(
+        {
+            Role.SYSTEM_ADMIN,
+            Role.SECURITY_ADMIN,
+            Role.AUDIT_ADMIN,
+            Role.OFFICE_ADMIN,
+            Role.PUBLISHER,
+            Role.QUALIFICATION_REVIEWER,
+            Role.RETURN_REVIEWER,
+            Role.CERTIFICATE_OFFICER,
+            Role.COMMITTEE_SECRETARY,
+        }
+    ),
+    "title_office": frozenset(
+        {
+            Role.OFFICE_ADMIN,
+            Role.PUBLISHER,
+            Role.QUALIFICATION_REVIEWER,
+            Role.RETURN_REVIEWER,
+            Role.CERTIFICATE_OFFICER,
+            Role.COMMITTEE_SECRETARY,
+        }
+    ),
+    "department": frozenset({Role.DEPARTMENT_ADMIN, Role.DEPARTMENT_REVIEWER, Role.PUBLISHER, Role.COMMITTEE_SECRETARY}),
+    "employer": frozenset({Role.EMPLOYER_ADMIN}),
+    "agency": frozenset({Role.EMPLOYER_ADMIN}),
+}
+# Who manages the people of an organisation of that kind (and so must never be disabled to nobody).
+PEOPLE_MANAGERS: dict[str, frozenset[Role]] = {
+    "province": frozenset({Role.SECURITY_ADMIN}),
+    "title_office": frozenset({Role.OFFICE_ADMIN}),
+    "department": frozenset({Role.DEPARTMENT_ADMIN}),
+    "employer": frozenset({Role.EMPLOYER_ADMIN}),
+    "agency": frozenset({Role.EMPLOYER_ADMIN}),
+}
+# The administrator an organisation is created with (and that its parent resets or re-creates).
+ADMIN_ROLE: dict[str, Role] = {
+    "province": Role.OFFICE_ADMIN,
+    "title_office": Role.OFFICE_ADMIN,
+    "department": Role.DEPARTMENT_ADMIN,
+    "employer": Role.EMPLOYER_ADMIN,
+    "agency": Role.EMPLOYER_ADMIN,
+}
+# 三员分立: one account holds at most one of the three.
+SEPARATED_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+
+
+def organisation_class(kind: str, is_root: bool) -> str:
+    """The key of GRANTABLE_ROLES for an organisation: its kind, or "province" for the root office."""
+    return "province" if is_root else str(kind)

@@ -22,7 +22,7 @@ from title_review.reviews.models import Objection, Publicity
 from title_review.system.models import WorkingDayOverride
 
 from .kinds import ObjectPolicy, both, either, register
-from .policies import scope_filter
+from .policies import person_pk, scope_filter
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,8 @@ class RecordPolicy(ObjectPolicy[Any]):
         self.purposes = frozenset({"own"})  # type: ignore[misc]
 
     def rule(self, user: Any, purpose: str) -> Q | None:
-        return Q(owner_id=user.pk)
+        person = person_pk(user)
+        return None if person is None else Q(owner_id=person)
 
 
 records = {

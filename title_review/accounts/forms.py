@@ -102,3 +102,15 @@ class ChangePhoneForm(StyledForm):
     password = forms.CharField(label="登录密码（验证身份）", strip=False, widget=forms.PasswordInput)
     phone = forms.CharField(label="新手机号码", max_length=20)
     sms_code = forms.CharField(label="短信验证码", max_length=6)
+
+
+class IdentityForm(StyledForm):
+    """完善身份信息: the holder of a 个人申报账号 names themselves at first sign-in."""
+
+    real_name = forms.CharField(label="真实姓名", max_length=50)
+    id_type = forms.ChoiceField(label="证件类型", choices=())
+    id_number = forms.CharField(label="证件号码", max_length=20)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["id_type"].choices = _id_type_choices()  # type: ignore[attr-defined]  # a ChoiceField

@@ -19,6 +19,11 @@ class ForcePasswordChangeMiddleware:
             allowed = {reverse("accounts:password_change"), reverse("accounts:logout")}
             if request.path not in allowed and not request.path.startswith("/static/"):
                 return redirect("accounts:password_change")
+        elif user.is_authenticated and getattr(user, "kind", "") == "filing" and user.person_id is None:
+            # 个人申报账号: the holder names themselves before anything else (完善身份信息).
+            allowed = {reverse("accounts:complete_identity"), reverse("accounts:logout")}
+            if request.path not in allowed and not request.path.startswith("/static/"):
+                return redirect("accounts:complete_identity")
         return self.get_response(request)
 
 

@@ -6,8 +6,20 @@ from django.utils.translation import gettext_lazy as _
 class AccountKind(models.TextChoices):
     PERSONAL = "personal", _("个人账号")
     ORGANISATION = "organisation", _("机构账号")
-    SUB_ACCOUNT = "sub_account", _("工作账号")
+    # An employer's operator: fills colleagues' material, reports up, writes opinion slots (what was ticked).
+    SUB_ACCOUNT = "sub_account", _("经办账号")
     INTEGRATION = "integration", _("接口账号")
+    # 个人申报账号 (the Hangzhou manual's 工作账号): issued by a unit to one of its people, who signs in with it
+    # and fills their own declaration under that unit. `person` is whom it files for.
+    FILING = "filing", _("个人申报账号")
+
+
+class FilingPermission(models.TextChoices):
+    """The ticks a unit gives each 个人申报账号 (Hangzhou manual 2.1: the last two are recommended)."""
+
+    DECLARE = "declare", _("填写申报材料")
+    EDIT_PROFILE = "edit_profile", _("修改基本信息")
+    CHANGE_PASSWORD = "change_password", _("修改密码")
 
 
 class SubAccountPermission(models.TextChoices):
@@ -49,6 +61,24 @@ class User(AbstractUser):
     agreement_version = models.CharField(_("已同意的协议版本"), max_length=20, blank=True, default="")
     agreement_accepted_at = models.DateTimeField(_("同意协议时间"), null=True, blank=True)
     permissions = models.JSONField(_("工作账号权限"), default=list, blank=True)
+    # 个人申报账号: the person it files for (a personal account, made for them if they have none).
+    person = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="filing_accounts",
+        verbose_name=_("申报人"),
+    )
+    # 个人注册 naming a unit: waits for the unit's 审核 (开通 links the person to it).
+    requested_unit = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="join_requests",
+        verbose_name=_("申请加入的单位"),
+    )
     must_change_password = models.BooleanField(_("首次登录须修改密码"), default=False)
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
 
@@ -79,8 +109,17 @@ class User(AbstractUser):
         return self.real_name or self.username
 
     def has_sub_permission(self, permission: str) -> bool:
-        """Organisation and personal accounts hold every self-service permission; 工作账号 what was ticked."""
-        return self.kind != AccountKind.SUB_ACCOUNT or permission in (self.permissions or [])
+        """Organisation and personal accounts hold every self-service permission; 经办账号 and 个人申报账号
+        what their unit ticked."""
+        ticked = self.kind in (AccountKind.SUB_ACCOUNT, AccountKind.FILING)
+        return not ticked or permission in (self.permissions or [])
+
+    @property
+    def acts_for(self) -> "User | None":
+        """The person whose declarations this account files: itself, or a 个人申报账号's person."""
+        if self.kind == AccountKind.FILING:
+            return self.person
+        return self
 
 
 class LoginAttempts(models.Model):

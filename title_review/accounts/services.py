@@ -126,6 +126,10 @@ def register_person(
     # The code is checked in its own transaction first, so a wrong code counts as a failed attempt; only
     # someone holding a valid code learns whether the identity or mobile number is already registered.
     verify_sms_code(phone=phone, purpose="register", code=sms_code)
+    placeholder = User.objects.filter(kind=AccountKind.PERSONAL, id_type=id_type, id_number=facts.number).first()
+    if placeholder is not None and not placeholder.has_usable_password() and not placeholder.phone:
+        # A unit made this person when it issued them a 个人申报账号: registering claims it (one person).
+        return _claim_person(placeholder, user, password, phone)
     if User.objects.filter(id_type=id_type, id_number=facts.number).exists():
         raise DomainError("该证件号码已注册过个人账号，请直接登录；忘记密码可用“忘记密码”找回。")
     if User.objects.filter(kind=AccountKind.PERSONAL, phone=phone).exists():
@@ -145,6 +149,29 @@ def register_person(
             after={"kind": user.kind, "id_type": id_type, "agreement_version": agreement_version},
         )
     return user
+
+
+def _claim_person(placeholder: User, registration: User, password: str, phone: str) -> User:
+    if placeholder.real_name != registration.real_name:
+        raise DomainError("证件号码与姓名不符，请核对。", field="real_name")
+    if User.objects.filter(kind=AccountKind.PERSONAL, phone=phone).exists():
+        raise DomainError("该手机号码已注册过个人账号，请直接登录或更换手机号码。", field="phone")
+    with transaction.atomic():
+        person = User.objects.select_for_update().get(pk=placeholder.pk)
+        person.phone = phone
+        person.agreement_version = registration.agreement_version
+        person.agreement_accepted_at = registration.agreement_accepted_at
+        person.password_changed_at = timezone.now()
+        person.set_password(password)
+        person.save()
+        record_event(
+            actor=person,
+            action="account.register",
+            obj=person,
+            after={"kind": person.kind, "claimed": True, "agreement_version": person.agreement_version},
+            reason="认领单位为其开设个人申报账号时登记的申报人",
+        )
+    return person
 
 
 def _personal_username() -> str:
@@ -214,3 +241,91 @@ def change_phone(*, user: User, password: str, new_phone: str, sms_code: str) ->
             actor=user, action="account.phone_change", obj=user, before=before, after={"phone": mask_phone(new_phone)}
         )
     return user
+
+
+# ---- One-time passwords, people behind 个人申报账号 --------------------------------------------------
+
+
+def issue_one_time_password(user: User) -> str:
+    """Give `user` a new one-time password (to be changed at the next sign-in); the caller audits.
+
+    Changing the password ends the account's open sessions: each session carries a hash of the old one."""
+    password = generate_one_time_password()
+    user.set_password(password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    return password
+
+
+def person_for_identity(*, real_name: str, id_type: str, id_number: str, organisation: Any, vouched: bool) -> User:
+    """The person (a personal account) with this identity, made for them if the system has none.
+
+    One person is one applicant: a unit-issued 个人申报账号 and a self-registered account for the same
+    identity number work on the same person. `vouched` says the unit assigned the identity; a holder
+    completing their own identity may not attach themselves to someone else's existing account.
+    """
+    real_name = clean_name(real_name)
+    if not real_name:
+        raise DomainError("请填写申报人姓名。", field="real_name")
+    facts = validate_identity(id_type or "01", id_number)
+    existing = User.objects.filter(kind=AccountKind.PERSONAL, id_number=facts.number).first()
+    if existing is not None:
+        if existing.real_name != real_name:
+            raise DomainError("证件号码与姓名不符，请核对。", field="id_number")
+        if not vouched and existing.has_usable_password():
+            raise DomainError(
+                "该证件号码已注册过个人账号：请直接用个人账号登录，或请单位在“工作账号管理”中为您指定申报人。",
+                field="id_number",
+            )
+        return existing
+    if User.objects.filter(id_number=facts.number).exists():
+        raise DomainError("该证件号码已被其他账号使用，请联系单位核对。", field="id_number")
+    person = User(
+        username=_personal_username(),
+        kind=AccountKind.PERSONAL,
+        real_name=real_name,
+        id_type=id_type or "01",
+        id_number=facts.number,
+        birth_date=facts.birth_date,
+        sex=facts.sex,
+        organisation=organisation,
+    )
+    # The person signs in with the unit's 个人申报账号 until they register themselves (which claims this).
+    person.set_unusable_password()
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError as exc:
+        raise DomainError("该证件号码刚被登记，请重试。", field="id_number") from exc
+    RoleGrant.objects.create(user=person, role="applicant", organisation=None)
+    return person
+
+
+@transaction.atomic
+def complete_identity(*, user: User, real_name: str, id_type: str, id_number: str) -> User:
+    """完善身份信息: a 个人申报账号's holder names themselves at first sign-in."""
+    account = User.objects.select_for_update().get(pk=user.pk)
+    if account.kind != AccountKind.FILING:
+        raise DomainError("只有个人申报账号需要完善身份信息。")
+    if account.person_id is not None:
+        raise DomainError("该账号已指定申报人。")
+    person = person_for_identity(
+        real_name=real_name, id_type=id_type, id_number=id_number, organisation=account.organisation, vouched=False
+    )
+    if (
+        User.objects.filter(kind=AccountKind.FILING, person=person, organisation_id=account.organisation_id)
+        .exclude(pk=account.pk)
+        .exists()
+    ):
+        raise DomainError("您在本单位已有个人申报账号，请用该账号登录或联系单位。", field="id_number")
+    account.person = person
+    account.real_name = person.real_name
+    account.save(update_fields=["person", "real_name"])
+    record_event(
+        actor=account,
+        action="account.complete_identity",
+        obj=account,
+        after={"person": person.pk, "real_name": person.real_name},
+        organisation=account.organisation,
+    )
+    return account

@@ -19,6 +19,7 @@ from title_review.verification.captcha import check_captcha, new_captcha
 from . import security, services
 from .forms import (
     ChangePhoneForm,
+    IdentityForm,
     LoginForm,
     PasswordChangeForm,
     PasswordResetForm,
@@ -125,6 +126,30 @@ def password_change(request: HttpRequest) -> HttpResponse:
     forced = getattr(request.user, "must_change_password", False)
     expired = not forced and _expired(request.user)
     return render(request, "accounts/password_change.html", {"form": form, "forced": forced, "expired": expired})
+
+
+@authenticated
+def complete_identity(request: HttpRequest) -> HttpResponse:
+    """完善身份信息: a 个人申报账号's holder gives their name and identity number once."""
+    user: Any = request.user
+    if getattr(user, "kind", "") != "filing" or user.person_id is not None:
+        raise Http404
+    form = IdentityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.complete_identity(
+                user=user,
+                real_name=form.cleaned_data["real_name"],
+                id_type=form.cleaned_data["id_type"],
+                id_number=form.cleaned_data["id_number"],
+            )
+        except DomainError as exc:
+            field = exc.field if exc.field in form.fields else None
+            form.add_error(field, exc.message)
+        else:
+            messages.success(request, "身份信息已保存，可以开始申报。")
+            return redirect("system:home")
+    return render(request, "accounts/complete_identity.html", {"form": form})
 
 
 _PERSON_FIELD_HINTS = {

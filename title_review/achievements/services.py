@@ -62,18 +62,26 @@ def _validate(section: str, values: dict[str, Any], owner: Any, record_id: int |
             raise DomainError("本人排名须为正整数。")
 
 
+def _owner(actor: Any) -> Any:
+    """A 个人申报账号 keeps its person's 业绩档案; every other account its own."""
+    person = getattr(actor, "acts_for", actor)
+    if person is None:
+        raise DomainError("请先完善身份信息。")
+    return person
+
+
 @transaction.atomic
 def save_record(*, actor: Any, section: str, values: dict[str, Any], record_id: int | None = None) -> Any:
     """Add a row to the actor's own 业绩档案, or change one of its rows."""
     model = RECORD_MODELS.get(section)
     if model is None:
         raise DomainError("没有这一类业绩。")
-    _validate(section, values, actor, record_id)
+    _validate(section, values, _owner(actor), record_id)
     if record_id is None:
-        row: Any = model(owner=actor, **values)
+        row: Any = model(owner=_owner(actor), **values)
         before = None
     else:
-        row = model._default_manager.select_for_update().filter(pk=record_id, owner=actor).first()
+        row = model._default_manager.select_for_update().filter(pk=record_id, owner=_owner(actor)).first()
         if row is None:
             raise DomainError("没有这条记录。")
         before = {k: str(getattr(row, k)) for k in values}
@@ -89,7 +97,7 @@ def save_record(*, actor: Any, section: str, values: dict[str, Any], record_id: 
 @transaction.atomic
 def delete_record(*, actor: Any, section: str, record_id: int) -> None:
     model = RECORD_MODELS.get(section)
-    row = model._default_manager.select_for_update().filter(pk=record_id, owner=actor).first() if model else None
+    row = model._default_manager.select_for_update().filter(pk=record_id, owner=_owner(actor)).first() if model else None
     if row is None:
         raise DomainError("没有这条记录。")
     if attachments_of(row).filter(locked=True).exists():

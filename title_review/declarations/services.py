@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from title_review.access.declarations import Purpose
 from title_review.access.declarations import policy as declaration_policy
-from title_review.access.policies import require
+from title_review.access.policies import has_capability, require
 from title_review.achievements.models import Appraisal, Education
 from title_review.achievements.selectors import RECORD_MODELS
 from title_review.attachments.services import attachments_of, lock_attachments
@@ -55,7 +55,13 @@ def start_declaration(*, actor: Any, round_id: int, pledge_version: str, applica
     employer = getattr(actor, "organisation", None)
     if employer is None:
         raise DomainError("您的个人账号尚未关联工作单位，请先由单位将您登记为工作人员后再申报。")
-    return _open_draft(actor=actor, applicant=actor, round_=round_, employer=employer, pledge_version=pledge_version)
+    # A 个人申报账号 files for its person, under the unit that issued it: one person is one applicant.
+    person = getattr(actor, "acts_for", actor)
+    if person is None:
+        raise DomainError("请先完善身份信息（姓名、证件号码）后再申报。")
+    if not has_capability(actor, "declaration.declare"):
+        raise DomainError("该账号没有“填写申报材料”权限，请联系本单位。")
+    return _open_draft(actor=actor, applicant=person, round_=round_, employer=employer, pledge_version=pledge_version)
 
 
 def _open_draft(*, actor: Any, applicant: Any, round_: Round, employer: Any, pledge_version: str) -> Declaration:

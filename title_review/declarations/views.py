@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from title_review.access.declarations import Purpose
 from title_review.access.declarations import policy as declaration_policy
 from title_review.access.decorators import guards, rule
-from title_review.access.policies import employer_of
+from title_review.access.policies import employer_of, person_pk
 from title_review.accounts.models import User
 from title_review.achievements.selectors import RECORD_MODELS
 from title_review.attachments.services import attachments_of
@@ -36,7 +36,7 @@ PICK_SECTIONS = (
 def my_declarations(request: HttpRequest) -> HttpResponse:
     rows = (
         declaration_policy.visible(request.user, Purpose.FILL)
-        .filter(applicant_id=request.user.pk)
+        .filter(applicant_id=person_pk(request.user))
         .select_related("round", "employer")
     )
     return render(request, "declarations/mine.html", {"rows": rows})

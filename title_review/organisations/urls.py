@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import employer_views, import_views, views
+from . import employer_views, import_views, people_views, views
 
 app_name = "organisations"
 urlpatterns = [
@@ -12,6 +12,13 @@ urlpatterns = [
     path("<int:pk>/disable/", views.disable, name="disable"),
     path("<int:pk>/enable/", views.enable, name="enable"),
     path("<int:pk>/remove/", views.remove, name="remove"),
+    path("<int:pk>/admin/new/", people_views.recreate_admin, name="recreate_admin"),
+    path("people/", people_views.people_page, name="people"),
+    path("people/<int:pk>/", people_views.person_roles, name="person_roles"),
+    path("accounts/<int:pk>/child-admin/", people_views.child_admin_action, name="child_admin_action"),
+    path("accounts/<int:pk>/reset-employer/", people_views.reset_employer, name="reset_employer"),
+    path("employer/filing-accounts/", people_views.filing_accounts, name="filing_accounts"),
+    path("employer/filing-accounts/<int:pk>/", people_views.edit_filing_account, name="filing_account_edit"),
     path("employer/register/", employer_views.register, name="employer_register"),
     path("employer/register/name/", employer_views.name_lookup, name="employer_name_lookup"),
     path("employer/password/reset/", employer_views.password_reset, name="employer_password_reset"),

@@ -11,9 +11,10 @@ from title_review.core.errors import DomainError
 from title_review.core.pagination import paginate, query_without_page
 from title_review.jobs.imports import import_view
 
-from . import services
+from . import people, services
 from .forms import ChildOrganisationForm, TreeSearchForm
 from .imports import ORGANISATIONS
+from .one_time import shown
 from .selectors import organisation_tree, visible_organisation
 
 
@@ -54,7 +55,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "org": org,
         "children_count": org.children.count(),
-        "accounts": org.accounts.order_by("username")[:50],
+        **people.account_rows(request.user, org),
+        "created": shown(request),
         "can_add": can(request.user, "organisation.create_child", org),
         "can_disable": can(request.user, "organisation.disable", org),
         "can_remove": can(request.user, "organisation.remove", org),

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError
 
 from title_review.access.decorators import guards, rule
-from title_review.access.policies import can, employer_of
+from title_review.access.policies import can, employer_of, person_pk
 from title_review.core.errors import DomainError
 from title_review.core.pagination import paginate, query_without_page
 from title_review.declarations.workflow import STAGE_FOR_APPLICANT, Status
@@ -212,7 +212,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     desk = declaration.current_org
     status = declaration.status
-    mine = declaration.applicant_id == user.pk
+    mine = declaration.applicant_id == person_pk(user)
     decide = {
         "employer": status == Status.WITH_EMPLOYER and can(user, "review.employer", desk),
         "opinion": status == Status.WITH_EMPLOYER and can(user, "review.opinion", desk),
@@ -317,7 +317,7 @@ def returned(request: HttpRequest) -> HttpResponse:
     queryset = selectors.tracked_by(request.user).filter(status=Status.RETURNED)
     employer = getattr(request.user, "organisation", None)
     if not can(request.user, "declaration.fill", employer):
-        queryset = queryset.filter(applicant_id=request.user.pk)
+        queryset = queryset.filter(applicant_id=person_pk(request.user))
     else:
         queryset = queryset.filter(employer=employer)
     page = paginate(request, queryset.select_related("applicant", "round").order_by("-stage_since", "pk"))

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from title_review.access.decorators import authenticated, guards, public, rule
-from title_review.access.policies import can, has_capability
+from title_review.access.policies import can, has_capability, person_pk
 from title_review.core.errors import DomainError
 from title_review.core.pagination import paginate, query_without_page
 from title_review.core.policies import DEFAULTS, LABELS, get_policy
@@ -32,7 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     mine = [
         (d, STAGE_FOR_APPLICANT.get(d.status, ""))
-        for d in Declaration.objects.filter(applicant_id=request.user.pk)
+        for d in Declaration.objects.filter(applicant_id=person_pk(request.user))
         .select_related("round")
         .exclude(status="withdrawn")[:10]
     ]
