@@ -220,6 +220,17 @@ def world(users, orgs, review_round):  # noqa: F811 — the fixture imported abo
         real_name="经办员",
         permissions=["view"],
     )
+    from title_review.organisations import filing
+
+    filing_account, _password = filing.create_filing_account(
+        actor=users["hospitaladmin"],
+        employer_id=orgs["杭州市第一人民医院"].pk,
+        username="hospitalfiler1",
+        permissions=["declare"],
+        real_name="申报甲",
+        id_number="11010519491231002X",
+    )
+    User.objects.filter(username="teacher").update(requested_unit=orgs["杭州市第一人民医院"])
     token, _key = create_token(actor=users["hzadmin"], organisation=hz, name="对接人社系统")
     ban = record_integrity_ban(
         actor=users["hzadmin"],
@@ -258,6 +269,9 @@ def world(users, orgs, review_round):  # noqa: F811 — the fixture imported abo
         "message": [("message", message)],
         "organisation": [(o.name, o) for o in orgs.values()],
         "sub_account": [("sub_account", sub_account), ("employer_admin", User.objects.get(username="hospitaladmin"))],
+        "account": [(name, User.objects.get(username=name)) for name in ("hospitaladmin", "wjwadmin", "hzcheck", "secadmin")],
+        "filing_account": [("filing", filing_account)],
+        "join_request": [("teacher", User.objects.get(username="teacher"))],
         "token": [("token", token)],
         "integrity_record": [("ban", ban)],
         "workday_override": [("override", override)],
