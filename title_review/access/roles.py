@@ -173,6 +173,10 @@ CAPABILITIES: dict[str, tuple[frozenset[Role], Scope]] = {
     "people.reset_employer": (frozenset({Role.OFFICE_ADMIN}), Scope.SUBTREE),
     # 单位管理: basic information, staff, 工作账号, 归口部门 — the employer's own administrator.
     "employer.manage": (frozenset({Role.EMPLOYER_ADMIN}), Scope.OWN),
+    # 单位更名审核: the unit's 归口部门 (its direct parent: an office, a department, or a 人才服务局 whose
+    # administrator is an employer_admin) approves or returns a pending rename. Granted at the parent, so
+    # access.scoped reads it against the unit's parent path.
+    "employer.rename_decide": (_ORG_MANAGERS | {Role.EMPLOYER_ADMIN}, Scope.OWN),
     # 接口账号: integration tokens, created by an organisation's administrator for its subtree.
     "token.manage": (_ORG_MANAGERS | {Role.EMPLOYER_ADMIN}, Scope.SUBTREE),
     "dictionary.view": (_STAFF_ROLES, Scope.SUBTREE),

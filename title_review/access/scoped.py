@@ -17,7 +17,7 @@ from title_review.certificates.models import Certificate
 from title_review.dictionaries.models import Entry
 from title_review.eligibility.models import IntegrityRecord
 from title_review.exchange.models import ReceivedDeclaration, ReceivedFile
-from title_review.organisations.models import Organisation
+from title_review.organisations.models import Organisation, OrganisationNameChange
 from title_review.reviews.models import Objection, Publicity
 from title_review.system.models import WorkingDayOverride
 
@@ -61,6 +61,22 @@ organisations = register(
             "change": _one("organisation.change", "path"),
             "disable": _one("organisation.disable", "path"),
             "remove": _one("organisation.remove", "path"),
+        },
+    )
+)
+# 更名记录: seen wherever the unit is seen, and by its 归口部门 (the direct parent; a 人才服务局's administrator
+# sees no unit below it otherwise); withdrawn by the unit; decided only by the 归口部门.
+name_changes = register(
+    ScopedPolicy(
+        "name_change",
+        OrganisationNameChange,
+        {
+            "view": (
+                Grant("organisation.view", "organisation__path"),
+                Grant("employer.rename_decide", "organisation__parent__path"),
+            ),
+            "withdraw": _one("employer.manage", "organisation__path"),
+            "decide": _one("employer.rename_decide", "organisation__parent__path"),
         },
     )
 )

@@ -22,6 +22,8 @@ DEFAULTS: dict[str, Any] = {
     "downloads.keep_days": 7,
     # 诚信档案: years a fraud record bars declaring (domain-model.md §5: no declaring for 3 years).
     "integrity.ban_years": 3,
+    # 单位更名: False = a unit's new name takes effect at once; True = its 归口部门 approves it first.
+    "employer.rename_needs_approval": False,
 }
 
 
@@ -36,6 +38,7 @@ LABELS: dict[str, str] = {
     "correction.reminder_working_days": "补正截止前提醒的工作日数",
     "downloads.keep_days": "我的下载中的文件保存天数",
     "integrity.ban_years": "诚信档案禁止申报年限（新增诚信记录时的默认期限，年）",
+    "employer.rename_needs_approval": "单位更名须经归口部门审核（是 / 否）",
 }
 
 

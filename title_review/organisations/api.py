@@ -1,3 +1,4 @@
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -7,6 +8,8 @@ from rest_framework.response import Response
 
 from title_review.access.policies import has_capability, organisations_visible_to
 from title_review.api.base import AccessRuleAPIView
+
+from .selectors import name_matches
 
 
 class OrganisationOutput(serializers.Serializer):
@@ -36,11 +39,11 @@ class OrganisationListApi(AccessRuleAPIView, ListAPIView):
         qs = _visible(self.request).order_by("path")
         q = self.request.query_params.get("q", "").strip()
         if q:
-            qs = qs.filter(name__icontains=q) | qs.filter(code__startswith=q)
+            qs = qs.filter(name_matches(q) | Q(code__startswith=q))
         return qs
 
     @extend_schema(
-        parameters=[OpenApiParameter("q", str, description="名称或机构代码开头")],
+        parameters=[OpenApiParameter("q", str, description="名称（含曾用名）或机构代码开头")],
         summary="机构列表（本人可见范围；分页）",
         operation_id="v1_organisations_list",
     )

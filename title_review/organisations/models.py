@@ -163,3 +163,49 @@ class EmployerStaff(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.employer_id}:{self.person_id}"
+
+
+class NameChangeStatus(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    APPLIED = "applied", _("已生效")
+    REFUSED = "refused", _("已退回")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class OrganisationNameChange(TimeStampedModel):
+    """更名记录: one rename of a unit, applied at once or, when the province so sets, after its 归口部门
+    approved it. Applied rows keep former names searchable (selectors.name_matches)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="name_changes", verbose_name=_("单位")
+    )
+    old_name = models.CharField(_("原名称"), max_length=200)
+    new_name = models.CharField(_("新名称"), max_length=200)
+    reason = models.CharField(_("更名原因"), max_length=200, blank=True, default="")
+    status = models.CharField(
+        _("状态"), max_length=10, choices=NameChangeStatus.choices, default=NameChangeStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("申请人")
+    )
+    decided_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("审核人")
+    )
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    decision_reason = models.CharField(_("退回理由"), max_length=200, blank=True, default="")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        # Removal of a unit is refused with "有更名记录" (core.records.referring_records reads this name).
+        verbose_name = _("更名")
+        constraints = [
+            # One open request per unit: a second one is refused until the first is decided or withdrawn.
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(status="pending"),
+                name="one_pending_name_change",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old_name} → {self.new_name}"

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from title_review.declarations.workflow import Status
 from title_review.dictionaries.models import Entry
+from title_review.organisations.selectors import name_matches
 
 # The query parameters the lists understand; nothing else is carried into an export job.
 FILTERS = ("round", "employer", "series", "level", "status", "waiting")
@@ -18,7 +19,7 @@ _M = TypeVar("_M", bound=Model)
 
 
 def filter_declarations(params: Mapping[str, str], queryset: QuerySet[_M]) -> QuerySet[_M]:
-    """Narrow a declaration queryset by round, employer name, series, level, status and waiting days.
+    """Narrow a declaration queryset by round, employer name (a former one too), series, level, status and waiting days.
 
     `params` is a page's GET (a QueryDict) or a job's stored parameters; unknown or malformed values
     are ignored, as the pages always did.
@@ -26,7 +27,7 @@ def filter_declarations(params: Mapping[str, str], queryset: QuerySet[_M]) -> Qu
     if str(params.get("round", "")).isdigit():
         queryset = queryset.filter(round_id=int(params["round"]))
     if params.get("employer"):
-        queryset = queryset.filter(employer__name__contains=str(params["employer"]).strip())
+        queryset = queryset.filter(name_matches(str(params["employer"]).strip(), through="employer"))
     if str(params.get("series", "")).isdigit():
         queryset = queryset.filter(round__series_id=int(params["series"]))
     if params.get("level"):
