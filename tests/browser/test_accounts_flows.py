@@ -193,8 +193,8 @@ def test_employer_adds_staff_and_manages_work_accounts(page, open_page, tmp_path
     sign_in(page, EMPLOYER_LOGIN, EMPLOYER_PASSWORD)
     add_staff_member(page, APPLICANT_IDENTITY["id_number"], APPLICANT_NAME)
 
-    # 批量新增 5 work accounts that may 填写材料 and 查看.
-    open_menu(page, "工作账号管理")
+    # 批量新增 5 operator accounts (经办账号) that may 填写材料 and 查看.
+    open_menu(page, "经办账号管理")
     batch = page.locator("form").filter(has=page.get_by_role("button", name="批量新增"))
     field(batch, "新增个数").fill("5")
     batch.get_by_label("填写材料", exact=True).check()

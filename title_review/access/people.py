@@ -113,4 +113,3 @@ def managers_of(organisation: Organisation) -> frozenset[Role]:
 
 def administrator_role(organisation: Organisation) -> Role:
     return ADMIN_ROLE[organisation_class(organisation.kind, organisation.parent_id is None)]
-

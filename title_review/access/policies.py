@@ -68,7 +68,11 @@ def _relevant(user: Any, action: str) -> list[tuple[Grant, Scope]]:
         if grant.role == Role.EMPLOYER_STAFF and needed and needed not in (getattr(user, "permissions", None) or []):
             continue
         filing = FILING_PERMISSION.get(action)
-        if filing and getattr(user, "kind", "") == "filing" and filing not in (getattr(user, "permissions", None) or []):
+        if (
+            filing
+            and getattr(user, "kind", "") == "filing"
+            and filing not in (getattr(user, "permissions", None) or [])
+        ):
             continue
         if grant.depth == 1 and grant.role in NOT_AT_ROOT.get(action, ()):
             continue

@@ -250,7 +250,9 @@ GRANTABLE_ROLES: dict[str, frozenset[Role]] = {
             Role.COMMITTEE_SECRETARY,
         }
     ),
-    "department": frozenset({Role.DEPARTMENT_ADMIN, Role.DEPARTMENT_REVIEWER, Role.PUBLISHER, Role.COMMITTEE_SECRETARY}),
+    "department": frozenset(
+        {Role.DEPARTMENT_ADMIN, Role.DEPARTMENT_REVIEWER, Role.PUBLISHER, Role.COMMITTEE_SECRETARY}
+    ),
     "employer": frozenset({Role.EMPLOYER_ADMIN}),
     "agency": frozenset({Role.EMPLOYER_ADMIN}),
 }

@@ -313,7 +313,7 @@ def complete_identity(*, user: User, real_name: str, id_type: str, id_number: st
         real_name=real_name, id_type=id_type, id_number=id_number, organisation=account.organisation, vouched=False
     )
     if (
-        User.objects.filter(kind=AccountKind.FILING, person=person, organisation_id=account.organisation_id)
+        User.objects.filter(kind=AccountKind.FILING, person=person, organisation=account.organisation)
         .exclude(pk=account.pk)
         .exists()
     ):

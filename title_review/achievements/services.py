@@ -97,7 +97,9 @@ def save_record(*, actor: Any, section: str, values: dict[str, Any], record_id: 
 @transaction.atomic
 def delete_record(*, actor: Any, section: str, record_id: int) -> None:
     model = RECORD_MODELS.get(section)
-    row = model._default_manager.select_for_update().filter(pk=record_id, owner=_owner(actor)).first() if model else None
+    row = (
+        model._default_manager.select_for_update().filter(pk=record_id, owner=_owner(actor)).first() if model else None
+    )
     if row is None:
         raise DomainError("没有这条记录。")
     if attachments_of(row).filter(locked=True).exists():

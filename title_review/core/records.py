@@ -19,7 +19,7 @@ def referring_records(obj: models.Model, *, skip: Collection[str] = ()) -> list[
         if relation.many_to_many:
             continue
         model = relation.related_model
-        if isinstance(model, str) or model._meta.label_lower in skip:
+        if model is None or isinstance(model, str) or model._meta.label_lower in skip:
             continue
         if model._default_manager.filter(**{relation.field.name: obj}).exists():  # type: ignore[union-attr]
             reason = f"有{model._meta.verbose_name}记录"

@@ -59,7 +59,7 @@ def _assign(actor: Any, account: User, real_name: str, id_type: str, id_number: 
     if account.person_id is not None and referring_records(account, skip={"access.rolegrant", "accounts.user"}):
         raise DomainError("该账号已有申报记录，不能改为他人使用；请为新的申报人另建账号。", field="id_number")
     other = (
-        User.objects.filter(kind=AccountKind.FILING, person=person, organisation_id=account.organisation_id)
+        User.objects.filter(kind=AccountKind.FILING, person=person, organisation=account.organisation)
         .exclude(pk=account.pk)
         .first()
     )
@@ -143,8 +143,7 @@ def batch_create_filing_accounts(
     )
     base = admin.username if admin else employer.code
     taken = {
-        name.lower()
-        for name in User.objects.filter(username__istartswith=base).values_list("username", flat=True)
+        name.lower() for name in User.objects.filter(username__istartswith=base).values_list("username", flat=True)
     }
     created: list[tuple[User, str]] = []
     sequence = 1
@@ -299,7 +298,9 @@ def request_to_join(*, person: User, employer_id: int) -> User:
 
 def filing_accounts_of(employer: Organisation) -> Any:
     return (
-        User.objects.filter(organisation=employer, kind=AccountKind.FILING).select_related("person").order_by("username")
+        User.objects.filter(organisation=employer, kind=AccountKind.FILING)
+        .select_related("person")
+        .order_by("username")
     )
 
 

@@ -199,9 +199,7 @@ def _set_active(actor: Any, user: User, active: bool, organisation: Organisation
 
 def _reset(actor: Any, user: User, reason: str = "") -> str:
     password = issue_one_time_password(user)
-    record_event(
-        actor=actor, action="account.password_reset", obj=user, organisation=user.organisation, reason=reason
-    )
+    record_event(actor=actor, action="account.password_reset", obj=user, organisation=user.organisation, reason=reason)
     return password
 
 
@@ -234,7 +232,12 @@ def cancel_child_admin(*, actor: Any, user_id: int, reason: str) -> User:
     user.is_active = False
     user.save(update_fields=["is_active"])
     record_event(
-        actor=actor, action="account.cancel", obj=user, before={"roles": roles}, reason=reason, organisation=organisation
+        actor=actor,
+        action="account.cancel",
+        obj=user,
+        before={"roles": roles},
+        reason=reason,
+        organisation=organisation,
     )
     return user
 

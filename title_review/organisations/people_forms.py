@@ -67,7 +67,9 @@ class FilingAccountForm(StyledForm):
         error_messages={"required": "请至少勾选一项操作权限。"},
         help_text="后两项建议勾选，便于申报人修改自己的基本信息和密码。",
     )
-    real_name = forms.CharField(label="申报人姓名", max_length=50, required=False, help_text="可留空，由申报人首次登录时填写。")
+    real_name = forms.CharField(
+        label="申报人姓名", max_length=50, required=False, help_text="可留空，由申报人首次登录时填写。"
+    )
     id_type = forms.ChoiceField(label="证件类型", choices=ID_TYPES, initial="01", required=False)
     id_number = forms.CharField(label="证件号码", max_length=20, required=False)
 

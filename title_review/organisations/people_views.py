@@ -1,7 +1,5 @@
 """Pages for people: 本级人员授权, the level below's administrators, 工作账号管理 (个人申报账号)."""
 
-from typing import Any
-
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,7 +9,7 @@ from django.views.decorators.http import require_POST
 from title_review.access import people as policy
 from title_review.access.decorators import guards, rule
 from title_review.access.policies import employer_of
-from title_review.accounts.models import FilingPermission, User
+from title_review.accounts.models import FilingPermission
 from title_review.core.errors import DomainError
 from title_review.core.identity import mask_identity
 
@@ -19,6 +17,7 @@ from . import filing, people
 from .models import Organisation
 from .one_time import show_once, shown
 from .people_forms import ChildAdminForm, FilingAccountForm, FilingBatchForm, FilingEditForm, PersonForm, RolesForm
+
 
 def _int(value: str | None) -> int:
     try:
@@ -30,8 +29,6 @@ def _int(value: str | None) -> int:
 def _put_error(form: forms.Form, exc: DomainError) -> None:
     field = getattr(exc, "field", "") or None
     form.add_error(field if field in form.fields else None, exc.message)
-
-
 
 
 # ---- 本级人员授权 ------------------------------------------------------------------------------
@@ -89,7 +86,8 @@ def person_roles(request: HttpRequest, pk: int) -> HttpResponse:
     """分配角色 (and the name) of one of the organisation's people."""
     user = policy.accounts.get(request.user, pk, "manage")
     organisation = user.organisation
-    assert organisation is not None  # organisation accounts always belong somewhere
+    if organisation is None:  # organisation accounts always belong somewhere
+        raise Http404
     held = [g.role for g in user.grants.filter(organisation=organisation)]
     form = RolesForm(
         request.POST or None,
@@ -223,9 +221,7 @@ def filing_accounts(request: HttpRequest) -> HttpResponse:
         }
         for u in filing.filing_accounts_of(employer)
     ]
-    requests = [
-        {"person": p, "id_number": mask_identity(p.id_number)} for p in filing.join_requests_for(employer)
-    ]
+    requests = [{"person": p, "id_number": mask_identity(p.id_number)} for p in filing.join_requests_for(employer)]
     return render(
         request,
         "organisations/filing_accounts.html",

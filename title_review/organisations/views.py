@@ -15,7 +15,7 @@ from . import people, services
 from .forms import ChildOrganisationForm, TreeSearchForm
 from .imports import ORGANISATIONS
 from .one_time import shown
-from .selectors import organisation_tree, visible_organisation
+from .selectors import former_names, name_change_panel, organisation_tree, renames_to_decide, visible_organisation
 
 
 @rule("organisation.view")
@@ -31,6 +31,9 @@ def tree(request: HttpRequest) -> HttpResponse:
     )
     # Indent relative to the shallowest organisation shown, so every user's tree starts at the margin.
     base_depth = min((org.depth for org in page.object_list), default=1)
+    # A unit found by a former name (更名记录) says so, or the row would not seem to match.
+    q = filters.get("q", "").strip()
+    former = former_names([org.pk for org in page.object_list], q) if q else {}
     rows = [
         {
             "org": org,
@@ -40,10 +43,13 @@ def tree(request: HttpRequest) -> HttpResponse:
             and bool(services.ALLOWED_CHILDREN[org.kind]),
             "can_disable": can(request.user, "organisation.disable", org),
             "can_remove": can(request.user, "organisation.remove", org),
+            "former_names": "、".join(former.get(org.pk, [])),
         }
         for org in page.object_list
     ]
     context = {"form": form, "page": page, "rows": rows, "query": query_without_page(request)}
+    if not request.htmx:  # type: ignore[attr-defined]  # django-htmx
+        context["renames"] = list(renames_to_decide(request.user)[:20])
     template = "organisations/_tree_table.html" if request.htmx else "organisations/tree.html"  # type: ignore[attr-defined]  # django-htmx
     return render(request, template, context)
 
@@ -60,6 +66,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_add": can(request.user, "organisation.create_child", org),
         "can_disable": can(request.user, "organisation.disable", org),
         "can_remove": can(request.user, "organisation.remove", org),
+        **name_change_panel(request.user, org),
     }
     return render(request, "organisations/detail.html", context)
 

@@ -269,7 +269,9 @@ def world(users, orgs, review_round):  # noqa: F811 — the fixture imported abo
         "message": [("message", message)],
         "organisation": [(o.name, o) for o in orgs.values()],
         "sub_account": [("sub_account", sub_account), ("employer_admin", User.objects.get(username="hospitaladmin"))],
-        "account": [(name, User.objects.get(username=name)) for name in ("hospitaladmin", "wjwadmin", "hzcheck", "secadmin")],
+        "account": [
+            (name, User.objects.get(username=name)) for name in ("hospitaladmin", "wjwadmin", "hzcheck", "secadmin")
+        ],
         "filing_account": [("filing", filing_account)],
         "join_request": [("teacher", User.objects.get(username="teacher"))],
         "token": [("token", token)],

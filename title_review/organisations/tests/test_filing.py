@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from tests.personas import identity_number
 from title_review.accounts.models import AccountKind, User
 from title_review.accounts.services import AGREEMENT_VERSION, register_person
 from title_review.audit.models import AuditEvent
@@ -11,7 +12,6 @@ from title_review.declarations import services as declarations
 from title_review.declarations.models import PLEDGE_VERSION, Declaration
 from title_review.organisations import filing
 from title_review.reviews.tests.conftest import review_round  # noqa: F401 — a fixture
-from tests.personas import identity_number
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,10 @@ def _hospital(users):
 
 def test_a_batch_is_named_after_the_unit_and_each_gets_a_one_time_password(users):
     pairs = filing.batch_create_filing_accounts(
-        actor=users["hospitaladmin"], employer_id=_hospital(users).pk, count=5, permissions=["declare", "change_password"]
+        actor=users["hospitaladmin"],
+        employer_id=_hospital(users).pk,
+        count=5,
+        permissions=["declare", "change_password"],
     )
     names = [u.username for u, _ in pairs]
     assert names == [f"hospitaladmin{i}" for i in range(1, 6)]
@@ -49,7 +52,7 @@ def test_a_batch_of_nothing_or_too_many_is_refused(users, count):
 
 
 def test_another_units_administrator_cannot_touch_the_accounts(users):
-    (account, _), = filing.batch_create_filing_accounts(
+    ((account, _),) = filing.batch_create_filing_accounts(
         actor=users["hospitaladmin"], employer_id=_hospital(users).pk, count=1, permissions=["declare"]
     )
     for action in (
@@ -63,8 +66,11 @@ def test_another_units_administrator_cannot_touch_the_accounts(users):
 
 
 def test_the_holder_signs_in_names_themselves_and_files_under_the_unit(client, users, review_round):  # noqa: F811
-    (account, password), = filing.batch_create_filing_accounts(
-        actor=users["hospitaladmin"], employer_id=_hospital(users).pk, count=1, permissions=["declare", "change_password"]
+    ((account, password),) = filing.batch_create_filing_accounts(
+        actor=users["hospitaladmin"],
+        employer_id=_hospital(users).pk,
+        count=1,
+        permissions=["declare", "change_password"],
     )
     assert client.login(username=account.username, password=password)
     assert client.get(reverse("system:home"))["Location"] == reverse("accounts:password_change")
@@ -88,7 +94,7 @@ def test_the_holder_signs_in_names_themselves_and_files_under_the_unit(client, u
 
 
 def test_a_holder_may_not_take_someone_elses_registered_identity(users):
-    (account, _), = filing.batch_create_filing_accounts(
+    ((account, _),) = filing.batch_create_filing_accounts(
         actor=users["hospitaladmin"], employer_id=_hospital(users).pk, count=1, permissions=["declare"]
     )
     from title_review.accounts.services import complete_identity
@@ -114,8 +120,7 @@ def test_one_person_is_one_applicant_whichever_account_they_use(users, review_ro
     assert account.person_id == applicant.pk  # linked, not a second applicant
     with pytest.raises(DomainError, match="已在该评审活动中申报"):
         declarations.start_declaration(actor=account, round_id=review_round.pk, pledge_version=PLEDGE_VERSION)
-    from title_review.access.declarations import Purpose
-    from title_review.access.declarations import policy
+    from title_review.access.declarations import Purpose, policy
 
     assert policy.allows(account, mine, Purpose.FILL)  # the same declaration, from either account
     # A second account for the same person at the same unit is refused.

@@ -63,15 +63,30 @@ def test_only_the_own_organisation_and_at_the_province_only_the_security_admin(u
     for actor in ("wjwadmin", "zjadmin", "hzcheck", "sysadmin"):
         with pytest.raises(NotAllowed):
             people.add_person(
-                actor=users[actor], organisation_id=hz.pk, username="x1234", real_name="某", phone="", roles=["publisher"]
+                actor=users[actor],
+                organisation_id=hz.pk,
+                username="x1234",
+                real_name="某",
+                phone="",
+                roles=["publisher"],
             )
     root = users["zjadmin"].organisation
     with pytest.raises(NotAllowed):  # 三员分立: the office administrator does not manage the province's people
         people.add_person(
-            actor=users["zjadmin"], organisation_id=root.pk, username="x1234", real_name="某", phone="", roles=["publisher"]
+            actor=users["zjadmin"],
+            organisation_id=root.pk,
+            username="x1234",
+            real_name="某",
+            phone="",
+            roles=["publisher"],
         )
     user, _ = people.add_person(
-        actor=users["secadmin"], organisation_id=root.pk, username="zjpub1", real_name="省发布", phone="", roles=["publisher"]
+        actor=users["secadmin"],
+        organisation_id=root.pk,
+        username="zjpub1",
+        real_name="省发布",
+        phone="",
+        roles=["publisher"],
     )
     assert user.organisation_id == root.pk
 
@@ -250,4 +265,6 @@ def test_create_province_admin_on_an_empty_installation(transactional_db, capsys
     call_command("create_province_admin", "--username", "secondadmin", "--real-name", "二任", "--roles", "audit_admin")
     assert User.objects.get(username="secondadmin").organisation_id == user.organisation_id
     with pytest.raises(CommandError, match="不能授予"):
-        call_command("create_province_admin", "--username", "thirdadmin", "--real-name", "三任", "--roles", "employer_admin")
+        call_command(
+            "create_province_admin", "--username", "thirdadmin", "--real-name", "三任", "--roles", "employer_admin"
+        )
