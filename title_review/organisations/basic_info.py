@@ -7,6 +7,8 @@ The words are those of the Hangzhou unit manual (单位信息, 更名记录, 联
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
@@ -46,9 +48,14 @@ class BasicInfo:
     email: str
 
 
-def basic_info_of(employer: Organisation) -> dict[str, Any]:
-    """What the unit's basic information is now (the form's initial values, the API's answer)."""
-    profile = EmployerProfile.objects.filter(organisation=employer).select_related("nature", "industry").first()
+def profile_of(employer: Organisation) -> EmployerProfile | None:
+    """The unit's registration record (none for units an office created), with its code-table entries."""
+    return EmployerProfile.objects.filter(organisation=employer).select_related("nature", "industry").first()
+
+
+def basic_info_of(employer: Organisation, profile: EmployerProfile | None) -> dict[str, Any]:
+    """What the unit's basic information is now (the form's initial values, the API's answer), from the unit
+    and its `profile_of`."""
     return {
         "legal_representative": profile.legal_representative if profile else "",
         "nature": profile.nature.code if profile else "",
@@ -109,7 +116,12 @@ def update_basic_info(*, actor: Any, employer_id: int, info: BasicInfo) -> Organ
     contact_person = _required_text(info.contact_person, "contact_person", "联系人", 50)
     contact_phone = _required_text(info.contact_phone, "contact_phone", "联系电话", 30)
     email = (info.email or "").strip()
-    before = basic_info_of(employer)
+    try:
+        if email:
+            validate_email(email)
+    except ValidationError as exc:
+        raise DomainError("电子邮箱格式不正确。", field="email") from exc
+    before = basic_info_of(employer, profile_of(employer))
     employer.region = region
     employer.address = address
     employer.contact_person = contact_person
@@ -126,7 +138,7 @@ def update_basic_info(*, actor: Any, employer_id: int, info: BasicInfo) -> Organ
     profile.licence_type = (nature.attributes or {}).get("licence", profile.licence_type or "")
     profile.email = email
     profile.save()
-    after = basic_info_of(employer)
+    after = basic_info_of(employer, profile)
     changed = {key for key in after if after[key] != before[key]}
     if changed:
         record_event(

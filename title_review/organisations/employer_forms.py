@@ -71,13 +71,6 @@ class EmployerRegistrationForm(StyledForm):
         return data
 
 
-class EmployerInfoForm(StyledForm):
-    address = forms.CharField(label="单位地址", max_length=200)
-    contact_person = forms.CharField(label="联系人", max_length=50)
-    contact_phone = forms.CharField(label="联系电话", max_length=30)
-    email = forms.EmailField(label="电子邮箱", required=False, error_messages={"invalid": "电子邮箱格式不正确。"})
-
-
 class MoveForm(StyledForm):
     parent = ParentChoiceField(label="新的归口部门", queryset=None, empty_label="请选择")
     reason = forms.CharField(label="变更原因", max_length=200, required=False)

@@ -19,7 +19,6 @@ from title_review.verification.captcha import check_captcha, new_captcha
 from . import employers
 from .employer_forms import (
     BatchSubAccountForm,
-    EmployerInfoForm,
     EmployerRegistrationForm,
     MoveForm,
     RecoveryForm,
@@ -172,38 +171,6 @@ def _masked_name(name: str) -> str:
     if len(name) <= 1:
         return name + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1] if len(name) > 2 else name[0] + "*"
-
-
-@rule("employer.manage")
-def info(request: HttpRequest) -> HttpResponse:
-    """单位信息 (basic information), 修改归口部门."""
-    employer = employer_of(request.user, "employer.manage")
-    profile = EmployerProfile.objects.filter(organisation=employer).select_related("nature", "industry").first()
-    form = EmployerInfoForm(
-        request.POST or None,
-        initial={
-            "address": employer.address,
-            "contact_person": employer.contact_person,
-            "contact_phone": employer.contact_phone,
-            "email": profile.email if profile else "",
-        },
-    )
-    move = MoveForm(prefix="move")
-    if request.method == "POST" and form.is_valid():
-        try:
-            employers.update_employer_info(
-                actor=request.user, employer_id=employer.pk, info=employers.EmployerInfo(**form.cleaned_data)
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "单位信息已保存。")
-            return redirect("organisations:employer_info")
-    return render(
-        request,
-        "organisations/employer_info.html",
-        {"employer": employer, "profile": profile, "form": form, "move": move},
-    )
 
 
 @rule("employer.manage")

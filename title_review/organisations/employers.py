@@ -5,7 +5,6 @@ The flows and words are those of the Hangzhou employer manual (单位帐户注�
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
@@ -444,43 +443,6 @@ def delete_sub_account(*, actor: Any, user_id: int) -> None:
 
 
 # ---- 单位信息与归口部门 ------------------------------------------------------------------------
-
-
-@dataclass
-class EmployerInfo:
-    address: str
-    contact_person: str
-    contact_phone: str
-    email: str
-
-
-@transaction.atomic
-def update_employer_info(*, actor: Any, employer_id: int, info: EmployerInfo) -> Organisation:
-    employer = _employer_for(actor, employer_id)
-    before = snapshot(employer) | {
-        "contact_person": employer.contact_person,
-        "contact_phone": employer.contact_phone,
-        "address": employer.address,
-    }
-    employer.address = info.address.strip()
-    employer.contact_person = clean_name(info.contact_person, "联系人")
-    employer.contact_phone = info.contact_phone.strip()
-    employer.save(update_fields=["address", "contact_person", "contact_phone", "updated_at"])
-    EmployerProfile.objects.filter(organisation=employer).update(email=info.email.strip())
-    record_event(
-        actor=actor,
-        action="employer.change",
-        obj=employer,
-        before=before,
-        after={
-            "contact_person": employer.contact_person,
-            "contact_phone": employer.contact_phone,
-            "address": employer.address,
-            "email": info.email.strip(),
-        },
-        organisation=employer,
-    )
-    return employer
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import employer_views, import_views, people_views, views
+from . import basic_info_views, employer_views, import_views, people_views, views
 
 app_name = "organisations"
 urlpatterns = [
@@ -22,7 +22,11 @@ urlpatterns = [
     path("employer/register/", employer_views.register, name="employer_register"),
     path("employer/register/name/", employer_views.name_lookup, name="employer_name_lookup"),
     path("employer/password/reset/", employer_views.password_reset, name="employer_password_reset"),
-    path("employer/", employer_views.info, name="employer_info"),
+    path("employer/", basic_info_views.info, name="employer_info"),
+    path("employer/rename/", basic_info_views.rename, name="employer_rename"),
+    path("name-changes/<int:pk>/withdraw/", basic_info_views.withdraw, name="rename_withdraw"),
+    path("name-changes/<int:pk>/approve/", basic_info_views.approve, name="rename_approve"),
+    path("name-changes/<int:pk>/refuse/", basic_info_views.refuse, name="rename_refuse"),
     path("employer/move/", employer_views.move, name="employer_move"),
     path("employer/seal.png", employer_views.seal_image, name="employer_seal"),
     path("employer/staff/", employer_views.staff, name="employer_staff"),

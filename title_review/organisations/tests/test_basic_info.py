@@ -83,6 +83,7 @@ def test_the_unit_changes_its_basic_information_at_once_and_it_is_audited(users,
         ({"region": "999999"}, "region", "请选择单位所在地"),
         ({"contact_person": "张\u202e三"}, "contact_person", "不可见的控制字符"),
         ({"contact_phone": ""}, "contact_phone", "请填写联系电话"),
+        ({"email": "not-an-address"}, "email", "电子邮箱格式不正确"),
     ],
 )
 def test_bad_basic_information_is_refused_and_nothing_changes(users, hospital, overrides, field, message):
