@@ -188,6 +188,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two tick lists share the field name "permissions": 经办账号 and 个人申报账号 permissions.
+    "ENUM_NAME_OVERRIDES": {
+        "SubAccountPermissionEnum": "title_review.accounts.models.SubAccountPermission",
+        "FilingPermissionEnum": "title_review.accounts.models.FilingPermission",
+    },
 }
 
 LOGGING = {

@@ -6,7 +6,24 @@ from title_review.accounts.api import PasswordResetApi, RegisterApi
 from title_review.achievements.api import RecordListApi
 from title_review.declarations.api import DeclarationDetailApi, DeclarationListApi, DeclarationSubmitApi
 from title_review.organisations.api import OrganisationDetailApi, OrganisationListApi
+from title_review.organisations.basic_info_api import (
+    EmployerInfoApi,
+    EmployerRenameApi,
+    NameChangeApproveApi,
+    NameChangeListApi,
+    NameChangeRefuseApi,
+    NameChangeWithdrawApi,
+)
 from title_review.organisations.employer_api import EmployerRegisterApi, SubAccountActionApi, SubAccountListApi
+from title_review.organisations.people_api import (
+    ChildAdminApi,
+    EmployerResetApi,
+    FilingApi,
+    FilingListApi,
+    PeopleListApi,
+    PersonApi,
+    RecreateAdminApi,
+)
 from title_review.reviews.api import (
     ReviewAcceptApi,
     ReviewBatchPassApi,
@@ -45,8 +62,21 @@ urlpatterns = [
     path("v1/accounts/register/", public(RegisterApi.as_view()), name="api-register"),
     path("v1/accounts/password-reset/", public(PasswordResetApi.as_view()), name="api-password-reset"),
     path("v1/employers/register/", public(EmployerRegisterApi.as_view()), name="api-employer-register"),
+    path("v1/employer/info/", EmployerInfoApi.as_view(), name="api-employer-info"),
+    path("v1/employer/rename/", EmployerRenameApi.as_view(), name="api-employer-rename"),
+    path("v1/name-changes/", NameChangeListApi.as_view(), name="api-name-changes"),
+    path("v1/name-changes/<int:pk>/approve/", NameChangeApproveApi.as_view(), name="api-name-change-approve"),
+    path("v1/name-changes/<int:pk>/refuse/", NameChangeRefuseApi.as_view(), name="api-name-change-refuse"),
+    path("v1/name-changes/<int:pk>/withdraw/", NameChangeWithdrawApi.as_view(), name="api-name-change-withdraw"),
     path("v1/employer/sub-accounts/", SubAccountListApi.as_view(), name="api-sub-accounts"),
     path("v1/employer/sub-accounts/<int:pk>/", SubAccountActionApi.as_view(), name="api-sub-account"),
+    path("v1/employer/filing-accounts/", FilingListApi.as_view(), name="api-filing-accounts"),
+    path("v1/employer/filing-accounts/<int:pk>/", FilingApi.as_view(), name="api-filing-account"),
+    path("v1/people/", PeopleListApi.as_view(), name="api-people"),
+    path("v1/people/<int:pk>/", PersonApi.as_view(), name="api-person"),
+    path("v1/people/<int:pk>/child-admin/", ChildAdminApi.as_view(), name="api-child-admin"),
+    path("v1/people/<int:pk>/reset-employer/", EmployerResetApi.as_view(), name="api-reset-employer"),
+    path("v1/organisations/<int:pk>/admin/", RecreateAdminApi.as_view(), name="api-recreate-admin"),
     path("v1/rounds/", RoundListApi.as_view(), name="api-rounds"),
     path("v1/rounds/<int:pk>/", RoundDetailApi.as_view(), name="api-round"),
     path("v1/achievements/<slug:section>/", RecordListApi.as_view(), name="api-achievements"),
