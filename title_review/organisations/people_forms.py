@@ -106,3 +106,16 @@ class FilingBatchForm(StyledForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "请至少勾选一项操作权限。"},
     )
+
+
+class JoinUnitForm(StyledForm):
+    """申请加入单位: find the unit by its credit code, then choose it (one per 归口部门)."""
+
+    credit_code = forms.CharField(label="单位统一社会信用代码", max_length=18)
+    employer = forms.TypedChoiceField(label="单位（归口部门）", choices=(), coerce=int, required=False)
+
+    def __init__(self, *args: Any, employers: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["employer"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
+            (e.pk, f"{e.name}（{e.parent.name if e.parent else '—'}）") for e in employers
+        ]

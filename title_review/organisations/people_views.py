@@ -1,5 +1,7 @@
 """Pages for people: 本级人员授权, the level below's administrators, 工作账号管理 (个人申报账号)."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,9 +16,18 @@ from title_review.core.errors import DomainError
 from title_review.core.identity import mask_identity
 
 from . import filing, people
+from .employers import recovery_employers
 from .models import Organisation
 from .one_time import show_once, shown
-from .people_forms import ChildAdminForm, FilingAccountForm, FilingBatchForm, FilingEditForm, PersonForm, RolesForm
+from .people_forms import (
+    ChildAdminForm,
+    FilingAccountForm,
+    FilingBatchForm,
+    FilingEditForm,
+    JoinUnitForm,
+    PersonForm,
+    RolesForm,
+)
 
 
 def _int(value: str | None) -> int:
@@ -292,3 +303,31 @@ def edit_filing_account(request: HttpRequest, pk: int) -> HttpResponse:
         "organisations/filing_account_edit.html",
         {"account": user, "form": form, "id_number": mask_identity(person.id_number) if person else ""},
     )
+
+
+@rule("declaration.declare")
+def join_unit(request: HttpRequest) -> HttpResponse:
+    """申请加入单位: a self-registered person asks a unit to take them on (the unit's 审核 decides)."""
+    user: Any = request.user
+    if getattr(user, "kind", "") != "personal":
+        raise Http404
+    code = (request.POST.get("credit_code") or request.GET.get("credit_code") or "").strip().upper()
+    employers = recovery_employers(code)
+    form = JoinUnitForm(request.POST or None, employers=employers)
+    if request.method == "POST" and form.is_valid():
+        if not employers:
+            form.add_error("credit_code", "没有找到该统一社会信用代码的单位，请核对或联系单位先注册。")
+        else:
+            chosen = form.cleaned_data.get("employer") or (employers[0].pk if len(employers) == 1 else None)
+            if chosen is None:
+                form.add_error("employer", "该信用代码在多个归口部门下注册，请选择您所在的单位。")
+            else:
+                try:
+                    person = filing.request_to_join(person=user, employer_id=chosen)
+                except DomainError as exc:
+                    _put_error(form, exc)
+                else:
+                    unit = person.requested_unit.name if person.requested_unit else ""
+                    messages.success(request, f"已向“{unit}”提交加入申请，请等待单位审核。")
+                    return redirect("accounts:profile")
+    return render(request, "organisations/join_unit.html", {"form": form, "employers": employers})

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/remove/", views.remove, name="remove"),
     path("<int:pk>/admin/new/", people_views.recreate_admin, name="recreate_admin"),
     path("people/", people_views.people_page, name="people"),
+    path("join/", people_views.join_unit, name="join_unit"),
     path("people/<int:pk>/", people_views.person_roles, name="person_roles"),
     path("accounts/<int:pk>/child-admin/", people_views.child_admin_action, name="child_admin_action"),
     path("accounts/<int:pk>/reset-employer/", people_views.reset_employer, name="reset_employer"),

@@ -215,3 +215,19 @@ def test_the_page_batches_shows_passwords_once_and_reviews_join_requests(login, 
     assert teacher.organisation_id == _hospital(users).pk and teacher.requested_unit_id is None
     assert AuditEvent.objects.filter(action="account.join_approve", object_id=str(teacher.pk)).exists()
     assert login("schooladmin").get(url).content.decode().count("hospitaladmin1") == 0
+
+
+def test_a_person_asks_to_join_a_unit_by_its_credit_code(login, users):
+    hospital = _hospital(users)
+    hospital.credit_code = "12330100470116614F"
+    hospital.save(update_fields=["credit_code"])
+    client = login("teacher")
+    missing = client.post(reverse("organisations:join_unit"), {"credit_code": "91330106MA2B00002X"})
+    assert "没有找到该统一社会信用代码的单位" in missing.content.decode()
+    assert User.objects.get(pk=users["teacher"].pk).requested_unit_id is None
+    response = client.post(reverse("organisations:join_unit"), {"credit_code": hospital.credit_code.lower()})
+    assert response.status_code == 302
+    profile = client.get(reverse("accounts:profile")).content.decode()
+    assert f"已申请加入“{hospital.name}”，待单位审核" in profile
+    # Staff accounts have no such page.
+    assert login("hzcheck").get(reverse("organisations:join_unit")).status_code in (403, 404)
