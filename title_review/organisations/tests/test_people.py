@@ -268,3 +268,20 @@ def test_create_province_admin_on_an_empty_installation(transactional_db, capsys
         call_command(
             "create_province_admin", "--username", "thirdadmin", "--real-name", "三任", "--roles", "employer_admin"
         )
+
+
+def test_grants_revokes_and_resets_show_in_the_operation_log(login, users):
+    hzadmin = users["hzadmin"]
+    user, _ = people.add_person(
+        actor=hzadmin,
+        organisation_id=hzadmin.organisation_id,
+        username="hzlog1",
+        real_name="日志人",
+        phone="",
+        roles=["publisher", "certificate_officer"],
+    )
+    people.change_roles(actor=hzadmin, user_id=user.pk, roles=["publisher"])
+    people.reset_person_password(actor=hzadmin, user_id=user.pk)
+    text = login("auditor").get(reverse("audit:events")).content.decode()
+    for label in ("授予角色", "取消角色", "重置密码", "新增账号"):
+        assert label in text, label
