@@ -91,7 +91,7 @@ def first_sign_in(page: Page, username: str, one_time_password: str, new_passwor
     if weak:
         change_password(page, one_time_password, weak)
         expect(page).to_have_url(PASSWORD_CHANGE_URL)
-        expect(page.get_by_role("alert").filter(has_text="至少 3 类")).to_be_visible()
+        expect(page.get_by_role("alert").filter(has_text="当前缺少")).to_be_visible()
         screenshot(page, "password-change-forced")
     change_password(page, one_time_password, new_password)
     expect(page.get_by_role("alert")).to_contain_text("密码已修改")

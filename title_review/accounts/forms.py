@@ -6,6 +6,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from title_review.core.forms import StyledForm
 from title_review.dictionaries.selectors import active_entries
 
+from .passwords import PASSWORD_HELP_TEXT
+
 
 class LoginForm(AuthenticationForm):
     username = forms.CharField(
@@ -28,7 +30,7 @@ class PasswordChangeForm(StyledForm):
         label="新密码",
         strip=False,
         widget=forms.PasswordInput,
-        help_text="至少 8 位，含大写字母、小写字母、数字、符号中的至少 3 类。",
+        help_text=PASSWORD_HELP_TEXT,
     )
     new_password_confirm = forms.CharField(label="确认新密码", strip=False, widget=forms.PasswordInput)
 
@@ -57,7 +59,7 @@ class RegistrationForm(StyledForm):
         label="登录密码",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="至少 8 位，含大写字母、小写字母、数字、符号中的至少 3 类。",
+        help_text=PASSWORD_HELP_TEXT,
     )
     password_confirm = forms.CharField(
         label="确认密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
@@ -83,7 +85,7 @@ class PasswordResetForm(StyledForm):
         label="新密码",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="至少 8 位，含大写字母、小写字母、数字、符号中的至少 3 类。",
+        help_text=PASSWORD_HELP_TEXT,
     )
     new_password_confirm = forms.CharField(label="确认新密码", strip=False, widget=forms.PasswordInput)
 

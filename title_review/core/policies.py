@@ -7,9 +7,13 @@ from .models import PolicySetting
 DEFAULTS: dict[str, Any] = {
     # 机构代码: 6-digit 行政区划码 + sequence (the Jiangxi 12-digit pattern).
     "organisation.code_pattern": "{region}{seq:06d}",
-    # 等保 三级 password rule: length and how many of the 4 character classes.
+    # 等保 三级 password rule, as the seed manuals ask ("由字母、数字和特殊字符组合，长度不少于8位"):
+    # the length, and which kinds of character a password must contain (accounts.passwords enforces it).
     "password.min_length": 8,
-    "password.min_classes": 3,
+    "password.require_letter": True,
+    "password.require_digit": True,
+    "password.require_symbol": True,
+    "password.require_mixed_case": False,
     # 0 = passwords do not expire; a number of days forces a change once the password is that old.
     "password.max_age_days": 0,
     "audit.retention_days": 183,
@@ -29,8 +33,11 @@ DEFAULTS: dict[str, Any] = {
 
 LABELS: dict[str, str] = {
     "organisation.code_pattern": "机构代码规则（{region}=6位行政区划码，{seq:06d}=6位顺序号）",
-    "password.min_length": "密码最小长度",
-    "password.min_classes": "密码至少包含的字符类别数（大写、小写、数字、符号）",
+    "password.min_length": "密码最小长度（8 到 64 位）",
+    "password.require_letter": "密码须包含字母",
+    "password.require_digit": "密码须包含数字",
+    "password.require_symbol": "密码须包含特殊字符（如 @#%）",
+    "password.require_mixed_case": "密码须同时包含大写字母和小写字母",
     "password.max_age_days": "密码有效天数（0 表示不过期）",
     "audit.retention_days": "审计日志至少保留天数",
     "publicity.working_days": "单位内部公示工作日数（不少于 5）",
@@ -40,6 +47,18 @@ LABELS: dict[str, str] = {
     "integrity.ban_years": "诚信档案禁止申报年限（新增诚信记录时的默认期限，年）",
     "employer.rename_needs_approval": "单位更名须经归口部门审核（是 / 否）",
 }
+
+
+# The password rule's bounds, kept by the 参数设置 service (system.services): the length an administrator may
+# set, and the character kinds of which at least PASSWORD_MIN_KINDS must stay required (等保 三级: 口令有复杂度).
+PASSWORD_MIN_LENGTH_RANGE = (8, 64)
+PASSWORD_KIND_KEYS = (
+    "password.require_letter",
+    "password.require_digit",
+    "password.require_symbol",
+    "password.require_mixed_case",
+)
+PASSWORD_MIN_KINDS = 2
 
 
 CACHE_SECONDS = 60  # every app server sees a change within a minute

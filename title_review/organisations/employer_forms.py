@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 
 from title_review.accounts.models import SubAccountPermission
+from title_review.accounts.passwords import PASSWORD_HELP_TEXT
 from title_review.core.forms import StyledForm
 from title_review.dictionaries.selectors import active_entries, region_choices
 
@@ -50,7 +51,7 @@ class EmployerRegistrationForm(StyledForm):
         label="登录密码",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="至少 8 位，含大写字母、小写字母、数字、符号中的至少 3 类。",
+        help_text=PASSWORD_HELP_TEXT,
     )
     password_confirm = forms.CharField(label="确认密码", strip=False, widget=forms.PasswordInput)
     email = forms.EmailField(label="电子邮箱", required=False, error_messages={"invalid": "电子邮箱格式不正确。"})
@@ -137,5 +138,5 @@ class RecoveryForm(StyledForm):
         strip=False,
         widget=forms.PasswordInput,
         required=False,
-        help_text="至少 8 位，含大写字母、小写字母、数字、符号中的至少 3 类。",
+        help_text=PASSWORD_HELP_TEXT,
     )

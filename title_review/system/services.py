@@ -9,14 +9,30 @@ from title_review.access.policies import require
 from title_review.audit.services import record_event
 from title_review.core.errors import Conflict, DomainError
 from title_review.core.models import PolicySetting
-from title_review.core.policies import DEFAULTS, forget_policy, get_policy
+from title_review.core.policies import (
+    DEFAULTS,
+    PASSWORD_KIND_KEYS,
+    PASSWORD_MIN_KINDS,
+    PASSWORD_MIN_LENGTH_RANGE,
+    forget_policy,
+    get_policy,
+)
 
 from .models import WorkingDayOverride
+
+_YES = {"true", "1", "yes", "on", "是"}
+_NO = {"false", "0", "no", "off", "否"}
 
 
 def _parse(key: str, raw: str) -> Any:
     default = DEFAULTS[key]
     raw = (raw or "").strip()
+    if isinstance(default, bool):  # before int: a bool is an int
+        if raw.lower() in _YES:
+            return True
+        if raw.lower() in _NO:
+            return False
+        raise DomainError("请选择“是”或“否”。")
     if isinstance(default, int):
         try:
             value = int(raw)
@@ -24,6 +40,9 @@ def _parse(key: str, raw: str) -> Any:
             raise DomainError("请填写整数。") from exc
         if value < (0 if key == "password.max_age_days" else 1):
             raise DomainError("数值须大于 0。")
+        low, high = PASSWORD_MIN_LENGTH_RANGE
+        if key == "password.min_length" and not low <= value <= high:
+            raise DomainError(f"密码最小长度须在 {low} 到 {high} 位之间。")
         return value
     if key == "organisation.code_pattern":
         if "{region}" not in raw or "{seq" not in raw:
@@ -37,6 +56,18 @@ def _parse(key: str, raw: str) -> Any:
     return raw
 
 
+def _check_password_kinds(key: str, value: Any) -> None:
+    """等保 三级 wants complex passwords: at least PASSWORD_MIN_KINDS kinds of character stay required."""
+    if key not in PASSWORD_KIND_KEYS or value:
+        return
+    stored = dict(PolicySetting.objects.filter(key__in=PASSWORD_KIND_KEYS).values_list("key", "value"))
+    required = sum(1 for k in PASSWORD_KIND_KEYS if k != key and stored.get(k, DEFAULTS[k]))
+    if required < PASSWORD_MIN_KINDS:
+        raise DomainError(
+            f"密码规则至少要保留 {PASSWORD_MIN_KINDS} 项字符要求（字母、数字、特殊字符、大小写字母），不能取消这一项。"
+        )
+
+
 @transaction.atomic
 def set_policy(*, actor: Any, key: str, raw_value: str) -> Any:
     """Change one province-configurable policy number (province administrators only)."""
@@ -44,6 +75,7 @@ def set_policy(*, actor: Any, key: str, raw_value: str) -> Any:
     if key not in DEFAULTS:
         raise DomainError("没有这个参数。")
     value = _parse(key, raw_value)
+    _check_password_kinds(key, value)
     before = get_policy(key)
     PolicySetting.objects.update_or_create(key=key, defaults={"value": value})
     transaction.on_commit(lambda: forget_policy(key))

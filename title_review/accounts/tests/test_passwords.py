@@ -1,27 +1,145 @@
 import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 
-from title_review.accounts.passwords import ComplexityValidator, character_classes, generate_one_time_password
+from title_review.accounts.passwords import (
+    ComplexityValidator,
+    PasswordRule,
+    generate_one_time_password,
+    is_symbol,
+    password_help_text,
+    problems,
+)
 from title_review.accounts.services import change_password
 from title_review.core.errors import DomainError
+from title_review.core.models import PolicySetting
+from title_review.core.policies import forget_policy
+
+
+@pytest.fixture
+def policy(db):
+    """Set password policies as 参数设置 would store them (the cache forgotten, as on commit)."""
+
+    def _set(**values):
+        for name, value in values.items():
+            key = f"password.{name}"
+            PolicySetting.objects.update_or_create(key=key, defaults={"value": value})
+            forget_policy(key)
+
+    return _set
+
+
+def _refusal(password: str) -> str:
+    with pytest.raises(ValidationError) as caught:
+        ComplexityValidator().validate(password)
+    return caught.value.messages[0]
 
 
 @pytest.mark.parametrize(
-    ("password", "ok"),
-    [("Abcdefg1", True), ("abcdefg1", False), ("Ab1!", False), ("abcdef1!", True), ("ABCDEFGH", False)],
+    ("password", "missing"),
+    [
+        ("Abcdefg1", "当前缺少：特殊字符。"),  # the old rule's 3 of 4 classes let this through
+        ("12345678!", "当前缺少：字母。"),
+        ("abcdefgh!", "当前缺少：数字。"),
+        ("abcdefgh", "当前缺少：数字、特殊字符。"),
+        ("Ab1!", "当前长度只有 4 位。"),
+        ("ab!", "当前长度只有 3 位，缺少：数字。"),
+        ("密码密码密码12!", "当前缺少：字母。"),  # Chinese characters are not letters
+    ],
 )
-def test_password_needs_eight_characters_from_three_classes(password, ok, db):
-    validator = ComplexityValidator()
-    if ok:
-        validator.validate(password)
-    else:
-        with pytest.raises(Exception, match="至少 8 位"):
-            validator.validate(password)
+def test_by_default_a_password_needs_letters_digits_and_special_characters(password, missing, db):
+    message = _refusal(password)
+    assert message == "密码须至少 8 位，且包含字母、数字和特殊字符（如 @#%）；" + missing
 
 
-def test_one_time_passwords_are_strong_and_different(db):
+@pytest.mark.parametrize("password", ["Abcdefg1!", "abcdefg1!", "Demo@2026", "12345abc#", "Abcdefg1！", "a1 b2 c3 ?"])
+def test_by_default_letters_digits_and_a_special_character_pass(password, db):
+    ComplexityValidator().validate(password)
+
+
+def test_special_characters_are_punctuation_not_letters_or_spaces():
+    assert all(is_symbol(c) for c in "@#%!?_-+=~()[]{}<>/\\|.,;:'\"！？、，。")
+    assert not any(is_symbol(c) for c in "aZ09 \t中")
+
+
+def test_relaxed_policy_without_special_characters_accepts_letters_and_digits(policy):
+    policy(require_symbol=False)
+    ComplexityValidator().validate("Abcdefg1")
+    assert "当前缺少：字母。" in _refusal("12345678")
+    assert password_help_text() == "密码须至少 8 位，且包含字母和数字。"
+
+
+def test_policy_without_letters_accepts_digits_and_special_characters(policy):
+    policy(require_letter=False)
+    ComplexityValidator().validate("1234567#")
+    assert "当前缺少：数字。" in _refusal("abcdefg#")
+
+
+def test_stricter_policy_needs_upper_and_lower_case_and_more_length(policy):
+    policy(min_length=12, require_mixed_case=True)
+    assert _refusal("abcdefg1!") == (
+        "密码须至少 12 位，且包含大写字母、小写字母、数字和特殊字符（如 @#%）；当前长度只有 9 位，缺少：大写字母。"
+    )
+    assert "缺少：小写字母" in _refusal("ABCDEFGHIJ1!")
+    ComplexityValidator().validate("Abcdefghij1!")
+    assert password_help_text() == "密码须至少 12 位，且包含大写字母、小写字母、数字和特殊字符（如 @#%）。"
+
+
+def test_mixed_case_with_letters_only_counts_letters(policy):
+    policy(require_digit=False, require_symbol=False, require_mixed_case=True)
+    ComplexityValidator().validate("Abcdefgh")
+    assert "缺少：大写字母" in _refusal("abcdefgh")
+
+
+@pytest.mark.parametrize(
+    ("rule", "password", "ok"),
+    [
+        (PasswordRule(), "Abcdefg1", False),
+        (PasswordRule(), "Abcdefg1!", True),
+        (PasswordRule(), "12345678!", False),
+        (PasswordRule(symbol=False), "Abcdefg1", True),
+        (PasswordRule(digit=False), "Abcdefgh!", True),
+        (PasswordRule(letter=False), "1234567!", True),
+        (PasswordRule(mixed_case=True), "abcdefg1!", False),
+        (PasswordRule(mixed_case=True), "Abcdefg1!", True),
+        (PasswordRule(min_length=10), "Abcdefg1!", False),
+        (PasswordRule(letter=False, digit=False, symbol=False), "aaaaaaaa", True),
+    ],
+)
+def test_each_combination_of_the_rule(rule, password, ok):
+    too_short, missing = problems(password, rule)
+    assert (not too_short and not missing) is ok
+
+
+def test_help_text_describes_the_default_rule(db):
+    assert password_help_text() == "密码须至少 8 位，且包含字母、数字和特殊字符（如 @#%）。"
+    assert ComplexityValidator().get_help_text() == password_help_text()
+
+
+def test_the_validator_is_what_django_runs(db):
+    with pytest.raises(ValidationError, match="当前缺少：特殊字符"):
+        validate_password("Abcdefg1")
+    validate_password("Abcdefg1!")
+
+
+@pytest.mark.parametrize(
+    "switches",
+    [
+        {},
+        {"require_mixed_case": True},
+        {"require_symbol": False, "require_letter": False},
+        {"min_length": 64, "require_mixed_case": True},
+        {"min_length": 20},
+    ],
+)
+def test_one_time_passwords_pass_every_allowed_policy_and_differ(switches, policy):
+    policy(**switches)
     passwords = {generate_one_time_password() for _ in range(50)}
     assert len(passwords) == 50
-    assert all(len(p) == 12 and character_classes(p) == 4 for p in passwords)
+    for password in passwords:
+        assert len(password) == max(12, switches.get("min_length", 8))
+        validate_password(password)
+        assert not set(password) & set("0O1lI")
 
 
 def test_change_password_checks_the_old_one_and_audits(users):
