@@ -4,12 +4,14 @@ API's error handler: 400 with a Chinese message and, where it concerns an input,
 
 from typing import Any
 
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from title_review.access import people as policy
+from title_review.access.kinds import POLICIES
 from title_review.access.policies import employer_of
 from title_review.access.roles import Role
 from title_review.accounts.models import FilingPermission, User
@@ -154,11 +156,18 @@ class RecreateAdminApi(AccessRuleAPIView):
 
     @extend_schema(request=RecreateInput, responses={201: OneTimePasswordOutput}, summary="下级机构：重建管理员")
     def post(self, request: Request, pk: int) -> Response:
+        organisation = POLICIES["organisation"].get(request.user, pk, "view")
+        if not policy.manages_child_admins(request.user, organisation):
+            raise Http404
         data = self.RecreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         user, password = people.recreate_child_admin(
-            actor=request.user, organisation_id=pk, username=v["username"], real_name=v["real_name"], phone=v["phone"]
+            actor=request.user,
+            organisation_id=organisation.pk,
+            username=v["username"],
+            real_name=v["real_name"],
+            phone=v["phone"],
         )
         return Response(_with_password(user, password), status=status.HTTP_201_CREATED)
 
