@@ -46,7 +46,7 @@ EMPLOYER_CAPABILITIES = ("declaration.fill", "review.employer", "review.employer
 
 
 def _employer(user: Any, *capabilities: str) -> Q | None:
-    return either(*(scope_filter(user, c, path_field="employer__path") for c in capabilities))
+    return either(*(scope_filter(user, c, org_field="employer_id") for c in capabilities))
 
 
 def _own(user: Any) -> Q | None:
@@ -61,14 +61,14 @@ def _own(user: Any) -> Q | None:
 
 def _reported_up(user: Any) -> Q | None:
     """Levels above the employer: what it reported up, and returns made above it."""
-    above = scope_filter(user, "review.inbox", path_field="employer__path")
+    above = scope_filter(user, "review.inbox", org_field="employer_id")
     returned_from_above = Q(status=Status.RETURNED) & ~Q(chain=[])
     return both(above, Q(status__in=FORWARDED) | returned_from_above)
 
 
 def desk_filter(user: Any, capabilities: tuple[str, ...] = DESK_CAPABILITIES) -> Q | None:
     """Declarations sitting at an organisation where the user holds one of the desk roles."""
-    return either(*(scope_filter(user, c, path_field="current_org__path") for c in capabilities))
+    return either(*(scope_filter(user, c, org_field="current_org_id") for c in capabilities))
 
 
 class DeclarationPolicy(ObjectPolicy[Declaration]):
@@ -86,7 +86,7 @@ class DeclarationPolicy(ObjectPolicy[Declaration]):
             return either(self._view(user), _employer(user, "declaration.fill"))
         if purpose == Purpose.PRINT:
             own = _own(user) if has_capability(user, "declaration.print") else None
-            printers = scope_filter(user, "declaration.print", path_field="employer__path")
+            printers = scope_filter(user, "declaration.print", org_field="employer_id")
             allowed = either(own, printers)
             view = self._view(user)
             return None if allowed is None or view is None else view & allowed

@@ -91,22 +91,36 @@ def has_capability(user: Any, action: str) -> bool:
     return bool(_relevant(user, action))
 
 
-def scope_filter(user: Any, action: str, *, path_field: str = "path") -> Q | None:
-    """A Q selecting the organisations (by materialised path) where `action` is allowed; None = nowhere."""
+def scope_filter(user: Any, action: str, *, path_field: str = "path", org_field: str | None = None) -> Q | None:
+    """A Q selecting the organisations where `action` is allowed; None = nowhere.
+
+    With `path_field` the Q compares a materialised path reached through a join (``employer__path``).
+    With `org_field` (``employer_id``) the scope is first resolved to organisation ids — the grant's own
+    id, or an indexed path range of the organisations table — so that a list of declarations filters its
+    own indexed column instead of joining the organisations of every row (the list pattern, issue 12)."""
     q: Q | None = None
     for grant, scope in _relevant(user, action):
         if scope is Scope.ROOT:
-            part = Q()
+            return Q()
+        if org_field is not None:
+            part = _org_ids(grant, scope, org_field)
         elif scope is Scope.SUBTREE:
             part = Q(**{f"{path_field}__startswith": grant.path})
         elif scope is Scope.BELOW:
             part = Q(**{f"{path_field}__startswith": grant.path}) & ~Q(**{path_field: grant.path})
         else:
             part = Q(**{path_field: grant.path})
-        if scope is Scope.ROOT:
-            return Q()
         q = part if q is None else q | part
     return q
+
+
+def _org_ids(grant: Grant, scope: Scope, org_field: str) -> Q:
+    if scope is Scope.OWN:
+        return Q(**{org_field: grant.organisation_id})
+    below = Organisation.objects.filter(path__startswith=grant.path)
+    if scope is Scope.BELOW:
+        below = below.exclude(path=grant.path)
+    return Q(**{f"{org_field}__in": below.values("pk")})
 
 
 def organisations_visible_to(user: Any, action: str = "organisation.view") -> QuerySet:

@@ -1,14 +1,75 @@
-"""The list pattern's pagination: one COUNT and one page query, whatever the table size."""
+"""The list pattern's pagination: a capped count and one page query, whatever the table size.
+
+Counting every row of a list that may hold 300,000 declarations costs more than the page itself, and
+nobody reads past the first few hundred rows; the count stops at COUNT_CAP ("共 10,000+ 条") and the
+pages after it are not offered (narrow the list with its filters instead). Exact totals that people
+need (a desk's counts per stage) are computed by the pages that show them, once.
+"""
+
+from functools import cached_property
+from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import IntegerField, QuerySet, Subquery
 from django.http import HttpRequest
 
 PAGE_SIZE = 20
+COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    """A paginator whose COUNT reads at most `cap + 1` rows (SELECT COUNT(*) FROM (… LIMIT cap + 1))."""
+
+    def __init__(self, object_list: QuerySet, per_page: int, cap: int = COUNT_CAP) -> None:
+        super().__init__(object_list, per_page)
+        self.cap = cap
+
+    @cached_property
+    def count(self) -> int:  # type: ignore[override]  # a number, as Paginator's
+        queryset = self.object_list
+        if isinstance(queryset, QuerySet):
+            return queryset.order_by()[: self.cap + 1].count()
+        return min(len(queryset), self.cap + 1)
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+    @property
+    def count_label(self) -> str:
+        return f"{self.cap:,}+" if self.capped else str(self.count)
+
+    @cached_property
+    def num_pages(self) -> int:  # type: ignore[override]
+        shown = min(self.count, self.cap)
+        return max(1, -(-shown // self.per_page))
+
+
+class _CappedCount(Subquery):
+    """COUNT(*) of a subquery that is itself limited: reads at most its LIMIT rows."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS capped_rows)"
+    output_field = IntegerField()
+
+
+def capped_counts(queryset: QuerySet, field: str, values: list[Any], cap: int = COUNT_CAP) -> dict[Any, int]:
+    """How many rows of `queryset` have each value of `field`, each count stopping at `cap` + 1, in one
+    query of scalar subqueries (each reads at most cap + 1 index entries) instead of grouping every row."""
+    if not values:
+        return {}
+    columns = {
+        f"n{i}": _CappedCount(queryset.order_by().filter(**{field: value}).values("pk")[: cap + 1])
+        for i, value in enumerate(values)
+    }
+    row = queryset.model._default_manager.order_by().annotate(**columns).values(*columns)[:1]
+    found = next(iter(row), None)
+    if found is None:
+        return {}
+    return {value: found[f"n{i}"] for i, value in enumerate(values) if found[f"n{i}"]}
 
 
 def paginate(request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE) -> Page:
-    paginator = Paginator(queryset, per_page)
+    paginator = CappedPaginator(queryset, per_page)
     return paginator.get_page(request.GET.get("page"))
 
 

@@ -75,6 +75,7 @@ def _open_draft(*, actor: Any, applicant: Any, round_: Round, employer: Any, ple
         with transaction.atomic():
             declaration = Declaration.objects.create(
                 applicant=applicant,
+                applicant_name=applicant.real_name,
                 round=round_,
                 employer=employer,
                 filled_by=actor,
@@ -322,6 +323,7 @@ def submit_declaration(*, actor: Any, declaration_id: int) -> Declaration:
     previous_hash = declaration.snapshot_hash
     declaration.submitted_at = timezone.now()
     declaration.snapshot = snapshot
+    declaration.applicant_name = declaration.applicant.real_name
     declaration.snapshot_hash = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
     # A resubmission goes through the chain again from the start.
     declaration.chain = []
@@ -339,7 +341,7 @@ def submit_declaration(*, actor: Any, declaration_id: int) -> Declaration:
             else ""
         ),
         next_org=declaration.employer,
-        extra_fields=("submitted_at", "snapshot", "snapshot_hash", "chain", "correction_open"),
+        extra_fields=("submitted_at", "snapshot", "snapshot_hash", "chain", "correction_open", "applicant_name"),
     )
     lock_attachments(target=declaration)
     return declaration

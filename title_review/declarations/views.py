@@ -14,13 +14,14 @@ from title_review.accounts.models import User
 from title_review.achievements.selectors import RECORD_MODELS
 from title_review.attachments.services import attachments_of
 from title_review.core.errors import DomainError
+from title_review.core.pagination import paginate, query_without_page
 from title_review.organisations.models import EmployerStaff
 from title_review.rounds.selectors import rounds_visible_to
 
 from . import precheck, services
 from .forms import BasicInfoForm, TeacherSectionForm
 from .models import PLEDGE_VERSION, Declaration
-from .selectors import employer_counts
+from .selectors import employer_counts, for_list
 from .workflow import EDITABLE
 
 PICK_SECTIONS = (
@@ -189,15 +190,13 @@ def manage(request: HttpRequest) -> HttpResponse:
     """管理材料: the employer's declarations per round, with counts; 填写材料 for a colleague."""
 
     employer = employer_of(request.user, "declaration.fill")
-    declarations = (
-        declaration_policy.visible(request.user, Purpose.FILL)
-        .filter(employer=employer)
-        .select_related("applicant", "round")
-        .order_by("round_id", "applicant__real_name")
-    )
+    declarations = for_list(
+        declaration_policy.visible(request.user, Purpose.FILL).filter(employer=employer), "applicant", "round"
+    ).order_by("round_id", "applicant_name", "pk")
     round_id = request.GET.get("round", "")
     if round_id.isdigit():
         declarations = declarations.filter(round_id=int(round_id))
+    page = paginate(request, declarations, per_page=50)
     summary = employer_counts(request.user, employer)
     colleagues = EmployerStaff.objects.filter(employer=employer, is_active=True).select_related("person")
     open_rounds = rounds_visible_to(request.user).filter(status="published", scope__isnull=False).distinct()
@@ -206,7 +205,9 @@ def manage(request: HttpRequest) -> HttpResponse:
         "declarations/manage.html",
         {
             "employer": employer,
-            "declarations": declarations[:500],
+            "declarations": page.object_list,
+            "page": page,
+            "query": query_without_page(request),
             "summary": summary,
             "colleagues": colleagues,
             "open_rounds": open_rounds[:100],

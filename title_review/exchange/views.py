@@ -11,7 +11,8 @@ from django.views.decorators.http import require_GET, require_POST
 from title_review.access.decorators import guards, rule
 from title_review.core.errors import DomainError
 from title_review.core.pagination import paginate, query_without_page
-from title_review.rounds.models import RoundKind
+from title_review.declarations.selectors import for_list
+from title_review.rounds.models import Round, RoundKind
 
 from . import selectors, services
 from .forms import ImportForm
@@ -35,15 +36,18 @@ def index(request: HttpRequest) -> HttpResponse:
 @guards("round", "view")
 def select(request: HttpRequest, pk: int) -> HttpResponse:
     """选择导出: the accepted declarations of one round, to export a selection of them."""
-    declarations = list(
-        selectors.exportable_to(request.user)
-        .filter(round_id=pk)
-        .select_related("applicant", "employer", "round")
-        .order_by("employer__path", "applicant__real_name", "pk")
+    queryset = for_list(selectors.exportable_to(request.user).filter(round_id=pk), "applicant", "employer").order_by(
+        "round_id", "employer_id", "applicant_name", "pk"
     )
-    if not declarations:
+    page = paginate(request, queryset, per_page=200)
+    if not page.object_list:
         raise Http404
-    return render(request, "exchange/select.html", {"round": declarations[0].round, "declarations": declarations})
+    round_ = get_object_or_404(Round, pk=pk)
+    return render(
+        request,
+        "exchange/select.html",
+        {"round": round_, "declarations": page.object_list, "page": page, "query": query_without_page(request)},
+    )
 
 
 @rule("exchange.manage")

@@ -6,29 +6,31 @@ from django.db.models import Count, Q, QuerySet
 
 from title_review.access.declarations import IN_CHAIN, Purpose
 from title_review.access.declarations import policy as declaration_policy
+from title_review.core.pagination import COUNT_CAP, capped_counts
 from title_review.declarations.models import Declaration, ReviewRecord
+from title_review.declarations.selectors import for_list
 from title_review.declarations.workflow import Status
 
 
 def inbox_for(user: Any) -> QuerySet[Declaration]:
     """待审核材料 of a department or title office: in review at one of the user's desks."""
-    return (
-        declaration_policy.visible(user, Purpose.DECIDE)
-        .filter(status__in=IN_CHAIN)
-        .select_related("applicant", "employer", "round__series", "current_org")
-        .order_by("stage_since", "pk")
-    )
+    return for_list(
+        declaration_policy.visible(user, Purpose.DECIDE).filter(status__in=IN_CHAIN),
+        "applicant",
+        "employer",
+        "round__series",
+        "current_org",
+    ).order_by("stage_since", "pk")
 
 
 def employer_desk(user: Any, employer: Any) -> QuerySet[Declaration]:
     """单位审核: the employer's submitted declarations (never drafts, which stay with their filler)."""
-    return (
-        declaration_policy.visible(user, Purpose.VIEW)
-        .filter(employer=employer)
-        .exclude(status=Status.DRAFT)
-        .select_related("applicant", "round", "publicity")
-        .order_by("round_id", "applicant__real_name", "pk")
-    )
+    return for_list(
+        declaration_policy.visible(user, Purpose.VIEW).filter(employer=employer).exclude(status=Status.DRAFT),
+        "applicant",
+        "round",
+        "publicity",
+    ).order_by("round_id", "applicant_name", "pk")
 
 
 def tracked_by(user: Any) -> QuerySet[Declaration]:
@@ -54,8 +56,9 @@ def last_returns(declarations: list[Declaration]) -> dict[int, ReviewRecord]:
     return latest
 
 
-def status_counts(queryset: QuerySet[Declaration]) -> dict[str, int]:
-    return {row["status"]: row["n"] for row in queryset.order_by().values("status").annotate(n=Count("id"))}
+def status_counts(queryset: QuerySet[Declaration], cap: int = COUNT_CAP) -> dict[str, int]:
+    """How many per status, each count stopping at `cap` + 1 (shown as "10,000+"), in one query."""
+    return capped_counts(queryset, "status", list(Status.values), cap)
 
 
 def desk_counts(user: Any) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from title_review.access.decorators import guards, rule
 from title_review.access.policies import can, employer_of, person_pk
 from title_review.core.errors import DomainError
 from title_review.core.pagination import paginate, query_without_page
+from title_review.declarations.selectors import for_list
 from title_review.declarations.workflow import STAGE_FOR_APPLICANT, Status
 from title_review.dictionaries.models import Entry
 from title_review.organisations.models import EmployerProfile
@@ -320,7 +321,7 @@ def returned(request: HttpRequest) -> HttpResponse:
         queryset = queryset.filter(applicant_id=person_pk(request.user))
     else:
         queryset = queryset.filter(employer=employer)
-    page = paginate(request, queryset.select_related("applicant", "round").order_by("-stage_since", "pk"))
+    page = paginate(request, for_list(queryset, "applicant", "round").order_by("-stage_since", "-pk"))
     latest = selectors.last_returns(list(page.object_list))
     rows = [(d, latest.get(d.pk)) for d in page.object_list]
     return render(request, "reviews/returned.html", {"page": page, "rows": rows})
@@ -331,8 +332,8 @@ def tracking(request: HttpRequest) -> HttpResponse:
     """上报材料跟踪: where every declaration is — organisation, step, since when."""
     queryset = filter_declarations(
         request.GET,
-        selectors.tracked_by(request.user).select_related("applicant", "employer", "round", "current_org"),
-    ).order_by("-stage_since", "pk")
+        for_list(selectors.tracked_by(request.user), "applicant", "employer", "round", "current_org"),
+    ).order_by("-stage_since", "-pk")
     page = paginate(request, queryset)
     rows = [(d, STAGE_FOR_APPLICANT.get(d.status, "")) for d in page.object_list]
     counts = selectors.status_counts(selectors.tracked_by(request.user))
@@ -392,9 +393,13 @@ def accepted(request: HttpRequest) -> HttpResponse:
     """已受理名单: per round, the declarations accepted in the user's subtree — the list for the committee."""
     queryset = filter_declarations(
         request.GET,
-        selectors.tracked_by(request.user)
-        .filter(status=Status.ACCEPTED)
-        .select_related("applicant", "employer", "round", "current_org"),
-    ).order_by("round_id", "employer__path", "applicant__real_name", "pk")
+        for_list(
+            selectors.tracked_by(request.user).filter(status=Status.ACCEPTED),
+            "applicant",
+            "employer",
+            "round",
+            "current_org",
+        ),
+    ).order_by("round_id", "employer_id", "applicant_name", "pk")
     page = paginate(request, queryset, per_page=50)
     return render(request, "reviews/accepted.html", {"page": page, **_filter_choices(request)})
