@@ -108,7 +108,7 @@ AUTHENTICATION_BACKENDS = ["title_review.accounts.backends.AccountBackend"]
 CSRF_FAILURE_VIEW = "title_review.system.views.csrf_failure"
 
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "title_review.accounts.hashers.SurgeArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
