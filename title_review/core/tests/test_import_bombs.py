@@ -34,12 +34,19 @@ def workbook_bytes(headers, rows) -> bytes:
 
 def with_member(content: bytes, name: str, data: bytes) -> bytes:
     """The same package with one member replaced (or added), deflated as Excel does."""
+    return with_members(content, {name: data})
+
+
+def with_members(content: bytes, members: dict[str, bytes]) -> bytes:
+    """The same package with these members replaced (or added, at the end in this order), in one pass:
+    each member is deflated once, however large."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(content)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            if info.filename != name:
+            if info.filename not in members:
                 dst.writestr(info.filename, src.read(info.filename))
-        dst.writestr(name, data)
+        for name, data in members.items():
+            dst.writestr(name, data)
     return out.getvalue()
 
 
@@ -55,16 +62,15 @@ def shared_strings_bomb(megabytes: int) -> bytes:
         b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
         b'2006/main"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>'
     )
-    content = with_member(plain, "xl/sharedStrings.xml", strings)
-    content = with_member(content, "xl/worksheets/sheet1.xml", sheet)
-    types = zipfile.ZipFile(io.BytesIO(content)).read("[Content_Types].xml")
+    members = {"xl/sharedStrings.xml": strings, "xl/worksheets/sheet1.xml": sheet}
+    types = zipfile.ZipFile(io.BytesIO(plain)).read("[Content_Types].xml")
     if b"sharedStrings" not in types:
         override = (
             b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
             b'spreadsheetml.sharedStrings+xml"/></Types>'
         )
-        content = with_member(content, "[Content_Types].xml", types.replace(b"</Types>", override))
-    return content
+        members["[Content_Types].xml"] = types.replace(b"</Types>", override)
+    return with_members(plain, members)
 
 
 def upload(content: bytes, name: str = "staff.xlsx") -> SimpleUploadedFile:
