@@ -28,7 +28,7 @@ from title_review.declarations.models import Declaration
 from title_review.declarations.workflow import Status
 from title_review.demo.data import ACCOUNTS
 from title_review.reviews.models import Objection
-from title_review.reviews.tests.conftest import review_round  # noqa: F401 — shared fixture
+from title_review.reviews.tests.conftest import publish_review_round
 from title_review.reviews.tests.factories import _png, _upload, complete_draft, submit_for
 
 from .test_url_rules import _walk, view_attribute
@@ -145,8 +145,28 @@ def _url(route, obj):
     return "/" + route.replace("<int:pk>", str(obj.pk))
 
 
-@pytest.fixture
-def world(users, orgs, review_round):  # noqa: F811 — the fixture imported above
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The world, built once per module (and xdist worker) on top of the session's demo tree, in a
+    transaction rolled back after the module's last test. Each test runs in a savepoint on top of it
+    (pytest-django's `db`) and each request in a savepoint of its own (`_request`), so no test and no
+    request sees what another one changed."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            built = _build_world()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield built
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+def _build_world():
     from title_review.accounts.models import User
     from title_review.api.tokens import create_token
     from title_review.dictionaries.models import Entry
@@ -156,10 +176,14 @@ def world(users, orgs, review_round):  # noqa: F811 — the fixture imported abo
     from title_review.jobs.models import Job
     from title_review.notifications.services import notify
     from title_review.organisations import employers
+    from title_review.organisations.models import Organisation
     from title_review.reviews.tests.test_chain import forward, to_ready
     from title_review.rounds import services as rounds
     from title_review.system.services import set_working_day_override
 
+    users = {u.username: u for u in User.objects.all()}
+    orgs = {o.name: o for o in Organisation.objects.all()}
+    review_round = publish_review_round(users, orgs)
     hz = orgs["杭州市职称工作领导小组办公室"]
     second = rounds.create_round(
         actor=users["hzadmin"],

@@ -14,6 +14,11 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 @pytest.fixture
 def review_round(users, orgs):
     """A published 中小学教师 round of the 杭州市职改办 for the 卫健委 and 教育局 subtrees, open since 2026-09-01."""
+    return publish_review_round(users, orgs)
+
+
+def publish_review_round(users, orgs):
+    """The `review_round` fixture's round, for fixtures of a wider scope that build on it."""
     hz = orgs["杭州市职称工作领导小组办公室"]
     series = Entry.objects.get(type__code="series", name="中小学教师")
     levels = list(Entry.objects.filter(type__code="level", name__in=["中级", "副高级"]).values_list("code", flat=True))
