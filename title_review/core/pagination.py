@@ -10,7 +10,7 @@ from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import IntegerField, QuerySet, Subquery
+from django.db.models import IntegerField, Q, QuerySet, Subquery
 from django.http import HttpRequest
 
 PAGE_SIZE = 20
@@ -55,17 +55,23 @@ class _CappedCount(Subquery):
 def capped_counts(queryset: QuerySet, field: str, values: list[Any], cap: int = COUNT_CAP) -> dict[Any, int]:
     """How many rows of `queryset` have each value of `field`, each count stopping at `cap` + 1, in one
     query of scalar subqueries (each reads at most cap + 1 index entries) instead of grouping every row."""
-    if not values:
+    return capped_counts_where(queryset, {value: Q(**{field: value}) for value in values}, cap)
+
+
+def capped_counts_where(queryset: QuerySet, conditions: dict[Any, Q], cap: int = COUNT_CAP) -> dict[Any, int]:
+    """Capped counts of `queryset` under each condition (keys are returned for non-zero counts), one query."""
+    if not conditions:
         return {}
+    keys = list(conditions)
     columns = {
-        f"n{i}": _CappedCount(queryset.order_by().filter(**{field: value}).values("pk")[: cap + 1])
-        for i, value in enumerate(values)
+        f"n{i}": _CappedCount(queryset.order_by().filter(conditions[key]).values("pk")[: cap + 1])
+        for i, key in enumerate(keys)
     }
     row = queryset.model._default_manager.order_by().annotate(**columns).values(*columns)[:1]
     found = next(iter(row), None)
     if found is None:
         return {}
-    return {value: found[f"n{i}"] for i, value in enumerate(values) if found[f"n{i}"]}
+    return {key: found[f"n{i}"] for i, key in enumerate(keys) if found[f"n{i}"]}
 
 
 def paginate(request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE) -> Page:

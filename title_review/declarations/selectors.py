@@ -6,21 +6,35 @@ from django.db.models.fields.json import KT
 from title_review.access.declarations import Purpose
 from title_review.access.declarations import policy as declaration_policy
 
+from .models import Declaration
+
+# The stages the employer's summaries show (管理材料, 工作台).
+SUMMARY_STATUSES = ("draft", "with_employer", "employer_passed", "in_publicity", "ready_to_forward", "returned")
+SUMMARY_ROUNDS = 12
+
 
 def employer_counts(user: Any, employer: Any) -> dict[str, dict[str, int]]:
-    """Declarations of one employer per round title and status (one aggregate query)."""
-    from django.db.models import Count
+    """Declarations of one employer per round title and stage, for its most recent rounds: capped counts
+    (core.pagination) in one query, whatever the number of declarations."""
+    from django.db.models import Exists, OuterRef, Q
 
-    rows = (
-        declaration_policy.visible(user, Purpose.FILL)
-        .filter(employer=employer)
-        .values("round__title", "status")
-        .annotate(n=Count("id"))
-        .order_by("round__title")
+    from title_review.core.pagination import capped_counts_where
+    from title_review.rounds.models import Round
+
+    # Rounds are few; each EXISTS is one probe of the (employer, round, …) index.
+    rounds = list(
+        Round.objects.filter(Exists(Declaration.objects.filter(round=OuterRef("pk"), employer=employer))).order_by(
+            "-created_at", "-pk"
+        )[:SUMMARY_ROUNDS]
     )
+    scope = declaration_policy.visible(user, Purpose.FILL).filter(employer=employer)
+    conditions = {(r.pk, s): Q(round_id=r.pk, status=s) for r in rounds for s in SUMMARY_STATUSES}
+    found = capped_counts_where(scope, conditions)
     counts: dict[str, dict[str, int]] = {}
-    for row in rows:
-        counts.setdefault(row["round__title"], {})[row["status"]] = row["n"]
+    for r in sorted(rounds, key=lambda r: r.title):
+        per_status = {s: found[(r.pk, s)] for s in SUMMARY_STATUSES if (r.pk, s) in found}
+        if per_status:
+            counts[r.title] = per_status
     return counts
 
 
