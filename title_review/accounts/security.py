@@ -109,3 +109,30 @@ def needs_captcha(*, username: str, ip: str | None) -> bool:
     return LoginAttempts.objects.filter(
         key=_key(username, ip), window_started_at__gt=since, attempts__gte=CAPTCHA_AFTER
     ).exists()
+
+
+# ---- Re-authentication inside a session (修改密码, 更换手机号码) -------------------------------------
+
+
+def reauth_key(user: object) -> str:
+    """Wrong current passwords typed while signed in count under their own name, apart from logins."""
+    return f"reauth:{getattr(user, 'username', '')}"
+
+
+def reauth_locked(*, user: object, ip: str | None) -> int:
+    """Minutes left when LOCKOUT_FAILURES wrong current passwords were typed in the window, else 0."""
+    now = timezone.now()
+    row = LoginAttempts.objects.filter(
+        key=_key(reauth_key(user), ip), window_started_at__gt=now - timedelta(minutes=LOCKOUT_MINUTES)
+    ).first()
+    if row is None or row.attempts < LOCKOUT_FAILURES:
+        return 0
+    return _minutes_left(row.window_started_at, now)
+
+
+def reauth_failed(*, user: object, ip: str | None) -> None:
+    reserve_attempt(username=reauth_key(user), ip=ip)
+
+
+def reauth_succeeded(*, user: object, ip: str | None) -> None:
+    succeeded(username=reauth_key(user), ip=ip)

@@ -17,6 +17,9 @@ from title_review.verification.services import verify_sms_code
 from .models import AccountKind, User
 from .passwords import generate_one_time_password
 
+WRONG_OLD_PASSWORD = "原密码不正确。"
+WRONG_LOGIN_PASSWORD = "登录密码不正确，请重新输入。"
+
 
 def validate_username(username: str) -> str:
     username = (username or "").strip()
@@ -65,7 +68,7 @@ def change_password(*, user: User, old_password: str, new_password: str) -> None
     if not user.must_change_password and not user.has_sub_permission("change_password"):
         raise DomainError("该工作账号没有“修改密码”权限，请联系本单位管理员重置密码。")
     if not user.check_password(old_password):
-        raise DomainError("原密码不正确。")
+        raise DomainError(WRONG_OLD_PASSWORD)
     if old_password == new_password:
         raise DomainError("新密码不能与原密码相同。")
     try:
@@ -226,7 +229,7 @@ def update_profile(*, user: User, email: str) -> User:
 def change_phone(*, user: User, password: str, new_phone: str, sms_code: str) -> User:
     """更换手机号码: re-authenticate with the password, then prove the new number with an SMS code."""
     if not user.check_password(password):
-        raise DomainError("登录密码不正确，请重新输入。")
+        raise DomainError(WRONG_LOGIN_PASSWORD)
     new_phone = normalise_mobile(new_phone)
     if new_phone == user.phone:
         raise DomainError("新手机号码与原号码相同。")

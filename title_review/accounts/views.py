@@ -110,7 +110,11 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @authenticated
 def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    ip = client_ip(request)
+    locked = security.reauth_locked(user=request.user, ip=ip) if request.method == "POST" else 0
+    if locked:
+        form.add_error(None, f"原密码输错次数过多，请 {locked} 分钟后再试。")
+    elif request.method == "POST" and form.is_valid():
         try:
             services.change_password(
                 user=request.user,  # type: ignore[arg-type]  # authenticated view
@@ -118,8 +122,11 @@ def password_change(request: HttpRequest) -> HttpResponse:
                 new_password=form.cleaned_data["new_password"],
             )
         except DomainError as exc:
+            if exc.message == services.WRONG_OLD_PASSWORD:
+                security.reauth_failed(user=request.user, ip=ip)
             form.add_error(None, exc.message)
         else:
+            security.reauth_succeeded(user=request.user, ip=ip)
             update_session_auth_hash(request, request.user)  # type: ignore[arg-type]  # authenticated view
             messages.success(request, "密码已修改。")
             return redirect("system:home")
@@ -236,7 +243,11 @@ def profile(request: HttpRequest) -> HttpResponse:
 def change_phone(request: HttpRequest) -> HttpResponse:
     """更换手机号码: password again, then an SMS code to the new number."""
     form = ChangePhoneForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    ip = client_ip(request)
+    locked = security.reauth_locked(user=request.user, ip=ip) if request.method == "POST" else 0
+    if locked:
+        form.add_error(None, f"登录密码输错次数过多，请 {locked} 分钟后再试。")
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.change_phone(
@@ -246,8 +257,11 @@ def change_phone(request: HttpRequest) -> HttpResponse:
                 sms_code=data["sms_code"],
             )
         except DomainError as exc:
+            if exc.message == services.WRONG_LOGIN_PASSWORD:
+                security.reauth_failed(user=request.user, ip=ip)
             attach_error(form, exc.message, {"password": ("登录密码",), **_PERSON_FIELD_HINTS})
         else:
+            security.reauth_succeeded(user=request.user, ip=ip)
             messages.success(request, "手机号码已更换。")
             return redirect("accounts:profile")
     return render(request, "accounts/change_phone.html", {"form": form, "captcha_key": new_captcha(request)})

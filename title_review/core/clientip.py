@@ -59,6 +59,11 @@ def _trusted(address: Address, networks: tuple[Network, ...]) -> bool:
     return any(address.version == network.version and address in network for network in networks)
 
 
+def peer_is_trusted(address: Address) -> bool:
+    """Whether the TCP peer is one of our own proxies."""
+    return _trusted(address, trusted_networks())
+
+
 def client_ip(request: HttpRequest) -> str | None:
     """The address of the client that sent `request`, as text, or None when it cannot be told."""
     peer = parse_address(request.META.get("REMOTE_ADDR"))
