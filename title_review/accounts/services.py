@@ -17,8 +17,8 @@ from title_review.verification.services import verify_sms_code
 from .models import AccountKind, User
 from .passwords import generate_one_time_password
 
-WRONG_OLD_PASSWORD = "原密码不正确。"
-WRONG_LOGIN_PASSWORD = "登录密码不正确，请重新输入。"
+WRONG_OLD_PASSWORD = "原密码不正确。"  # noqa: S105 — a message, not a password
+WRONG_LOGIN_PASSWORD = "登录密码不正确，请重新输入。"  # noqa: S105 — a message
 
 
 def validate_username(username: str) -> str:
