@@ -4,7 +4,8 @@ The world: declarations of 朱老师 (杭州第二中学) and 韩申报 (杭州�
 submitted to the employer but not reported up, one reported up (at 直属学校管理中心) and one accepted by the
 杭州市职改办 — with their attachments, prints, publicities, an objection, a draft round, a committee, a job,
 a 站内信, a 工作账号, an integrity record, a token, a working-day override, a dictionary entry, 业绩档案
-records, a received exchange package and every demo organisation.
+records, a received exchange package, a rename applied and one waiting for its 归口部门, and every demo
+organisation.
 
 For each URL that takes an object id, each persona and each object: outside the URL's policy the answer is
 404 (no hint that the object exists) and a POST changes nothing; inside it is never a server error. Who is
@@ -169,13 +170,15 @@ def world(django_db_setup, django_db_blocker):
 def _build_world():
     from title_review.accounts.models import User
     from title_review.api.tokens import create_token
+    from title_review.core.models import PolicySetting
+    from title_review.core.policies import forget_policy
     from title_review.dictionaries.models import Entry
     from title_review.eligibility.services import record_integrity_ban
     from title_review.exchange.services import import_package
     from title_review.exchange.tests.factories import accept_through_chain, export_bytes
     from title_review.jobs.models import Job
     from title_review.notifications.services import notify
-    from title_review.organisations import employers
+    from title_review.organisations import basic_info, employers
     from title_review.organisations.models import Organisation
     from title_review.reviews.tests.test_chain import forward, to_ready
     from title_review.rounds import services as rounds
@@ -278,6 +281,16 @@ def _build_world():
     records = list(
         POLICIES["record:education"].model._default_manager.filter(owner__in=[users["applicant"], users["teacher"]])
     )
+    renamed = basic_info.request_rename(
+        actor=users["companyadmin"],
+        employer_id=orgs["杭州西湖数智科技有限公司"].pk,
+        new_name="杭州西湖数智集团有限公司",
+    )
+    PolicySetting.objects.create(key="employer.rename_needs_approval", value=True)
+    forget_policy("employer.rename_needs_approval")
+    pending = basic_info.request_rename(
+        actor=users["hospitaladmin"], employer_id=orgs["杭州市第一人民医院"].pk, new_name="杭州市第一人民医院集团"
+    )
     return {
         "declaration": list(declarations.items()),
         "attachment": [
@@ -305,6 +318,7 @@ def _build_world():
         "received_declaration": [("received", r) for r in ReceivedDeclaration.objects.all()],
         "received_file": [("file", f) for f in ReceivedFile.objects.all()],
         "record": [(f"record:{r.owner_id}", r) for r in records],
+        "name_change": [("applied", renamed), ("pending", pending)],
     }
 
 
