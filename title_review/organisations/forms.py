@@ -37,7 +37,7 @@ class ChildOrganisationForm(StyledForm):
 
 
 class TreeSearchForm(StyledForm):
-    q = forms.CharField(label="名称或代码", required=False, help_text="名称含曾用名（更名记录）。")
+    q = forms.CharField(label="名称或代码", required=False)
     kind = forms.ChoiceField(label="机构类型", required=False, choices=[("", "全部"), *OrganisationKind.choices])
     status = forms.ChoiceField(
         label="状态", required=False, choices=[("", "全部"), ("active", "启用"), ("inactive", "停用")]
