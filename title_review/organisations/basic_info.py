@@ -27,7 +27,7 @@ from title_review.dictionaries.models import Entry
 from title_review.dictionaries.selectors import active_entries
 from title_review.notifications.services import notify
 
-from .models import EmployerProfile, NameChangeStatus, Organisation, OrganisationNameChange
+from .models import EmployerProfile, NameChangeStatus, Organisation, OrganisationKind, OrganisationNameChange
 from .services import ADMIN_ROLE_FOR_KIND
 
 NAME_MAX_LENGTH = 200
@@ -189,7 +189,7 @@ def _administrators(organisation: Organisation | None) -> QuerySet[User]:
     """The active administrators of an organisation (who hear of a rename to decide or its outcome)."""
     if organisation is None:
         return User.objects.none()
-    role = ADMIN_ROLE_FOR_KIND.get(organisation.kind)
+    role = ADMIN_ROLE_FOR_KIND.get(OrganisationKind(organisation.kind))
     holders = RoleGrant.objects.filter(organisation=organisation, role=role).values("user_id")
     return User.objects.filter(pk__in=holders, is_active=True)
 
