@@ -11,6 +11,7 @@ from title_review.access.models import RoleGrant
 from title_review.audit.services import record_event
 from title_review.core.errors import DomainError
 from title_review.core.identity import mask_phone, normalise_mobile, validate_identity
+from title_review.core.records import referring_records
 from title_review.core.text import clean_name
 from title_review.verification.services import verify_sms_code
 
@@ -258,6 +259,44 @@ def issue_one_time_password(user: User) -> str:
     user.must_change_password = True
     user.save(update_fields=["password", "must_change_password"])
     return password
+
+
+def set_account_active(*, actor: Any, user: User, active: bool, organisation: Any = None) -> User:
+    """开通 / 禁用 (启用 / 停用) an account the caller has locked and authorised; audited.
+
+    A disabled account fails the backend's check at its next request: open sessions end there."""
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    record_event(
+        actor=actor,
+        action="account.enable" if active else "account.disable",
+        obj=user,
+        organisation=organisation or user.organisation,
+    )
+    return user
+
+
+def reset_to_one_time_password(*, actor: Any, user: User, reason: str = "") -> str:
+    """密码重置 of an account the caller has locked and authorised; audited; the old password fails at once."""
+    password = issue_one_time_password(user)
+    record_event(actor=actor, action="account.password_reset", obj=user, organisation=user.organisation, reason=reason)
+    return password
+
+
+def delete_unused_account(*, actor: Any, user: User, label: str) -> None:
+    """删除 an account the caller has locked and authorised — refused once anything refers to it."""
+    reasons = referring_records(user, skip={"access.rolegrant"})
+    if reasons:
+        raise DomainError(f"不能删除{label} {user.username}：该账号" + "、".join(reasons) + "。可改为禁用。")
+    record_event(
+        actor=actor,
+        action="account.remove",
+        obj=user,
+        before={"username": user.username, "kind": user.kind},
+        organisation=user.organisation,
+    )
+    user.grants.all().delete()
+    user.delete()
 
 
 def person_for_identity(*, real_name: str, id_type: str, id_number: str, organisation: Any, vouched: bool) -> User:

@@ -18,7 +18,12 @@ from title_review.access.policies import forget_grants, require
 from title_review.access.roles import Role
 from title_review.accounts.models import AccountKind, SubAccountPermission, User
 from title_review.accounts.passwords import generate_one_time_password
-from title_review.accounts.services import validate_username
+from title_review.accounts.services import (
+    delete_unused_account,
+    reset_to_one_time_password,
+    set_account_active,
+    validate_username,
+)
 from title_review.audit.services import record_event
 from title_review.core.errors import DomainError
 from title_review.core.identity import mask_phone
@@ -400,24 +405,13 @@ def update_sub_account(*, actor: Any, user_id: int, real_name: str, permissions:
 @transaction.atomic
 def set_sub_account_active(*, actor: Any, user_id: int, active: bool) -> User:
     """审核：开通 / 禁用. A disabled account's open sessions end at its next request."""
-    user = _sub_account(actor, user_id)
-    user.is_active = active
-    user.save(update_fields=["is_active"])
-    record_event(
-        actor=actor, action="account.enable" if active else "account.disable", obj=user, organisation=user.organisation
-    )
-    return user
+    return set_account_active(actor=actor, user=_sub_account(actor, user_id), active=active)
 
 
 @transaction.atomic
 def reset_sub_account_password(*, actor: Any, user_id: int) -> tuple[User, str]:
     user = _sub_account(actor, user_id)
-    password = generate_one_time_password()
-    user.set_password(password)
-    user.must_change_password = True
-    user.save(update_fields=["password", "must_change_password"])
-    record_event(actor=actor, action="account.password_reset", obj=user, organisation=user.organisation)
-    return user, password
+    return user, reset_to_one_time_password(actor=actor, user=user)
 
 
 def account_blockers(user: User) -> list[str]:
@@ -427,19 +421,7 @@ def account_blockers(user: User) -> list[str]:
 
 @transaction.atomic
 def delete_sub_account(*, actor: Any, user_id: int) -> None:
-    user = _sub_account(actor, user_id)
-    reasons = account_blockers(user)
-    if reasons:
-        raise DomainError(f"不能删除工作账号 {user.username}：该账号" + "、".join(reasons) + "。可改为禁用。")
-    record_event(
-        actor=actor,
-        action="account.remove",
-        obj=user,
-        before={"username": user.username},
-        organisation=user.organisation,
-    )
-    user.grants.all().delete()
-    user.delete()
+    delete_unused_account(actor=actor, user=_sub_account(actor, user_id), label="经办账号")
 
 
 # ---- 单位信息与归口部门 ------------------------------------------------------------------------

@@ -19,7 +19,13 @@ from title_review.access.policies import require
 from title_review.access.roles import Role
 from title_review.accounts.models import AccountKind, FilingPermission, User
 from title_review.accounts.passwords import generate_one_time_password
-from title_review.accounts.services import issue_one_time_password, person_for_identity, validate_username
+from title_review.accounts.services import (
+    delete_unused_account,
+    person_for_identity,
+    reset_to_one_time_password,
+    set_account_active,
+    validate_username,
+)
 from title_review.audit.services import record_event
 from title_review.core.errors import DomainError
 from title_review.core.records import referring_records
@@ -208,40 +214,20 @@ def update_filing_account(
 @transaction.atomic
 def set_filing_account_active(*, actor: Any, user_id: int, active: bool) -> User:
     """审核: 开通 (the holder can sign in) or 禁用 (cannot; open sessions end at their next request)."""
-    user = _filing(actor, user_id)
-    user.is_active = active
-    user.save(update_fields=["is_active"])
-    record_event(
-        actor=actor, action="account.enable" if active else "account.disable", obj=user, organisation=user.organisation
-    )
-    return user
+    return set_account_active(actor=actor, user=_filing(actor, user_id), active=active)
 
 
 @transaction.atomic
 def reset_filing_password(*, actor: Any, user_id: int) -> tuple[User, str]:
     """密码重置: a new one-time password; the old one stops working at once."""
     user = _filing(actor, user_id)
-    password = issue_one_time_password(user)
-    record_event(actor=actor, action="account.password_reset", obj=user, organisation=user.organisation)
-    return user, password
+    return user, reset_to_one_time_password(actor=actor, user=user)
 
 
 @transaction.atomic
 def delete_filing_account(*, actor: Any, user_id: int) -> None:
     """删除: refused once the account has records (有申报记录的账号不可删除)."""
-    user = _filing(actor, user_id)
-    reasons = referring_records(user, skip={"access.rolegrant"})
-    if reasons:
-        raise DomainError(f"不能删除个人申报账号 {user.username}：该账号" + "、".join(reasons) + "。可改为禁用。")
-    record_event(
-        actor=actor,
-        action="account.remove",
-        obj=user,
-        before={"username": user.username, "kind": user.kind},
-        organisation=user.organisation,
-    )
-    user.grants.all().delete()
-    user.delete()
+    delete_unused_account(actor=actor, user=_filing(actor, user_id), label="个人申报账号")
 
 
 # ---- People who registered under the unit's name -------------------------------------------------

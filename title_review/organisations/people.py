@@ -15,7 +15,7 @@ from title_review.access.policies import forget_grants
 from title_review.access.roles import SEPARATED_ROLES, Role
 from title_review.accounts.models import AccountKind, User
 from title_review.accounts.passwords import generate_one_time_password
-from title_review.accounts.services import issue_one_time_password, validate_username
+from title_review.accounts.services import reset_to_one_time_password, set_account_active, validate_username
 from title_review.audit.services import record_event
 from title_review.core.errors import DomainError, NotAllowed
 from title_review.core.identity import normalise_mobile
@@ -189,18 +189,11 @@ def reset_person_password(*, actor: Any, user_id: int) -> tuple[User, str]:
 def _set_active(actor: Any, user: User, active: bool, organisation: Organisation) -> User:
     if user.is_active == active:
         raise DomainError(f"该账号已是{'启用' if active else '停用'}状态。")
-    user.is_active = active
-    user.save(update_fields=["is_active"])
-    record_event(
-        actor=actor, action="account.enable" if active else "account.disable", obj=user, organisation=organisation
-    )
-    return user
+    return set_account_active(actor=actor, user=user, active=active, organisation=organisation)
 
 
 def _reset(actor: Any, user: User, reason: str = "") -> str:
-    password = issue_one_time_password(user)
-    record_event(actor=actor, action="account.password_reset", obj=user, organisation=user.organisation, reason=reason)
-    return password
+    return reset_to_one_time_password(actor=actor, user=user, reason=reason)
 
 
 # ---- The level below ---------------------------------------------------------------------------
