@@ -165,7 +165,7 @@ def test_employer_registers_with_licence_and_seal(page, tmp_path):
     open_menu(page, "单位信息")
     expect(page.get_by_text(CREDIT_CODE, exact=True)).to_be_visible()
     expect(page.get_by_text("西湖区职称工作领导小组办公室", exact=True)).to_be_visible()
-    expect(page.get_by_text("民营企业", exact=True)).to_be_visible()
+    expect(field(page, "单位性质").locator("option:checked")).to_have_text("民营企业")
     seal = page.get_by_role("img", name="单位电子签章")
     expect(seal).to_be_visible()
     assert image_loaded(seal), "the 电子签章 image did not load"

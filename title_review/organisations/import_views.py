@@ -1,4 +1,4 @@
-"""Employer-side import pages (工作账号管理 → 导入工作账号, 单位工作人员 → 导入工作人员), on core.importing."""
+"""Employer-side import pages (经办账号管理 → 导入经办账号, 单位工作人员 → 导入工作人员), on core.importing."""
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse

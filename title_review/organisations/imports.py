@@ -142,7 +142,7 @@ ORGANISATIONS = ImportSpec(
 )
 
 
-# ---- 导入工作账号 (批量新增账号) ---------------------------------------------------------------------
+# ---- 导入经办账号 (批量新增账号) ---------------------------------------------------------------------
 
 PERMISSION_COLUMNS = tuple(
     Column(str(label), f"perm_{value}", Kind.TICK, note=f"是否授予“{label}”权限：是 / 否。")
@@ -164,7 +164,7 @@ def _sub_account_row(ctx: ImportContext, row: ImportRow) -> dict[str, str]:
 
 SUB_ACCOUNTS = ImportSpec(
     key="organisations.sub_accounts",
-    title="导入工作账号",
+    title="导入经办账号",
     sheet="工作账号",
     noun="个工作账号",
     template_filename="工作账号导入模板.xlsx",

@@ -1,4 +1,4 @@
-"""导入工作账号 (批量新增账号) and 导入单位工作人员 on the one import mechanism: every bad row reported by its
+"""导入经办账号 (批量新增账号) and 导入单位工作人员 on the one import mechanism: every bad row reported by its
 number and reason, nothing written by a dry run or by a file with a bad row, 50 rows when fixed."""
 
 import io
