@@ -41,6 +41,12 @@ class AccountBackend(ModelBackend):
             return user
         return None
 
+    def get_user(self, user_id: Any) -> User | None:
+        """The signed-in user of each request, with the organisation every page's top bar names (and the
+        check below reads) in the same query."""
+        user = User._default_manager.select_related("organisation").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
+
     def user_can_authenticate(self, user: Any) -> bool:
         if not super().user_can_authenticate(user):
             return False
