@@ -22,6 +22,8 @@ _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
 
 
 def has_invisible_characters(value: str) -> bool:
+    if value.isprintable():  # fast path: every Cc, Cf, Zl and Zp character is non-printable
+        return False
     return any(unicodedata.category(c) in _INVISIBLE_CATEGORIES for c in value)
 
 

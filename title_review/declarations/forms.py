@@ -1,14 +1,32 @@
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 
 from title_review.core.forms import DateInput, StyledForm
 from title_review.dictionaries.models import Entry
 
 
-def _names(type_code: str, codes: list[str]) -> list[tuple[str, str]]:
-    names = dict(Entry.objects.filter(type__code=type_code, code__in=codes).values_list("code", "name"))
+def _choices(codes: list[str], names: dict[str, str]) -> list[tuple[str, str]]:
     return [("", "请选择")] + [(c, names.get(c, c)) for c in codes]
+
+
+def _round_entries(round_: Any) -> dict[str, list[dict[str, Any]]]:
+    """Every dictionary entry the basic-information choices of `round_` need, in one query, by type code:
+    its routes and qualifications by code, and the qualifications and specialties of its series."""
+    series_id = round_.series_id
+    wanted = (
+        Q(type__code="declaration_route", code__in=round_.routes)
+        | Q(type__code="qualification", code__in=round_.qualifications)
+        | Q(type__code="qualification", parent_id=series_id)
+        | Q(type__code="specialty", code__in=round_.specialties or [])
+        | Q(type__code="specialty", parent_id=series_id)
+    )
+    by_type: dict[str, list[dict[str, Any]]] = {"declaration_route": [], "qualification": [], "specialty": []}
+    rows = Entry.objects.filter(wanted).values("type__code", "code", "name", "parent_id", "is_active", "sort_order")
+    for row in rows.order_by("sort_order", "code"):
+        by_type[row["type__code"]].append(row)
+    return by_type
 
 
 class BasicInfoForm(StyledForm):
@@ -30,20 +48,18 @@ class BasicInfoForm(StyledForm):
 
     def __init__(self, *args: Any, round_: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["route"].choices = _names("declaration_route", round_.routes)  # type: ignore[attr-defined]  # ChoiceField
-        self.fields["target_qualification"].choices = _names("qualification", round_.qualifications)  # type: ignore[attr-defined]  # ChoiceField
-        specialties = round_.specialties or list(
-            Entry.objects.filter(type__code="specialty", parent=round_.series, is_active=True)
-            .order_by("sort_order")
-            .values_list("code", flat=True)
-        )
-        self.fields["specialty"].choices = _names("specialty", specialties)  # type: ignore[attr-defined]  # ChoiceField
-        held = list(
-            Entry.objects.filter(type__code="qualification", parent=round_.series, is_active=True)
-            .order_by("sort_order")
-            .values_list("code", flat=True)
-        )
-        self.fields["current_qualification"].choices = _names("qualification", held)  # type: ignore[attr-defined]  # ChoiceField
+        # One query for all four lists (the dossier is opened and saved many times over at a deadline).
+        entries = _round_entries(round_)
+        names = {kind: {e["code"]: e["name"] for e in rows} for kind, rows in entries.items()}
+
+        def of_series(kind: str) -> list[str]:
+            return [e["code"] for e in entries[kind] if e["parent_id"] == round_.series_id and e["is_active"]]
+
+        self.fields["route"].choices = _choices(round_.routes, names["declaration_route"])  # type: ignore[attr-defined]  # ChoiceField
+        self.fields["target_qualification"].choices = _choices(round_.qualifications, names["qualification"])  # type: ignore[attr-defined]  # ChoiceField
+        specialties = round_.specialties or of_series("specialty")
+        self.fields["specialty"].choices = _choices(specialties, names["specialty"])  # type: ignore[attr-defined]  # ChoiceField
+        self.fields["current_qualification"].choices = _choices(of_series("qualification"), names["qualification"])  # type: ignore[attr-defined]  # ChoiceField
 
 
 class TeacherSectionForm(StyledForm):

@@ -103,7 +103,8 @@ def may_fill(actor: Any, declaration: Declaration) -> bool:
 def _locked_own(actor: Any, declaration_id: int) -> Declaration:
     declaration = (
         Declaration.objects.select_for_update(of=("self",))
-        .select_related("round", "employer")
+        # The applicant names the audit row (str) and the snapshot; the series the precheck: no query each.
+        .select_related("round__series", "employer", "applicant")
         .filter(pk=declaration_id)
         .first()
     )
@@ -203,8 +204,10 @@ class Missing:
     items: list[str]
 
 
-def completeness(declaration: Declaration) -> list[Missing]:
-    """What is still missing, tab by tab (empty when the dossier may be submitted)."""
+def completeness(declaration: Declaration, *, attachment_kinds: set[str] | None = None) -> list[Missing]:
+    """What is still missing, tab by tab (empty when the dossier may be submitted).
+
+    `attachment_kinds`: the kinds of the declaration's attachments when the caller has them already."""
     missing: list[Missing] = []
     basic = [
         label
@@ -234,7 +237,11 @@ def completeness(declaration: Declaration) -> list[Missing]:
         absent += _four_year_appraisals(declaration)
         if absent:
             missing.append(Missing("中小学教师专项", absent))
-    kinds = set(attachments_of(declaration).values_list("kind", flat=True))
+    kinds = (
+        attachment_kinds
+        if attachment_kinds is not None
+        else set(attachments_of(declaration).values_list("kind", flat=True))
+    )
     required_files = declaration.round.attachment_types or DEFAULT_REQUIRED_ATTACHMENTS
     absent_files = [_attachment_label(kind) for kind in required_files if kind not in kinds]
     if absent_files:

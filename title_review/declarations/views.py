@@ -120,6 +120,11 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(reverse("declarations:dossier", args=[declaration.pk]) + "?saved=1")
     records = _records(request, declaration)
     precheck_results, precheck_passed = precheck.run(declaration)
+    # Every attachment in one query, newest first (Attachment.Meta.ordering): the newest of each kind is shown.
+    files = list(attachments_of(declaration))
+    newest: dict[str, Any] = {}
+    for attachment in files:
+        newest.setdefault(attachment.kind, attachment)
     return render(
         request,
         "declarations/dossier.html",
@@ -130,11 +135,11 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
             "teacher": teacher,
             "editable": editable,
             "records": records,
-            "missing": services.completeness(declaration) if editable else [],
-            "review_form": attachments_of(declaration, kind="review_form").first(),
-            "photo": attachments_of(declaration, kind="photo").first(),
-            "id_card": attachments_of(declaration, kind="id_card").first(),
-            "submitted_attachments": [] if editable else list(attachments_of(declaration)),
+            "missing": services.completeness(declaration, attachment_kinds=set(newest)) if editable else [],
+            "review_form": newest.get("review_form"),
+            "photo": newest.get("photo"),
+            "id_card": newest.get("id_card"),
+            "submitted_attachments": [] if editable else files,
             "precheck": precheck_results,
             "precheck_passed": precheck_passed,
             "last_return": (
