@@ -157,7 +157,7 @@ def _covered() -> frozenset[int]:
 def uncovered(text: str) -> list[str]:
     """Characters of `text` the vendored font cannot draw (they would print as empty boxes)."""
     covered = _covered()
-    return sorted({f"U+{ord(c):04X}" for c in text if ord(c) >= 0x20 and ord(c) not in covered})
+    return sorted(f"U+{ord(c):04X}" for c in set(text) if ord(c) >= 0x20 and ord(c) not in covered)
 
 
 def html_to_pdf(html: str) -> bytes:

@@ -146,6 +146,20 @@ def _url(route, obj):
     return "/" + route.replace("<int:pk>", str(obj.pk))
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _pdf_layout_skipped():
+    """The printed forms are laid out as a one-page stand-in here: this module asks who gets a 200 and who a
+    404, and WeasyPrint's ~1 s a form, for every persona allowed to print, is spent on access alone. The
+    templates are still rendered with the object's data (a template error would still be a 500); the
+    layout of each form is tested in title_review/printing/tests and the browser tests."""
+    from unittest import mock
+
+    from title_review.printing import renderer
+
+    with mock.patch.object(renderer, "html_to_pdf", return_value=PDF):
+        yield
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
     """The world, built once per module (and xdist worker) on top of the session's demo tree, in a
