@@ -2,14 +2,12 @@
 codes (one lookup per column), identity numbers and duplicates inside the file — no query per row."""
 
 import datetime as dt
-import io
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from openpyxl import load_workbook
 
 from ..errors import DomainError
 from ..excel import MAX_IMPORT_BYTES, check_xlsx_archive
@@ -17,6 +15,7 @@ from ..identity import RESIDENT_ID, mask_identity, validate_identity
 from ..scanning import scan_upload
 from ..text import excerpt
 from .spec import Column, ImportRow, ImportSpec, Kind
+from .workbook import Workbook
 
 _XLSX_MAGIC = b"PK\x03\x04"  # an .xlsx file is a zip package
 _TRUE = {"是", "√", "✓", "✔", "Y", "YES", "1", "TRUE", "对"}
@@ -54,22 +53,35 @@ def read_upload(spec: ImportSpec, upload: Any) -> list[RawRow]:
         )
     scan_upload(content, "导入文件")
     check_xlsx_archive(content)
+    unreadable = DomainError(
+        "无法读取该文件：文件已损坏，或不是用 Excel 保存的 .xlsx 文件。请用 Excel 打开后另存为 .xlsx 再上传。"
+    )
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        workbook = Workbook(content)
     except Exception as exc:  # noqa: BLE001 — any parse failure is the same user error
-        raise DomainError(
-            "无法读取该文件：文件已损坏，或不是用 Excel 保存的 .xlsx 文件。请用 Excel 打开后另存为 .xlsx 再上传。"
-        ) from exc
+        raise unreadable from exc
     try:
-        sheet = workbook[spec.sheet] if spec.sheet in workbook.sheetnames else workbook.worksheets[0]
-        return _data_rows(spec, sheet.iter_rows(values_only=True))
+        sheets = {s.name: s for s in workbook.sheets}
+        sheet = sheets.get(spec.sheet) or (workbook.sheets[0] if workbook.sheets else None)
+        if sheet is None:
+            raise unreadable
+        return _data_rows(spec, workbook.rows(sheet))
+    except DomainError:
+        raise
+    except Exception as exc:  # noqa: BLE001 — a sheet damaged halfway is the same user error
+        raise unreadable from exc
     finally:
         workbook.close()
 
 
-def _data_rows(spec: ImportSpec, rows: Iterable[tuple[Any, ...]]) -> list[RawRow]:
+def _data_rows(spec: ImportSpec, rows: Iterable[tuple[int, dict[int, Any]]]) -> list[RawRow]:
+    """The rows under the header row (the sheet's first row), blank ones left out."""
     iterator = iter(rows)
-    headers = [_clean_header(h) for h in next(iterator, None) or ()]
+    number, first = next(iterator, (0, {}))
+    if number != 1:  # the first row is blank: no headers
+        first = {}
+    width = max(first, default=0)
+    headers = [_clean_header(first.get(column)) for column in range(1, width + 1)]
     while headers and not headers[-1]:
         headers.pop()
     if not headers:
@@ -94,13 +106,10 @@ def _data_rows(spec: ImportSpec, rows: Iterable[tuple[Any, ...]]) -> list[RawRow
         raise DomainError(
             f"表头不正确：{'；'.join(problems)}。模板的表头为：{header_text(spec)}。请下载最新模板，不要修改表头。"
         )
+    columns = [(position, header) for position, header in enumerate(headers, start=1) if header in known]
     result: list[RawRow] = []
-    for number, raw in enumerate(iterator, start=2):
-        cells = {
-            headers[i]: value
-            for i, value in enumerate(raw[: len(headers)])
-            if headers[i] in known and not _blank(value)
-        }
+    for number, raw in iterator:
+        cells = {header: value for position, header in columns if not _blank(value := raw.get(position))}
         if not cells:
             continue
         if len(result) >= spec.max_rows:
@@ -216,6 +225,11 @@ def _parse_date(column: Column, text: str, raw: Any) -> dt.date:
         return raw.date()
     if isinstance(raw, dt.date):
         return raw
+    if len(text) == 10 and text[4] == text[7] == "-":  # 2020-06-30, the template's format: the fast path
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
     for fmt in _DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 — a calendar date, no time zone

@@ -84,10 +84,10 @@ def _form_errors(response) -> str:
 def test_a_shared_strings_bomb_is_refused_before_it_is_parsed(login, seeded):
     bomb = shared_strings_bomb(200)  # 200 MB of text, as in the report
     assert len(bomb) < 400 * 1024
-    # openpyxl must never see it: the archive is refused on its declared sizes.
+    # The workbook reader must never see it: the archive is refused on its declared sizes.
     from title_review.core.importing import reading
 
-    with mock.patch.object(reading, "load_workbook", wraps=reading.load_workbook) as parse:
+    with mock.patch.object(reading, "Workbook", wraps=reading.Workbook) as parse:
         response = login("hospitaladmin").post(STAFF_IMPORT, {"file": upload(bomb)})
     assert not parse.called
     assert response.status_code == 200
@@ -180,3 +180,93 @@ def test_the_dictionary_code_import_is_checked_too(login, seeded):
 
     with pytest.raises(DomainError, match="解压后"):
         list(read_rows(upload(shared_strings_bomb(60), "codes.xlsx"), expected_headers=["代码"]))
+
+
+def laughs(body: bytes) -> bytes:
+    """An XML part with a "billion laughs" DTD: ten levels of ten entities, 10⁹ "lol"s once expanded."""
+    entities = b'<!ENTITY lol0 "lol">' + b"".join(
+        b'<!ENTITY lol%d "%s">' % (n, b"&lol%d;" % (n - 1) * 10) for n in range(1, 10)
+    )
+    return b'<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE lolz [' + entities + b"]>" + body
+
+
+_MAIN = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+LAUGHING_PARTS = {
+    "worksheet": (
+        "xl/worksheets/sheet1.xml",
+        laughs(
+            b"<worksheet " + _MAIN + b'><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c>'
+            b"</row></sheetData></worksheet>"
+        ),
+    ),
+    "shared-strings": (
+        "xl/sharedStrings.xml",
+        laughs(b"<sst " + _MAIN + b' count="1" uniqueCount="1"><si><t>&lol9;</t></si></sst>'),
+    ),
+    # A harmless-looking entity: the standard library's parser would expand it (and a "quadratic
+    # blowup" of such entities stays under expat's amplification limit); any DTD is refused.
+    "small-entity": (
+        "xl/worksheets/sheet1.xml",
+        '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY name "居民身份证">]><worksheet '.encode()
+        + _MAIN
+        + b'><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&name;</t></is></c></row></sheetData></worksheet>',
+    ),
+    "workbook": (
+        "xl/workbook.xml",
+        laughs(
+            b"<workbook " + _MAIN + b' xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            b'<sheets><sheet name="&lol9;" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize("part", LAUGHING_PARTS)
+def test_a_part_with_entity_declarations_is_refused_at_once(login, seeded, part):
+    """XML bombs inside a part (issue 12 review): the reader refuses any DTD as soon as it meets one,
+    before an entity is expanded — the usual unreadable-file message, in well under a second."""
+    import time
+
+    name, data = LAUGHING_PARTS[part]
+    content = with_member(shared_strings_bomb(0), name, data)
+    assert len(content) < 20_000
+    started = time.monotonic()
+    response = login("hospitaladmin").post(STAFF_IMPORT, {"file": upload(content)})
+    assert time.monotonic() - started < 2
+    assert response.status_code == 200
+    assert "无法读取该文件：文件已损坏" in _form_errors(response)
+
+
+@pytest.mark.parametrize("part", LAUGHING_PARTS)
+def test_the_reader_refuses_the_dtd_itself(part):
+    """Not expat's own amplification limit (which lets smaller expansions through): defusedxml's refusal."""
+    from defusedxml import DTDForbidden
+
+    from title_review.core.importing import read_upload
+    from title_review.organisations.imports import STAFF
+
+    name, data = LAUGHING_PARTS[part]
+    with pytest.raises(DomainError, match="无法读取该文件") as refused:
+        read_upload(STAFF, upload(with_member(shared_strings_bomb(0), name, data)))
+    assert isinstance(refused.value.__cause__, DTDForbidden)
+
+
+def test_an_external_entity_is_never_fetched(tmp_path):
+    """An entity naming a file on the server (XXE) is refused with the DTD that declares it."""
+    from defusedxml import DTDForbidden
+
+    from title_review.core.importing import read_upload
+    from title_review.organisations.imports import STAFF
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("机密")
+    sheet = (
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY leak SYSTEM "file://' + str(secret).encode() + b'">]>'
+        b"<worksheet " + _MAIN + b'><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&leak;</t></is></c>'
+        b"</row></sheetData></worksheet>"
+    )
+    content = with_member(shared_strings_bomb(0), "xl/worksheets/sheet1.xml", sheet)
+    with pytest.raises(DomainError, match="无法读取该文件") as refused:
+        read_upload(STAFF, upload(content))
+    assert "机密" not in str(refused.value)
+    assert isinstance(refused.value.__cause__, DTDForbidden)
