@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "title_review.achievements",
     "title_review.declarations",
     "title_review.reviews",
+    "title_review.committees",
     "title_review.jobs",
     "title_review.certificates",
     "title_review.printing",

@@ -14,6 +14,7 @@ from title_review.accounts.models import AccountKind, User
 from title_review.achievements.models import Achievement, Appraisal, Education, Training, WorkHistory
 from title_review.api.models import ApiToken
 from title_review.certificates.models import Certificate
+from title_review.committees.models import Ballot, Meeting
 from title_review.dictionaries.models import Entry
 from title_review.eligibility.models import IntegrityRecord
 from title_review.exchange.models import ReceivedDeclaration, ReceivedFile
@@ -80,6 +81,10 @@ name_changes = register(
         },
     )
 )
+# 评审会议 and its ballots (表决): the committee's secretary, at the committee's host (ADR 0030). Members take
+# part through their seat (committees.services), never through this policy.
+meetings = register(ScopedPolicy("meeting", Meeting, {"manage": _one("meeting.manage", "committee__host__path")}))
+ballots = register(ScopedPolicy("ballot", Ballot, {"manage": _one("meeting.manage", "meeting__committee__host__path")}))
 # 工作账号: the employer's administrator manages its own operator accounts.
 sub_accounts = register(
     ScopedPolicy(

@@ -28,6 +28,8 @@ DEFAULTS: dict[str, Any] = {
     "integrity.ban_years": 3,
     # 单位更名: False = a unit's new name takes effect at once; True = its 归口部门 approves it first.
     "employer.rename_needs_approval": False,
+    # 评审会议: how many times a declaration that failed a ballot may be voted on again (0 = never).
+    "committee.revotes": 0,
 }
 
 
@@ -46,6 +48,7 @@ LABELS: dict[str, str] = {
     "downloads.keep_days": "我的下载中的文件保存天数",
     "integrity.ban_years": "诚信档案禁止申报年限（新增诚信记录时的默认期限，年）",
     "employer.rename_needs_approval": "单位更名须经归口部门审核（是 / 否）",
+    "committee.revotes": "表决未通过时可重新表决的次数（0 表示不重新表决）",
 }
 
 

@@ -1,0 +1,151 @@
+"""评委会评审: the meeting of a round's committee and its secret ballots (ADR 0030).
+
+A ballot (表决) on one declaration keeps two things and never the link between them: which members may
+vote and whether each has voted (`BallotVoter`), and how many voted each way (the counters on `Ballot`).
+No row, column or timestamp says how a member voted.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from title_review.core.models import TimeStampedModel
+
+
+class MeetingStatus(models.TextChoices):
+    PREPARING = "preparing", _("未开始")
+    IN_SESSION = "in_session", _("进行中")
+    CLOSED = "closed", _("已结束")
+
+
+class Meeting(TimeStampedModel):
+    """评审会议: one sitting of a committee for a round."""
+
+    round = models.ForeignKey(
+        "rounds.Round", on_delete=models.PROTECT, related_name="meetings", verbose_name=_("评审活动")
+    )
+    committee = models.ForeignKey(
+        "rounds.Committee", on_delete=models.PROTECT, related_name="meetings", verbose_name=_("评委会")
+    )
+    title = models.CharField(_("会议名称"), max_length=200)
+    status = models.CharField(_("状态"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PREPARING)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("创建人")
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("评审会议")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MeetingMember(models.Model):
+    """A member of the committee at this meeting (评委), and whether they signed in as present (签到)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="members", verbose_name=_("评审会议"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="meeting_seats", verbose_name=_("评委")
+    )
+    is_present = models.BooleanField(_("已签到"), default=False)
+    signed_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["meeting_id", "pk"]
+        verbose_name = _("会议评委")
+        constraints = [models.UniqueConstraint(fields=["meeting", "user"], name="unique_meeting_member")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}:{self.user_id}"
+
+
+class BallotStatus(models.TextChoices):
+    OPEN = "open", _("投票中")
+    CLOSED = "closed", _("已结束")
+
+
+class BallotOutcome(models.TextChoices):
+    PASSED = "passed", _("通过")
+    FAILED = "failed", _("未通过")
+
+
+class Choice(models.TextChoices):
+    APPROVE = "approve", _("同意")
+    REJECT = "reject", _("不同意")
+    ABSTAIN = "abstain", _("弃权")
+
+
+class Ballot(models.Model):
+    """表决: the secret vote of the present members on one declaration (a re-vote is a new ballot)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="ballots", verbose_name=_("评审会议"))
+    declaration = models.ForeignKey(
+        "declarations.Declaration", on_delete=models.PROTECT, related_name="ballots", verbose_name=_("申报材料")
+    )
+    attempt = models.PositiveSmallIntegerField(_("第几次表决"), default=1)
+    status = models.CharField(_("状态"), max_length=10, choices=BallotStatus.choices, default=BallotStatus.OPEN)
+    # At opening: the committee's size and who was present (the quorum and the pass mark are counted on these).
+    members_count = models.PositiveSmallIntegerField(_("应到评委"))
+    present_count = models.PositiveSmallIntegerField(_("实到评委"))
+    # The tally: only totals. Shown once the ballot is closed.
+    approve = models.PositiveSmallIntegerField(_("同意"), default=0)
+    reject = models.PositiveSmallIntegerField(_("不同意"), default=0)
+    abstain = models.PositiveSmallIntegerField(_("弃权"), default=0)
+    outcome = models.CharField(_("表决结果"), max_length=10, choices=BallotOutcome.choices, blank=True, default="")
+    opened_at = models.DateTimeField(_("开始时间"))
+    closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("开始投票人")
+    )
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("结束投票人"),
+    )
+
+    class Meta:
+        ordering = ["meeting_id", "declaration_id", "attempt"]
+        verbose_name = _("表决")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "declaration", "attempt"], name="unique_ballot_attempt"),
+            # One ballot at a time per declaration.
+            models.UniqueConstraint(
+                fields=["meeting", "declaration"], condition=Q(status="open"), name="one_open_ballot_per_declaration"
+            ),
+            models.CheckConstraint(
+                condition=Q(present_count__lte=F("members_count")), name="ballot_present_within_members"
+            ),
+            models.CheckConstraint(
+                condition=Q(approve__lte=F("present_count") - F("reject") - F("abstain")),
+                name="ballot_tally_within_present",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"表决 {self.pk}"
+
+    @property
+    def votes_cast(self) -> int:
+        return self.approve + self.reject + self.abstain
+
+
+class BallotVoter(models.Model):
+    """A present member's right to vote on a ballot, and whether they have used it. Never how."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="voters", verbose_name=_("表决"))
+    member = models.ForeignKey(MeetingMember, on_delete=models.PROTECT, related_name="+", verbose_name=_("评委"))
+    has_voted = models.BooleanField(_("已投票"), default=False)
+
+    class Meta:
+        # By member, never by the order of voting (there is no column that keeps it).
+        ordering = ["ballot_id", "member_id"]
+        verbose_name = _("表决评委")
+        constraints = [models.UniqueConstraint(fields=["ballot", "member"], name="unique_ballot_voter")]
+
+    def __str__(self) -> str:
+        return f"{self.ballot_id}:{self.member_id}"
