@@ -3,6 +3,7 @@
 from collections import defaultdict
 from typing import Any
 
+from django.db.models import Model
 from django.utils import timezone
 
 from title_review.achievements.models import Appraisal, Education, Training, TrainingKind
@@ -14,8 +15,19 @@ from title_review.eligibility.selectors import active_ban_until
 from .models import Declaration
 
 
-def facts_for(declaration: Declaration) -> ApplicantFacts | None:
-    """None until the basic information names a target qualification and a route."""
+def _picked(model: type[Model], ids: list[int], loaded: dict[str, list[Any]] | None, section: str) -> list[Any]:
+    """The picked rows of one section: from `loaded` (the applicant's rows the page has read already), else
+    one query. Picks are the applicant's own rows (save_declaration keeps no other)."""
+    if loaded is not None and section in loaded:
+        wanted = set(ids)
+        return [row for row in loaded[section] if row.pk in wanted]
+    return list(model._default_manager.filter(pk__in=ids))
+
+
+def facts_for(declaration: Declaration, *, loaded: dict[str, list[Any]] | None = None) -> ApplicantFacts | None:
+    """None until the basic information names a target qualification and a route.
+
+    `loaded`: the applicant's 业绩档案 rows by section when the caller has read them (the dossier page)."""
     if not declaration.target_qualification or not declaration.route:
         return None
     qualifications = {
@@ -30,13 +42,13 @@ def facts_for(declaration: Declaration) -> ApplicantFacts | None:
         return None
     current = qualifications.get(declaration.current_qualification)
     picks = declaration.picks or {}
-    education = list(Education.objects.filter(pk__in=picks.get("education", [])))
+    education = _picked(Education, picks.get("education", []), loaded, "education")
     # GB/T 4658 codes: the smaller the code, the higher the schooling.
     highest = min(education, key=lambda e: e.education or "99", default=None)
     degrees = [e.degree for e in education if e.degree and e.degree != "0"]
-    appraisals = dict(Appraisal.objects.filter(pk__in=picks.get("appraisal", [])).values_list("year", "result"))
+    appraisals = {row.year: row.result for row in _picked(Appraisal, picks.get("appraisal", []), loaded, "appraisal")}
     hours: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])
-    for row in Training.objects.filter(pk__in=picks.get("training", [])):
+    for row in _picked(Training, picks.get("training", []), loaded, "training"):
         hours[row.year][0 if row.kind == TrainingKind.PROFESSIONAL else 1] += float(row.hours)
     applicant: Any = declaration.applicant
     today = timezone.localdate()
@@ -62,8 +74,10 @@ def facts_for(declaration: Declaration) -> ApplicantFacts | None:
     )
 
 
-def run(declaration: Declaration) -> tuple[list[RuleResult], bool | None]:
-    facts = facts_for(declaration)
+def run(
+    declaration: Declaration, *, loaded: dict[str, list[Any]] | None = None
+) -> tuple[list[RuleResult], bool | None]:
+    facts = facts_for(declaration, loaded=loaded)
     if facts is None:
         return [], None
     results = precheck(facts)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.db.models import CharField, Value
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
@@ -95,20 +96,17 @@ def _open_draft(*, actor: Any, applicant: Any, round_: Round, employer: Any, ple
     return declaration
 
 
-def may_fill(actor: Any, declaration: Declaration) -> bool:
-    """The applicant, or the employer's staff holding 填写材料 for a colleague's declaration."""
-    return declaration_policy.allows(actor, declaration, Purpose.FILL)
-
-
 def _locked_own(actor: Any, declaration_id: int) -> Declaration:
-    declaration = (
-        Declaration.objects.select_for_update(of=("self",))
+    """The row `actor` may fill, locked; one query: the policy's rule is the lock's WHERE (a row the actor may
+    not fill is neither returned nor locked)."""
+    locking = Declaration.objects.select_for_update(of=("self",)).select_related(
         # The applicant names the audit row (str) and the snapshot; the series the precheck: no query each.
-        .select_related("round__series", "employer", "applicant")
-        .filter(pk=declaration_id)
-        .first()
+        "round__series",
+        "employer",
+        "applicant",
     )
-    if declaration is None or not may_fill(actor, declaration):
+    declaration = declaration_policy.visible(actor, Purpose.FILL, locking).filter(pk=declaration_id).first()
+    if declaration is None:
         raise DomainError("没有这份申报材料。")
     return declaration
 
@@ -134,22 +132,18 @@ def save_declaration(
     _check_choice(values.get("target_qualification", ""), round_.qualifications, "申报资格", "target_qualification")
     if round_.specialties:
         _check_choice(values.get("specialty", ""), round_.specialties, "申报专业", "specialty")
-    clean_picks = {}
-    for section, ids in picks.items():
-        model = RECORD_MODELS.get(section)
-        if model is None:
-            continue
-        own = set(
-            model._default_manager.filter(owner_id=declaration.applicant_id, pk__in=ids).values_list("pk", flat=True)
-        )
-        clean_picks[section] = [i for i in ids if i in own]
+    own = _own_record_ids(declaration.applicant_id, picks)
+    clean_picks = {
+        section: [i for i in ids if (section, i) in own] for section, ids in picks.items() if section in RECORD_MODELS
+    }
     clean_section = _teacher_section(section_data) if round_.series_section == "teacher" else {}
     for name, value in values.items():
         setattr(declaration, name, value)
     declaration.picks = clean_picks
     declaration.section_data = clean_section
     declaration.version += 1
-    declaration.save()
+    # Only what a 保存 changes (not the snapshot, chain or status columns the row also carries).
+    declaration.save(update_fields=[*values, "picks", "section_data", "version", "updated_at"])
     record_event(
         actor=actor,
         action="declaration.save",
@@ -158,6 +152,23 @@ def save_declaration(
         after={"version": declaration.version},
     )
     return declaration
+
+
+def _own_record_ids(owner_id: int, picks: dict[str, list[int]]) -> set[tuple[str, int]]:
+    """(section, id) of the picked 业绩档案 rows that belong to `owner_id`: one query for every section."""
+    parts = [
+        RECORD_MODELS[section]
+        ._default_manager.filter(owner_id=owner_id, pk__in=ids)
+        .order_by()
+        .annotate(section=Value(section, output_field=CharField()))
+        .values_list("section", "pk")
+        for section, ids in picks.items()
+        if section in RECORD_MODELS and ids
+    ]
+    if not parts:
+        return set()
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    return {(section, pk) for section, pk in rows}
 
 
 def _check_choice(value: str, allowed: list[str], label: str, field: str) -> None:
@@ -204,10 +215,16 @@ class Missing:
     items: list[str]
 
 
-def completeness(declaration: Declaration, *, attachment_kinds: set[str] | None = None) -> list[Missing]:
+def completeness(
+    declaration: Declaration,
+    *,
+    attachment_kinds: set[str] | None = None,
+    loaded: dict[str, list[Any]] | None = None,
+) -> list[Missing]:
     """What is still missing, tab by tab (empty when the dossier may be submitted).
 
-    `attachment_kinds`: the kinds of the declaration's attachments when the caller has them already."""
+    `attachment_kinds`: the kinds of the declaration's attachments when the caller has them already;
+    `loaded`: the applicant's 业绩档案 rows by section, likewise (the dossier page reads them all)."""
     missing: list[Missing] = []
     basic = [
         label
@@ -234,7 +251,7 @@ def completeness(declaration: Declaration, *, attachment_kinds: set[str] | None 
             "theory_score": "教育理论成绩",
         }
         absent = [labels[k] for k in TEACHER_FIELDS if k not in declaration.section_data]
-        absent += _four_year_appraisals(declaration)
+        absent += _four_year_appraisals(declaration, loaded)
         if absent:
             missing.append(Missing("中小学教师专项", absent))
     kinds = (
@@ -249,19 +266,29 @@ def completeness(declaration: Declaration, *, attachment_kinds: set[str] | None 
     return missing
 
 
-def _four_year_appraisals(declaration: Declaration) -> list[str]:
+def _four_year_appraisals(declaration: Declaration, loaded: dict[str, list[Any]] | None = None) -> list[str]:
     """中小学教师: 硕士 and 破格 applicants show the 年度考核 of the 4 years before the round."""
     picks = declaration.picks or {}
-    master = Education.objects.filter(pk__in=picks.get("education", []), education="14").exists()
-    if declaration.route != "02" and not master:
-        return []
-    years = set(Appraisal.objects.filter(pk__in=picks.get("appraisal", [])).values_list("year", flat=True))
+    if loaded is not None:
+        education_ids, appraisal_ids = set(picks.get("education", [])), set(picks.get("appraisal", []))
+        master = any(e.pk in education_ids and e.education == "14" for e in loaded.get("education", []))
+        if declaration.route != "02" and not master:
+            return []
+        years = {a.year for a in loaded.get("appraisal", []) if a.pk in appraisal_ids}
+    else:
+        master = Education.objects.filter(pk__in=picks.get("education", []), education="14").exists()
+        if declaration.route != "02" and not master:
+            return []
+        years = set(Appraisal.objects.filter(pk__in=picks.get("appraisal", [])).values_list("year", flat=True))
     wanted = range(declaration.round.year - 4, declaration.round.year)
     lacking = [str(y) for y in wanted if y not in years]
     return [f"近 4 年年度考核（缺 {'、'.join(lacking)} 年度）"] if lacking else []
 
 
-def _snapshot(declaration: Declaration) -> dict[str, Any]:
+def _snapshot(declaration: Declaration, *, attachments: list[Any] | None = None) -> dict[str, Any]:
+    """`attachments`: the declaration's attachments in id order when the caller has them already."""
+    if attachments is None:
+        attachments = list(attachments_of(declaration).order_by("pk"))
     records = {}
     for section, ids in declaration.picks.items():
         model = RECORD_MODELS[section]
@@ -291,7 +318,7 @@ def _snapshot(declaration: Declaration) -> dict[str, Any]:
         "records": records,
         "attachments": [
             {"id": a.pk, "kind": a.kind, "name": a.original_name, "size": a.size, "sha256": a.sha256}
-            for a in attachments_of(declaration).order_by("pk")
+            for a in attachments
         ],
         "pledge": {"version": declaration.pledge_version, "accepted_at": declaration.pledge_accepted_at},
     }
@@ -320,12 +347,16 @@ def submit_declaration(*, actor: Any, declaration_id: int) -> Declaration:
         if passed is False:
             failed = "；".join(r.detail for r in results if r.passed is False)
             raise DomainError(f"资格预审未通过，该评审活动不接受未通过预审的申报：{failed}", code="precheck_failed")
-    missing = completeness(declaration)
+    # The attachments once, for the completeness check and the snapshot.
+    files = list(attachments_of(declaration).order_by("pk"))
+    missing = completeness(declaration, attachment_kinds={a.kind for a in files})
     if missing:
         raise DomainError(
             "材料尚不完整：" + "；".join(f"{m.tab}（{'、'.join(m.items)}）" for m in missing) + "。", code="incomplete"
         )
-    snapshot = json.loads(json.dumps(_snapshot(declaration), cls=DjangoJSONEncoder, ensure_ascii=False))
+    snapshot = json.loads(
+        json.dumps(_snapshot(declaration, attachments=files), cls=DjangoJSONEncoder, ensure_ascii=False)
+    )
     canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     previous_hash = declaration.snapshot_hash
     declaration.submitted_at = timezone.now()

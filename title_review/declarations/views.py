@@ -118,8 +118,9 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "已保存。")
             # ?saved=1 tells the page's script that the browser's unsaved copy can go.
             return redirect(reverse("declarations:dossier", args=[declaration.pk]) + "?saved=1")
-    records = _records(request, declaration)
-    precheck_results, precheck_passed = precheck.run(declaration)
+    records, loaded = _records(request, declaration)
+    # The precheck and the completeness list read the picked rows from those the page shows: no query each.
+    precheck_results, precheck_passed = precheck.run(declaration, loaded=loaded)
     # Every attachment in one query, newest first (Attachment.Meta.ordering): the newest of each kind is shown.
     files = list(attachments_of(declaration))
     newest: dict[str, Any] = {}
@@ -135,7 +136,9 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
             "teacher": teacher,
             "editable": editable,
             "records": records,
-            "missing": services.completeness(declaration, attachment_kinds=set(newest)) if editable else [],
+            "missing": (
+                services.completeness(declaration, attachment_kinds=set(newest), loaded=loaded) if editable else []
+            ),
             "review_form": newest.get("review_form"),
             "photo": newest.get("photo"),
             "id_card": newest.get("id_card"),
@@ -151,14 +154,16 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _records(request: HttpRequest, declaration: Any) -> list[dict[str, Any]]:
+def _records(request: HttpRequest, declaration: Any) -> tuple[list[dict[str, Any]], dict[str, list[Any]]]:
+    """The 业绩档案 tabs (each row with its tick), and the applicant's rows by section."""
     posted = _picks_from(request) if request.method == "POST" else None
     result = []
+    loaded: dict[str, list[Any]] = {}
     for section, label in PICK_SECTIONS:
         chosen = set(posted[section] if posted is not None else declaration.picks.get(section, []))
-        rows = RECORD_MODELS[section]._default_manager.filter(owner_id=declaration.applicant_id)
+        rows = loaded[section] = list(RECORD_MODELS[section]._default_manager.filter(owner_id=declaration.applicant_id))
         result.append({"section": section, "label": label, "rows": [(r, r.pk in chosen) for r in rows]})
-    return result
+    return result, loaded
 
 
 @rule("declaration.edit")
@@ -190,6 +195,10 @@ def print_preview(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# 管理材料 → 填写材料: up to this many colleagues are offered in a list; more, and the 证件号码 is typed.
+COLLEAGUE_CHOICES = 200
+
+
 @rule("declaration.fill")
 def manage(request: HttpRequest) -> HttpResponse:
     """管理材料: the employer's declarations per round, with counts; 填写材料 for a colleague."""
@@ -203,7 +212,16 @@ def manage(request: HttpRequest) -> HttpResponse:
         declarations = declarations.filter(round_id=int(round_id))
     page = paginate(request, declarations, per_page=50)
     summary = employer_counts(request.user, employer)
-    colleagues = EmployerStaff.objects.filter(employer=employer, is_active=True).select_related("person")
+    # 填写材料 offers a list of colleagues up to COLLEAGUE_CHOICES; a bigger unit types the 证件号码 instead (the
+    # list pattern, issue 12: never every staff row in the page). In the unique (employer, person) index order.
+    colleagues = list(
+        EmployerStaff.objects.filter(employer=employer, is_active=True)
+        .select_related("person")
+        .only("person", "person__real_name")
+        .order_by("employer_id", "person_id")[: COLLEAGUE_CHOICES + 1]
+    )
+    many_colleagues = len(colleagues) > COLLEAGUE_CHOICES
+    colleagues = [] if many_colleagues else sorted(colleagues, key=lambda c: (c.person.real_name, c.person.pk))
     open_rounds = rounds_visible_to(request.user).filter(status="published", scope__isnull=False).distinct()
     return render(
         request,
@@ -215,6 +233,7 @@ def manage(request: HttpRequest) -> HttpResponse:
             "query": query_without_page(request),
             "summary": summary,
             "colleagues": colleagues,
+            "many_colleagues": many_colleagues,
             "open_rounds": open_rounds[:100],
         },
     )
@@ -227,6 +246,16 @@ def fill_for(request: HttpRequest) -> HttpResponse:
     employer_of(request.user, "declaration.fill")
     person_id, round_value = request.POST.get("person", ""), request.POST.get("round", "")
     person = User.objects.filter(pk=int(person_id)).first() if person_id.isdigit() else None
+    id_number = request.POST.get("id_number", "").strip().upper()
+    if person is None and id_number:
+        # A big unit names the colleague by 证件号码 (start_declaration still checks the staff list).
+        staff = EmployerStaff.objects.filter(
+            employer=employer_of(request.user, "declaration.fill"), is_active=True, person__id_number=id_number
+        )
+        person = User.objects.filter(pk__in=staff.values("person_id")).first()
+        if person is None:
+            messages.error(request, "本单位工作人员中没有这个证件号码，请先在“单位工作人员”中登记。")
+            return redirect("declarations:manage")
     round_id = int(round_value) if round_value.isdigit() else 0
     try:
         declaration = services.start_declaration(
