@@ -51,6 +51,13 @@ check-deploy: setup
 
 bench: setup
 	$(BIN)/python bench/generate.py
+	$(BIN)/python bench/lists.py all
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+
+# Issue 12: every declaration list at ~3,000 and ~300,000 in scope, the PDF and 汇总表 ratios, in their own
+# databases (bench/README.md); writes bench/results/lists.md and ends with a `RESULT {json}` line.
+.PHONY: bench-lists
+bench-lists: setup
+	$(BIN)/python bench/lists.py all

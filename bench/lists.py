@@ -1,0 +1,802 @@
+"""Issue 12 in one run: every declaration list at ~3,000 and ~300,000 in scope, the 评审表 PDF against bare
+WeasyPrint, the 汇总表 against raw XlsxWriter, and bench/imports.py when it exists — as ratios.
+
+    .venv/bin/python bench/lists.py all          # or: make bench-lists
+    .venv/bin/python bench/lists.py generate     # only make sure both databases hold their data
+    .venv/bin/python bench/lists.py lists [--reps 7] [--only 待审核材料]
+    .venv/bin/python bench/lists.py pdf | xlsx | imports
+    .venv/bin/python bench/lists.py reset        # drop both bench databases
+
+Two PostgreSQL databases, `<BENCH_LISTS_DB>_3k` and `<BENCH_LISTS_DB>_300k` (default
+title_review_bench_lists_*, on BENCH_LISTS_SERVER, default postgres://postgres@127.0.0.1:5432), each the demo
+data plus one round whose declarations sit at 杭州市第一人民医院 in every stage (bench/lists_data.py). Each is
+created and filled the first time (the 300,000 take several minutes); later runs only apply new migrations.
+
+Lists are timed in-process (Django test Client, force_login, DEBUG off: bench/lists_settings.py) by two
+long-lived worker processes, one per database, driven in turn by this process: for each page, 2 warm-ups
+each (the second one also counts the queries, CaptureQueriesContext), then `--reps` requests alternating
+small/large (the order flips every round), median. A page passes when its median at 300k is within 1.3 × its
+median at 3k and both ran the same number of queries (the issue's bar).
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PYTHON = sys.executable
+SERVER = os.environ.get("BENCH_LISTS_SERVER", "postgres://postgres@127.0.0.1:5432")
+DB_BASE = os.environ.get("BENCH_LISTS_DB", "title_review_bench_lists")
+SIZES = {"3k": 3_000, "300k": 300_000}
+SMALL, LARGE = "3k", "300k"
+RATIO_BAR = 1.3
+PROTOCOL = "@@"  # worker replies start with it; anything else a worker prints is passed through to stderr
+
+# label, account, address ({round}: the bench round; {publicity}: its running 单位内部公示).
+# "pN": page N, the same page number at both sizes (each exists at 3k too); the long lists get a deep one.
+PAGES: list[tuple[str, str, str]] = [
+    # 待审核材料 (reviews.inbox): every desk account, deep pages, every filter.
+    ("待审核材料", "hzcheck", "/reviews/inbox/"),
+    ("待审核材料 p2", "hzcheck", "/reviews/inbox/?page=2"),
+    ("待审核材料 p25", "hzcheck", "/reviews/inbox/?page=25"),
+    ("待审核材料 按单位名称", "hzcheck", "/reviews/inbox/?employer=第一人民医院"),
+    ("待审核材料 评审活动", "hzcheck", "/reviews/inbox/?round={round}"),
+    ("待审核材料 等待5天以上", "hzcheck", "/reviews/inbox/?waiting=5"),
+    ("待审核材料", "hzreturn", "/reviews/inbox/"),
+    ("待审核材料", "wjwreview", "/reviews/inbox/"),
+    ("待审核材料 p25", "wjwreview", "/reviews/inbox/?page=25"),
+    ("待审核材料", "wjwadmin", "/reviews/inbox/"),
+    # 上报材料跟踪 (reviews.tracking): the employer, the department, the city and the province.
+    ("上报材料跟踪", "hzcheck", "/reviews/track/"),
+    ("上报材料跟踪 p2", "hzcheck", "/reviews/track/?page=2"),
+    ("上报材料跟踪 p25", "hzcheck", "/reviews/track/?page=25"),
+    ("上报材料跟踪 状态=已受理", "hzcheck", "/reviews/track/?status=accepted"),
+    ("上报材料跟踪 评审活动", "hzcheck", "/reviews/track/?round={round}"),
+    ("上报材料跟踪 按单位名称", "hzcheck", "/reviews/track/?employer=第一人民医院"),
+    ("上报材料跟踪 等待5天以上", "hzcheck", "/reviews/track/?waiting=5"),
+    ("上报材料跟踪", "hzadmin", "/reviews/track/"),
+    ("上报材料跟踪", "zjadmin", "/reviews/track/"),
+    ("上报材料跟踪", "wjwadmin", "/reviews/track/"),
+    ("上报材料跟踪", "wjwreview", "/reviews/track/"),
+    ("上报材料跟踪", "hospitaladmin", "/reviews/track/"),
+    ("上报材料跟踪 p25", "hospitaladmin", "/reviews/track/?page=25"),
+    ("上报材料跟踪 状态=退回", "hospitaladmin", "/reviews/track/?status=returned"),
+    # 管理材料 (declarations.manage): the employer's own, drafts included.
+    ("管理材料", "hospitaladmin", "/declarations/employer/"),
+    ("管理材料 p2", "hospitaladmin", "/declarations/employer/?page=2"),
+    ("管理材料 p25", "hospitaladmin", "/declarations/employer/?page=25"),
+    ("管理材料 评审活动", "hospitaladmin", "/declarations/employer/?round={round}"),
+    # 已受理名单 (reviews.accepted).
+    ("已受理名单", "hzcheck", "/reviews/accepted/"),
+    ("已受理名单 p2", "hzcheck", "/reviews/accepted/?page=2"),
+    ("已受理名单 p10", "hzcheck", "/reviews/accepted/?page=10"),
+    ("已受理名单 评审活动", "hzcheck", "/reviews/accepted/?round={round}"),
+    ("已受理名单", "hzadmin", "/reviews/accepted/"),
+    ("已受理名单", "zjadmin", "/reviews/accepted/"),
+    # 被退回的材料 (reviews.returned).
+    ("被退回的材料", "hospitaladmin", "/reviews/returned/"),
+    ("被退回的材料 p2", "hospitaladmin", "/reviews/returned/?page=2"),
+    # 单位审核 (reviews.employer): its three tabs, and a running 单位内部公示.
+    ("单位审核 审核材料", "hospitaladmin", "/reviews/employer/?tab=review"),
+    ("单位审核 审核材料 p2", "hospitaladmin", "/reviews/employer/?tab=review&page=2"),
+    ("单位审核 单位内部公示", "hospitaladmin", "/reviews/employer/?tab=publicity"),
+    ("单位审核 上报材料", "hospitaladmin", "/reviews/employer/?tab=forward"),
+    ("单位审核 上报材料 p2", "hospitaladmin", "/reviews/employer/?tab=forward&page=2"),
+    ("公示表 (running 单位内部公示)", "hospitaladmin", "/reviews/employer/publicity/{publicity}/"),
+    # 交换数据包 (exchange).
+    ("交换数据包", "hzadmin", "/exchange/"),
+    ("交换数据包", "zjadmin", "/exchange/"),
+    ("交换数据包 选择导出", "hzadmin", "/exchange/rounds/{round}/"),
+    ("交换数据包 选择导出 p2", "hzadmin", "/exchange/rounds/{round}/?page=2"),
+    # 导出汇总表 (exports): each list's button, with its page's filters (inline up to 2,000 rows, else a job).
+    ("导出汇总表 待审核材料", "hzcheck", "POST /exports/inbox/"),
+    ("导出汇总表 上报材料跟踪", "hzcheck", "POST /exports/tracking/"),
+    ("导出汇总表 已受理名单", "hzcheck", "POST /exports/accepted/"),
+    ("导出汇总表 管理材料", "hospitaladmin", "POST /exports/declarations/"),
+    ("导出汇总表 评审活动", "hzadmin", "POST /exports/rounds/{round}/"),
+    # 打印 (printing): a round's 汇总表 PDF and 批量打印评审表.
+    ("打印 汇总表 PDF", "hzcheck", "/printing/rounds/{round}/summary.pdf"),
+    ("批量打印评审表", "hzcheck", "POST /printing/rounds/{round}/review-forms/"),
+    # API lists.
+    ("API 待审核", "hzcheck", "/api/v1/reviews/inbox/"),
+    ("API 待审核 p2", "hzcheck", "/api/v1/reviews/inbox/?page=2"),
+    ("API 待审核 p10", "hzcheck", "/api/v1/reviews/inbox/?page=10"),
+    ("API 待审核 评审活动", "hzcheck", "/api/v1/reviews/inbox/?round={round}"),
+    ("API 待审核", "wjwreview", "/api/v1/reviews/inbox/"),
+    ("API 申报材料 (可填写的)", "hospitaladmin", "/api/v1/declarations/"),
+    # 工作台: the desk counts and the employer's summary.
+    ("工作台", "hospitaladmin", "/"),
+    ("工作台", "hzcheck", "/"),
+    ("工作台", "hzreturn", "/"),
+    ("工作台", "wjwreview", "/"),
+    ("工作台", "wjwadmin", "/"),
+    ("工作台", "hzadmin", "/"),
+    ("工作台", "zjadmin", "/"),
+    # The reference the issue names: 机构树 of the province (not a declaration list).
+    ("机构树", "zjadmin", "/organisations/"),
+]
+
+
+def database_url(size: str) -> str:
+    return f"{SERVER}/{DB_BASE}_{size}"
+
+
+def child_env(size: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["DATABASE_URL"] = database_url(size)
+    env["DJANGO_SETTINGS_MODULE"] = "lists_settings"
+    env["PYTHONPATH"] = os.pathsep.join([str(HERE), str(ROOT), env.get("PYTHONPATH", "")])
+    return env
+
+
+# ---------------------------------------------------------------- databases
+
+
+def _admin(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def _exists(name: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
+        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
+
+
+def ensure_data() -> None:
+    """Both databases exist and hold their declarations (generated only when missing)."""
+    for size, total in SIZES.items():
+        name = f"{DB_BASE}_{size}"
+        for _attempt in range(2):
+            if not _exists(name):
+                print(f"creating database {name}", flush=True)
+                _admin(f'CREATE DATABASE "{name}"')
+            print(f"{name}: {total:,} declarations", flush=True)
+            done = subprocess.run(  # noqa: S603 — our own script
+                [PYTHON, str(HERE / "lists_data.py"), str(total)], env=child_env(size), cwd=ROOT, check=False
+            )
+            if done.returncode == 0:
+                break
+            if done.returncode != 3:
+                raise SystemExit(f"generating {name} failed ({done.returncode})")
+            print(f"dropping the incomplete {name}", flush=True)
+            _admin(f'DROP DATABASE "{name}" WITH (FORCE)')
+        else:
+            raise SystemExit(f"could not generate {name}")
+
+
+def reset() -> None:
+    for size in SIZES:
+        name = f"{DB_BASE}_{size}"
+        if _exists(name):
+            _admin(f'DROP DATABASE "{name}" WITH (FORCE)')
+            print(f"dropped {name}")
+
+
+# ---------------------------------------------------------------- the worker (one per database)
+
+
+def worker() -> None:
+    """Answer one request per line on stdin with one reply line on stdout, for the database of DATABASE_URL."""
+    sys.path[:0] = [str(ROOT), str(HERE)]
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from lists_data import ROUND_TITLE
+
+    from title_review.accounts.models import User
+    from title_review.reviews.models import Publicity
+    from title_review.rounds.models import Round
+
+    round_ = Round.objects.get(title=ROUND_TITLE)
+    running = Publicity.objects.filter(round=round_, declarations__status="in_publicity").first()
+    values = {"round": round_.pk, "publicity": running.pk if running else 0}
+    clients: dict[str, Any] = {}
+
+    def client(account: str) -> Any:
+        if account not in clients:
+            c = Client()
+            c.force_login(User.objects.get(username=account))
+            clients[account] = c
+        return clients[account]
+
+    def get(account: str, url: str) -> tuple[float, Any]:
+        c = client(account)
+        method, _space, address = url.rpartition(" ")
+        started = time.perf_counter()
+        if method == "POST":
+            response = c.post(address.format(**values), {"round": values["round"]})
+        else:
+            response = c.get(address.format(**values))
+        body = response.content
+        return (time.perf_counter() - started) * 1000, (response.status_code, len(body))
+
+    def reply(payload: dict[str, Any]) -> None:
+        sys.stdout.write(PROTOCOL + json.dumps(payload, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+
+    reply({"ready": True, "round": round_.pk})
+    for line in sys.stdin:
+        ask = json.loads(line)
+        op = ask["op"]
+        try:
+            if op == "get":
+                ms, (status, size) = get(ask["account"], ask["url"])
+                reply({"ms": ms, "status": status, "bytes": size})
+            elif op == "count":
+                with CaptureQueriesContext(connection) as captured:
+                    ms, (status, size) = get(ask["account"], ask["url"])
+                reads = [q for q in captured.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
+                slowest = sorted(reads, key=lambda q: -float(q["time"]))[:3]
+                reply(
+                    {
+                        "ms": ms,
+                        "status": status,
+                        "bytes": size,
+                        "queries": len(captured.captured_queries),
+                        "slowest": [{"ms": float(q["time"]) * 1000, "sql": q["sql"]} for q in slowest],
+                    }
+                )
+            elif op == "explain":
+                with connection.cursor() as cursor:
+                    cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + ask["sql"])
+                    reply({"plan": "\n".join(row[0] for row in cursor.fetchall())})
+            elif op == "quit":
+                reply({"bye": True})
+                return
+            else:
+                reply({"error": f"unknown op {op}"})
+        except Exception as exc:  # noqa: BLE001 — reported to the driver, which marks the page
+            reply({"error": f"{type(exc).__name__}: {exc}"[:500], "status": 0, "ms": 0.0, "queries": 0, "slowest": []})
+
+
+class Worker:
+    def __init__(self, size: str) -> None:
+        self.size = size
+        self.process = subprocess.Popen(  # noqa: S603 — our own script
+            [PYTHON, str(Path(__file__).resolve()), "_worker"],
+            env=child_env(size),
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+        )
+        self.ready = self._read()
+
+    def _read(self) -> dict[str, Any]:
+        assert self.process.stdout is not None  # noqa: S101 — set by Popen
+        for line in self.process.stdout:
+            if line.startswith(PROTOCOL):
+                return json.loads(line[len(PROTOCOL) :])
+            sys.stderr.write(f"[{self.size}] {line}")
+        raise SystemExit(f"worker {self.size} stopped (exit {self.process.wait()})")
+
+    def ask(self, **request: Any) -> dict[str, Any]:
+        assert self.process.stdin is not None  # noqa: S101 — set by Popen
+        self.process.stdin.write(json.dumps(request, ensure_ascii=False) + "\n")
+        self.process.stdin.flush()
+        return self._read()
+
+    def close(self) -> None:
+        try:
+            self.ask(op="quit")
+        finally:
+            self.process.wait(timeout=30)
+
+
+# ---------------------------------------------------------------- lists
+
+
+def load_average() -> str:
+    """The first three fields of /proc/loadavg (1, 5 and 15 minutes), noted before each measurement."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def machine() -> dict[str, Any]:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "date": f"{dt.datetime.now().astimezone():%Y-%m-%d %H:%M %z}",
+        "machine": platform.machine(),
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "load": load_average(),
+    }
+
+
+def describe(info: dict[str, Any]) -> str:
+    return (
+        f"{info['date']}, `uname -m` {info['machine']}, nproc {info['nproc']} ({info['cpu']}), "
+        f"load average {info['load']} at start"
+    )
+
+
+def measure_lists(reps: int, only: str = "") -> list[dict[str, Any]]:
+    workers = {SMALL: Worker(SMALL), LARGE: Worker(LARGE)}
+    results = []
+    try:
+        for label, account, url in PAGES:
+            if only and only not in label and only != account:
+                continue
+            row: dict[str, Any] = {"page": label, "account": account, "url": url, "load": load_average()}
+            for size, w in workers.items():
+                w.ask(op="get", account=account, url=url)
+                # The second warm-up counts: the first may still write the session's first row.
+                first = w.ask(op="count", account=account, url=url)
+                row[size] = {"queries": first["queries"], "status": first["status"], "slowest": first["slowest"]}
+                row[size]["error"] = first.get("error", "")
+                row[size]["bytes"] = first.get("bytes", 0)
+                row[size]["times"] = []
+            for rep in range(reps):
+                order = (SMALL, LARGE) if rep % 2 == 0 else (LARGE, SMALL)
+                for size in order:
+                    answer = workers[size].ask(op="get", account=account, url=url)
+                    row[size]["times"].append(answer["ms"])
+                    if answer.get("status") != row[size]["status"]:
+                        row[size]["error"] = row[size]["error"] or f"status {answer.get('status')}"
+            for size in (SMALL, LARGE):
+                row[size]["ms"] = statistics.median(row[size]["times"])
+            results.append(row)
+            print(_line(row), flush=True)
+        explain_slowest(results, workers[LARGE])
+    finally:
+        for w in workers.values():
+            w.close()
+    return results
+
+
+def verdict(row: dict[str, Any]) -> tuple[float, str]:
+    small, large = row[SMALL], row[LARGE]
+    if small["error"] or large["error"] or small["status"] not in (200, 302) or large["status"] not in (200, 302):
+        return 0.0, f"ERROR ({small['error'] or small['status']} / {large['error'] or large['status']})"
+    ratio = large["ms"] / small["ms"] if small["ms"] else 0.0
+    same = small["queries"] == large["queries"]
+    ok = ratio <= RATIO_BAR and same
+    reasons = []
+    if ratio > RATIO_BAR:
+        reasons.append(f"ratio > {RATIO_BAR}")
+    if not same:
+        reasons.append("query count differs")
+    return ratio, "PASS" if ok else "FAIL (" + ", ".join(reasons) + ")"
+
+
+def _line(row: dict[str, Any]) -> str:
+    ratio, result = verdict(row)
+    small, large = row[SMALL], row[LARGE]
+    return (
+        f"| {row['page']} | {row['account']} | {small['ms']:,.0f} | {large['ms']:,.0f} | {ratio:.2f}× | "
+        f"{small['queries']} | {large['queries']} | {result} | {row['load'].split()[0]} |"
+    )
+
+
+HEADER = (
+    "| page | account | ms at 3k | ms at 300k | ratio | queries 3k | queries 300k | result | load |\n"
+    "|---|---|---:|---:|---:|---:|---:|---|---:|"
+)
+
+
+def explain_slowest(results: list[dict[str, Any]], large: Worker, count: int = 2) -> None:
+    """EXPLAIN (ANALYZE, BUFFERS) of the slowest distinct queries seen at 300k."""
+    seen: dict[str, tuple[float, str]] = {}
+    for row in results:
+        for q in row[LARGE]["slowest"]:
+            key = q["sql"][:300]
+            if key not in seen or seen[key][0] < q["ms"]:
+                seen[key] = (q["ms"], f"{row['page']} ({row['account']})\n{q['sql']}")
+    print(f"\nThe {count} slowest queries at 300k (first request of their page), EXPLAIN (ANALYZE, BUFFERS):")
+    for ms, text in sorted(seen.values(), key=lambda v: -v[0])[:count]:
+        where, sql = text.split("\n", 1)
+        plan = large.ask(op="explain", sql=sql).get("plan", "(explain failed)")
+        print(f"\n--- {ms:,.0f} ms in {where}\n{sql}\n\n{plan}\n")
+
+
+def lists(reps: int, only: str, report: list[str]) -> dict[str, Any]:
+    ensure_data()
+    info = machine()
+    print(f"\n{describe(info)}")
+    print(f"warm in-process requests, median of {reps} after 2 warm-ups, sizes interleaved\n")
+    print(HEADER, flush=True)
+    results = measure_lists(reps, only)
+    table = [HEADER] + [_line(row) for row in results]
+    print("\n" + "\n".join(table))
+    failed = [r for r in results if not verdict(r)[1].startswith("PASS")]
+    verdict_line = (
+        f"{len(results) - len(failed)} of {len(results)} pages PASS (ratio ≤ {RATIO_BAR} with equal query counts)"
+    )
+    print(f"\n{verdict_line}")
+    report += [
+        "## Declaration lists at ~3,000 and ~300,000 in scope",
+        "",
+        describe(info) + ".",
+        f"Warm in-process requests (Django test Client, DEBUG off), median of {reps} after 2 warm-ups, the two "
+        "sizes interleaved; queries counted on the second warm-up; `load` is the 1-minute load average "
+        "before the page was measured.",
+        "",
+        *table,
+        "",
+        verdict_line + ".",
+        "",
+    ]
+    ratios = {f"{r['page']} ({r['account']})": round(verdict(r)[0], 3) for r in results}
+    worst = max(ratios, key=lambda k: ratios[k]) if ratios else ""
+    return {
+        "pages": len(results),
+        "pass": len(results) - len(failed),
+        "failed": [f"{r['page']} ({r['account']}): {verdict(r)[1]}" for r in failed],
+        "max_ratio": ratios.get(worst, 0.0),
+        "worst": worst,
+        "queries_equal": all(r[SMALL]["queries"] == r[LARGE]["queries"] for r in results),
+        "ratios": ratios,
+    }
+
+
+# ---------------------------------------------------------------- 评审表 PDF vs bare WeasyPrint
+
+
+def pdf_inner(runs: int) -> None:
+    """In the 300k database: the accepted template's 评审表, its dossier grown to 4 pages (45 achievement
+    rows, 8 work rows, as bench/exchange.py), through print_declaration and through WeasyPrint alone on
+    the same HTML with the same fonts, interleaved."""
+    sys.path[:0] = [str(ROOT), str(HERE)]
+    import django
+
+    django.setup()
+    from django.template.loader import render_to_string
+    from lists_data import ROUND_TITLE
+    from weasyprint import HTML
+
+    from title_review.accounts.models import User
+    from title_review.declarations.models import Declaration
+    from title_review.printing import renderer
+    from title_review.printing.documents import FORMS
+    from title_review.printing.services import declaration_context, print_declaration
+
+    viewer = User.objects.get(username="hzcheck")
+    declaration = (
+        Declaration.objects.filter(round__title=ROUND_TITLE, status="accepted", applicant__username__startswith="blt")
+        .select_related("employer", "round", "applicant")
+        .get()
+    )
+    papers = declaration.snapshot["records"]["achievement"]
+    declaration.snapshot["records"]["achievement"] = [
+        {**papers[i % len(papers)], "id": 10_000 + i, "title": f"{papers[i % len(papers)]['title']}（续{i}）"}
+        for i in range(45)
+    ]
+    declaration.snapshot["records"]["work"] = declaration.snapshot["records"]["work"] * 8
+    html = render_to_string(
+        FORMS["review"].template, declaration_context(viewer=viewer, declaration=declaration, form_key="review")
+    )
+    font_config, font_css = renderer._fonts()
+
+    def ours() -> bytes:
+        return print_declaration(viewer=viewer, declaration=declaration, form_key="review").content
+
+    def bare() -> bytes:
+        return HTML(string=html, base_url=renderer.font_dir().as_uri() + "/").write_pdf(
+            stylesheets=[font_css], font_config=font_config
+        )
+
+    timings: dict[str, list[float]] = {"print_declaration": [], "bare WeasyPrint": []}
+    sizes = {}
+    for rep in range(runs + 2):
+        pairs = [("print_declaration", ours), ("bare WeasyPrint", bare)]
+        for name, call in pairs if rep % 2 == 0 else reversed(pairs):
+            started = time.perf_counter()
+            sizes[name] = len(call())
+            if rep >= 2:
+                timings[name].append(time.perf_counter() - started)
+    pages = _pdf_pages(ours())
+    ours_s, bare_s = (statistics.median(timings[k]) for k in ("print_declaration", "bare WeasyPrint"))
+    ratio = ours_s / bare_s
+    print(
+        f"| 评审表 PDF ({pages} pages) | {ours_s * 1000:,.0f} ms | {bare_s * 1000:,.0f} ms | {ratio:.2f}× | ≤ 1.3× | "
+        f"{'PASS' if ratio <= RATIO_BAR else 'FAIL'} |"
+    )
+    note = (
+        f"median of {runs} after 2 warm-ups, interleaved; PDF sizes {sizes['print_declaration'] / 1024:.0f} KB / "
+        f"{sizes['bare WeasyPrint'] / 1024:.0f} KB; HTML {len(html) / 1024:.0f} KB"
+    )
+    print(f"  {note}")
+    summary = {"ours_ms": ours_s * 1000, "bare_ms": bare_s * 1000, "ratio": ratio, "pages": pages, "note": note}
+    print(PROTOCOL + json.dumps(summary, ensure_ascii=False), flush=True)
+
+
+def _pdf_pages(content: bytes) -> str:
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(content)
+        handle.flush()
+        try:
+            info = subprocess.run(["pdfinfo", handle.name], capture_output=True, text=True, check=True).stdout  # noqa: S603, S607
+        except (OSError, subprocess.CalledProcessError):
+            return "?"
+    return next((line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")), "?")
+
+
+def pdf(report: list[str], runs: int = 10) -> dict[str, Any]:
+    ensure_data()
+    load = load_average()
+    header = "| what | ours | reference | ratio | target | result |\n|---|---:|---:|---:|---|---|"
+    print(f"\n(load average {load})\n{header}", flush=True)
+    out = subprocess.run(  # noqa: S603 — our own script
+        [PYTHON, str(Path(__file__).resolve()), "_pdf", str(runs)],
+        env=child_env(LARGE),
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    summary: dict[str, Any] = {}
+    lines = []
+    for line in out.splitlines():
+        if line.startswith(PROTOCOL):
+            summary = json.loads(line[len(PROTOCOL) :])
+        else:
+            print(line)
+            lines.append(line)
+    report += [
+        "## 评审表 PDF against bare WeasyPrint on the same HTML",
+        "",
+        f"Load average {load} before the measurement; {summary.get('note', '')}.",
+        "",
+        header,
+        *[line for line in lines if line.startswith("|")],
+        "",
+    ]
+    return {
+        "ratio": round(summary.get("ratio", 0.0), 3),
+        "ours_ms": round(summary.get("ours_ms", 0.0), 1),
+        "bare_ms": round(summary.get("bare_ms", 0.0), 1),
+        "pass": summary.get("ratio", 99) <= RATIO_BAR,
+    }
+
+
+# ---------------------------------------------------------------- 汇总表 vs raw XlsxWriter
+
+
+def _peak_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def xlsx_inner(kind: str, rows: int) -> None:
+    """One run in a fresh process (its own peak memory): `export` — the round's 汇总表 through the exporter
+    a job runs, for hzadmin, the first `rows` rows; `raw` — the exporter's own query through a plain
+    server-side cursor, each tuple written by XlsxWriter (constant_memory) with no per-cell work; `write` —
+    XlsxWriter alone writing the cell values the exporter writes, held in memory beforehand."""
+    sys.path[:0] = [str(ROOT), str(HERE)]
+    import tempfile
+
+    import django
+
+    django.setup()
+    import xlsxwriter
+    from django.db import connection
+    from django.http import QueryDict
+    from lists_data import ROUND_TITLE
+
+    from title_review.accounts.models import User
+    from title_review.exports.exporter import FULL, SERIAL, Lookups, Selection, write_export
+    from title_review.exports.lists import LISTS
+    from title_review.exports.services import full_identity_rows
+    from title_review.rounds.models import Round
+
+    user = User.objects.get(username="hzadmin")
+    round_ = Round.objects.get(title=ROUND_TITLE)
+    spec = LISTS["round"]
+    selection = spec.select(user, QueryDict(f"round={round_.pk}"))
+    ids = list(selection.queryset.order_by("pk").values_list("pk", flat=True)[:rows])
+    limited = Selection(title=selection.title, queryset=selection.queryset.filter(pk__lte=ids[-1]), obj=selection.obj)
+    full = full_identity_rows(user, asked=False)
+    before = _peak_mb()
+    with tempfile.TemporaryDirectory() as folder:
+        target = str(Path(folder) / "汇总表.xlsx")
+        if kind == "write":
+            lookups = Lookups.load()
+            values = []
+            for n, row in enumerate(
+                limited.queryset.annotate(**{FULL: full}).values(*spec.fields, FULL).iterator(chunk_size=2000), 1
+            ):
+                row[SERIAL] = n
+                values.append([c.value(row, lookups, full=False) for c in spec.columns])
+            before = _peak_mb()
+        started = time.perf_counter()
+        if kind == "export":
+            written = write_export(spec, limited, target, full=full).rows
+        else:
+            book = xlsxwriter.Workbook(target, {"constant_memory": True, "remove_timezone": True})
+            sheet = book.add_worksheet("汇总表")
+            sheet.write_row(0, 0, [c.label for c in spec.columns])
+            written = 0
+            if kind == "raw":
+                sql, params = (
+                    limited.queryset.annotate(**{FULL: full}).values(*spec.fields, FULL).query.sql_with_params()
+                )
+                connection.ensure_connection()
+                with connection.connection.transaction():
+                    raw = connection.connection.cursor(name="bench_raw_export")
+                    raw.itersize = 2000
+                    raw.execute(sql, params)
+                    for written, record in enumerate(raw, 1):  # noqa: B007 — the count is used after the loop
+                        sheet.write_row(written, 0, record)
+                    raw.close()
+            else:
+                for written, record in enumerate(values, 1):  # noqa: B007 — the count is used after the loop
+                    sheet.write_row(written, 0, record)
+            book.close()
+        elapsed = time.perf_counter() - started
+        size = Path(target).stat().st_size
+    print(
+        json.dumps(
+            {"kind": kind, "rows": written, "s": elapsed, "mb": size / 1e6, "peak": _peak_mb(), "before": before}
+        )
+    )
+
+
+def xlsx(report: list[str], rows: int = 100_000, runs: int = 3) -> dict[str, Any]:
+    ensure_data()
+    load = load_average()
+
+    def once(kind: str, n: int) -> dict[str, Any]:
+        out = subprocess.run(  # noqa: S603 — our own script
+            [PYTHON, str(Path(__file__).resolve()), "_xlsx", kind, str(n)],
+            env=child_env(LARGE),
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        return json.loads(out.strip().splitlines()[-1])
+
+    seen: dict[str, list[dict[str, Any]]] = {"export": [], "raw": [], "write": []}
+    for rep in range(runs):
+        for kind in ("export", "raw", "write") if rep % 2 == 0 else ("write", "raw", "export"):
+            seen[kind].append(once(kind, rows))
+    quarter = once("export", rows // 4)
+    med = {k: statistics.median(r["s"] for r in v) for k, v in seen.items()}
+    peak = {k: max(r["peak"] for r in v) for k, v in seen.items()}
+    header = "| what | ours | reference | ratio | target | result |\n|---|---:|---:|---:|---|---|"
+    table = [header]
+    ratios = {}
+    for ref, name in (("write", "XlsxWriter alone writing the same cells"), ("raw", "raw cursor + XlsxWriter")):
+        ratios[ref] = med["export"] / med[ref]
+        table.append(
+            f"| 汇总表 {seen['export'][0]['rows']:,} rows vs {name} | {med['export']:.1f} s | {med[ref]:.1f} s | "
+            f"{ratios[ref]:.2f}× | ≤ 2× | {'PASS' if ratios[ref] <= 2 else 'FAIL'} |"
+        )
+    # Flat: the exporter's peak at the full row count within 10 % (and 10 MB) of its peak at a quarter.
+    flat = peak["export"] <= quarter["peak"] * 1.1 + 10
+    note = (
+        f"median of {runs} fresh processes each, interleaved; file {seen['export'][0]['mb']:.1f} MB; peak RSS "
+        f"(ru_maxrss of the process): exporter {peak['export']:.0f} MB at {rows:,} rows, {quarter['peak']:.0f} MB at "
+        f"{rows // 4:,} ({quarter['s']:.1f} s) — {'flat' if flat else 'NOT flat'}; raw cursor {peak['raw']:.0f} MB; "
+        f"XlsxWriter alone {peak['write']:.0f} MB (with the cells held in memory)"
+    )
+    print(f"\n(load average {load})\n" + "\n".join(table) + f"\n  {note}")
+    report += [
+        "## 汇总表 export against raw XlsxWriter",
+        "",
+        f"Load average {load} before the measurement; {note}.",
+        "",
+        *table,
+        "",
+    ]
+    return {
+        "ratio": round(ratios["write"], 3),
+        "ratio_raw_cursor": round(ratios["raw"], 3),
+        "export_s": round(med["export"], 2),
+        "peak_mb": round(peak["export"]),
+        "peak_mb_quarter": round(quarter["peak"]),
+        "flat": flat,
+        "pass": ratios["write"] <= 2 and flat,
+    }
+
+
+# ---------------------------------------------------------------- imports (bench/imports.py, when it exists)
+
+
+def imports() -> None:
+    script = HERE / "imports.py"
+    if not script.exists():
+        print("\nbench/imports.py does not exist yet: the import against a bulk insert is not measured.")
+        return
+    print(f"\nbench/imports.py, on {DB_BASE}_{LARGE}:", flush=True)
+    env = child_env(LARGE)
+    env.pop("DJANGO_SETTINGS_MODULE")
+    subprocess.run([PYTHON, str(script)], env=env, cwd=ROOT, check=False)  # noqa: S603 — our own bench
+
+
+RESULTS = HERE / "results" / "lists.md"
+
+
+def write_report(report: list[str], summary: dict[str, Any]) -> None:
+    RESULTS.parent.mkdir(exist_ok=True)
+    head = [
+        "# Issue 12: lists at ~3,000 and ~300,000 declarations in scope, 评审表 PDF, 汇总表",
+        "",
+        "Written by `make bench-lists` (bench/lists.py). The bar: every list at ~300,000 within 1.3 × its time at "
+        "~3,000 with the same query count; 评审表 PDF ≤ 1.3 × bare WeasyPrint; 100,000-row 汇总表 ≤ 2 × XlsxWriter "
+        "alone, with flat memory.",
+        "",
+    ]
+    RESULTS.write_text(
+        "\n".join(head + report + ["```", "RESULT " + json.dumps(summary, ensure_ascii=False), "```", ""])
+    )
+    print(f"\nwritten: {RESULTS.relative_to(ROOT)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["all", "generate", "lists", "pdf", "xlsx", "imports", "reset"])
+    parser.add_argument("--reps", type=int, default=9, help="timed requests per page and size (≥ 7)")
+    parser.add_argument("--only", default="", help="only pages whose label contains this, or of this account")
+    parser.add_argument("--rows", type=int, default=100_000, help="rows of the 汇总表 comparison")
+    parser.add_argument("--no-write", action="store_true", help=f"do not write {RESULTS.relative_to(ROOT)}")
+    args = parser.parse_args()
+    began = time.perf_counter()
+    report: list[str] = []
+    summary: dict[str, Any] = {}
+    if args.command == "reset":
+        reset()
+    elif args.command == "generate":
+        ensure_data()
+    if args.command in ("all", "lists"):
+        summary["lists"] = lists(args.reps, args.only, report)
+    if args.command in ("all", "pdf"):
+        summary["pdf"] = pdf(report)
+    if args.command in ("all", "xlsx"):
+        summary["xlsx"] = xlsx(report, args.rows)
+    if args.command in ("all", "imports"):
+        imports()
+    if summary:
+        lists_summary = summary.get("lists", {})
+        brief = {k: v for k, v in lists_summary.items() if k != "ratios"}
+        result = {**summary, "lists": brief} if lists_summary else summary
+        checks = [part["pass"] for name, part in summary.items() if name != "lists"]
+        if lists_summary:
+            checks.append(lists_summary["pass"] == lists_summary["pages"] and lists_summary["queries_equal"])
+        result["ok"] = all(checks)
+        if not args.no_write and not args.only:
+            write_report(report, {**result, "lists": lists_summary} if lists_summary else result)
+        print(f"\n({time.perf_counter() - began:.0f} s)")
+        print("RESULT " + json.dumps(result, ensure_ascii=False))
+    else:
+        print(f"\n({time.perf_counter() - began:.0f} s)")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "_worker":
+        worker()
+    elif len(sys.argv) > 1 and sys.argv[1] == "_pdf":
+        pdf_inner(int(sys.argv[2]))
+    elif len(sys.argv) > 1 and sys.argv[1] == "_xlsx":
+        xlsx_inner(sys.argv[2], int(sys.argv[3]))
+    else:
+        main()
