@@ -20,6 +20,7 @@ from django.utils import timezone
 from title_review.access.policies import can
 from title_review.audit.services import record_event
 from title_review.core.errors import DomainError
+from title_review.core.pagination import COUNT_CAP
 from title_review.declarations.workflow import Status
 from title_review.dictionaries.models import Entry
 from title_review.jobs.models import Job
@@ -260,10 +261,23 @@ def print_publicity(*, viewer: Any, publicity: Any) -> Printed:
     return Printed(f"{publicity.employer.name}-{form.short}-{publicity.starts_on:%Y%m%d}.pdf", content)
 
 
+# A printed 汇总表 is built in the request: up to this many rows (about 50 landscape pages). A bigger round
+# is exported as an Excel 汇总表 (a background job), or printed per employer by the employers themselves.
+SUMMARY_MAX_ROWS = 1000
+
+
 def print_round_summary(*, viewer: Any, round_: Any) -> Printed:
-    """汇总表 of a round: every submitted declaration the viewer may print, one row each (landscape)."""
+    """汇总表 of a round: every submitted declaration the viewer may print, one row each (landscape).
+
+    Refused above SUMMARY_MAX_ROWS rows, found with a count that reads at most that many rows + 1."""
     form = FORMS["summary"]
-    declarations = list(selectors.round_declarations(viewer, round_))
+    rows = selectors.round_declarations(viewer, round_)
+    if rows.order_by()[: SUMMARY_MAX_ROWS + 1].count() > SUMMARY_MAX_ROWS:
+        raise DomainError(
+            f"该评审活动中您可以打印的申报材料超过 {SUMMARY_MAX_ROWS:,} 份，汇总表 PDF 过大。"
+            "请在上报材料跟踪中按评审活动导出汇总表（Excel）。"
+        )
+    declarations = list(rows)
     organisation = getattr(viewer, "organisation", None)
     context = {
         **_frame(form, watermark=watermark_text(viewer)),
@@ -299,12 +313,14 @@ def start_round_batch(*, actor: Any, round_id: int) -> Job:
     round_ = selectors.printable_round(actor, round_id)
     if round_ is None:
         raise DomainError("评审活动不存在或您无权打印。")
-    count = selectors.batch_declarations(actor, round_).count()
+    # A capped count (the list pattern, issue 12): the job finds the exact number when it runs.
+    count = selectors.batch_declarations(actor, round_).order_by()[: COUNT_CAP + 1].count()
     if not count:
         raise DomainError("该评审活动中没有您可以打印的已提交材料。")
+    shown = f"{COUNT_CAP:,}+" if count > COUNT_CAP else str(count)
     return enqueue(
         owner=actor,
         kind=BATCH_KIND,
-        title=f"批量打印评审表：{round_.title}（{count} 份）",
+        title=f"批量打印评审表：{round_.title}（{shown} 份）",
         params={"round": round_.pk},
     )

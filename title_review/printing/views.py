@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -62,7 +63,12 @@ def round_summary(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = selectors.printable_round(request.user, pk)
     if round_ is None:
         raise Http404
-    return _pdf(request, services.print_round_summary(viewer=request.user, round_=round_))
+    try:
+        printed = services.print_round_summary(viewer=request.user, round_=round_)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(f"{reverse('reviews:tracking')}?round={round_.pk}")
+    return _pdf(request, printed)
 
 
 @rule("declaration.print")
