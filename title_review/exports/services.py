@@ -23,6 +23,7 @@ from title_review.audit.context import current_ip
 from title_review.audit.services import record_event
 from title_review.core.errors import DomainError, NotAllowed
 from title_review.core.excel import MAX_SHEET_ROWS
+from title_review.core.pagination import COUNT_CAP
 from title_review.jobs.models import Job
 from title_review.jobs.registry import JobOutput, Progress
 from title_review.jobs.services import enqueue
@@ -49,7 +50,7 @@ class Download:
 @dataclass(frozen=True)
 class Queued:
     job: Job
-    rows: int
+    rows: str  # "12", or "10,000+" above core.pagination.COUNT_CAP
 
 
 def clean_filters(data: QueryDict | dict[str, Any]) -> dict[str, list[str]]:
@@ -115,13 +116,16 @@ def export_list(*, actor: Any, list_key: str, filters: QueryDict | dict[str, Any
     cleaned = clean_filters(filters)
     selection = spec.select(actor, _query(cleaned))
     flag = full_identity_rows(actor, asked=full)
-    total = selection.queryset.count()
+    # A capped count (the list pattern, issue 12): the request never counts a whole province; the job counts
+    # exactly when it runs, and its sheet refuses rows beyond Excel's limit (core.excel.SheetWriter).
+    total = selection.queryset.order_by()[: COUNT_CAP + 1].count()
     if total > MAX_SHEET_ROWS:
         raise DomainError(f"共 {total} 行，超过 Excel 单表上限（{MAX_SHEET_ROWS} 行），请缩小筛选范围后分批导出。")
     if total > inline_max_rows():
+        shown = f"{COUNT_CAP:,}+" if total > COUNT_CAP else str(total)
         with transaction.atomic():
-            job = _enqueue(actor=actor, spec=spec, selection=selection, filters=cleaned, full=full, total=total)
-        return Queued(job=job, rows=total)
+            job = _enqueue(actor=actor, spec=spec, selection=selection, filters=cleaned, full=full, total=shown)
+        return Queued(job=job, rows=shown)
     buffer = io.BytesIO()
     result = write_export(spec, selection, buffer, full=flag)
     with transaction.atomic():
@@ -130,7 +134,7 @@ def export_list(*, actor: Any, list_key: str, filters: QueryDict | dict[str, Any
 
 
 def _enqueue(
-    *, actor: Any, spec: ListSpec, selection: Selection, filters: dict[str, list[str]], full: bool, total: int
+    *, actor: Any, spec: ListSpec, selection: Selection, filters: dict[str, list[str]], full: bool, total: str
 ) -> Job:
     params = {"list": spec.key, "filters": filters, "full": full, "ip": current_ip.get(), "total": total}
     return enqueue(owner=actor, kind=JOB_KIND, title=f"导出汇总表：{selection.title}（约 {total} 行）", params=params)
