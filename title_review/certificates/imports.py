@@ -6,7 +6,7 @@ from typing import Any
 from title_review.access.policies import require
 from title_review.audit.services import record_event
 from title_review.core.errors import NotAllowed
-from title_review.core.importing import Column, ImportContext, ImportRow, ImportSpec, Kind
+from title_review.core.importing import Column, ImportContext, ImportRow, ImportSpec, Kind, Outcome
 from title_review.dictionaries.models import Entry
 from title_review.organisations.imports import id_type_choices, region_dropdown, regions_by_code
 
@@ -56,6 +56,32 @@ def _certificate_row(ctx: ImportContext, row: ImportRow) -> dict[str, str]:
     return {"资格名称": certificate.qualification_name, "所属机构": owner.name}
 
 
+def _certificate_input(ctx: ImportContext, row: ImportRow) -> services.CertificateInput:
+    data = row.data
+    return services.CertificateInput(
+        organisation=data["organisation"] or ctx.state,
+        person_name=data["person_name"],
+        id_type=data["id_type"],
+        id_number=data["id_number"],
+        qualification=data["qualification"],
+        obtained_on=data["obtained_on"],
+        number=data["number"],
+        issuing_body=data["issuing_body"],
+    )
+
+
+def _certificate_rows(ctx: ImportContext, rows: list[ImportRow]) -> list[Outcome]:
+    """A chunk of rows through record_certificates: the same checks and messages, one INSERT each for
+    the certificates and their audit rows."""
+    outcomes = services.record_certificates(actor=ctx.actor, items=[_certificate_input(ctx, r) for r in rows])
+    return [
+        outcome
+        if isinstance(outcome, Exception)
+        else {"资格名称": outcome.qualification_name, "所属机构": outcome.organisation.name}
+        for outcome in outcomes
+    ]
+
+
 def _certificates_done(ctx: ImportContext, rows: list[ImportRow]) -> None:
     record_event(actor=ctx.actor, action="certificate.import", after={"rows": len(rows)})
 
@@ -102,6 +128,7 @@ CERTIFICATES = ImportSpec(
         ),
     ),
     row=_certificate_row,
+    bulk=_certificate_rows,
     start=_start_certificates,
     finish=_certificates_done,
     unique=(("issuing_body", "number"),),

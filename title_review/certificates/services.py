@@ -1,14 +1,18 @@
 """Every write to 证书信息 and to the old system's organisation codes (接收原系统数据)."""
 
+import copy
 import datetime as dt
 import re
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 
 from title_review.access.policies import require
-from title_review.audit.services import record_event
+from title_review.audit.services import Event, record_event, record_events
 from title_review.core.errors import DomainError
 from title_review.core.identity import mask_identity, validate_identity
 from title_review.core.text import clean_name
@@ -33,6 +37,21 @@ def _clean_text(value: str, label: str, max_length: int) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class CertificateInput:
+    """One certificate to record: what `record_certificate` takes, with the organisation loaded."""
+
+    organisation: Organisation
+    person_name: str
+    id_type: str
+    id_number: str
+    qualification: Entry
+    obtained_on: dt.date
+    number: str
+    issuing_body: str
+    source: str = CertificateSource.LEGACY
+
+
 @transaction.atomic
 def record_certificate(
     *,
@@ -52,55 +71,184 @@ def record_certificate(
     `qualification` is a 资格名称 entry (disabled ones too: old certificates name old titles); its
     series and level are kept beside it as code and name. One number once per issuing body.
     """
-    organisation = Organisation.objects.get(pk=organisation_id)
-    require(actor, "certificate.import", organisation)
-    person_name = _clean_text(person_name, "姓名", 50)
-    facts = validate_identity(id_type, id_number)
-    if qualification.type.code != QUALIFICATION:
-        raise DomainError(f"“{qualification.name}”不是资格名称。")
-    today = timezone.localdate()
-    if not EARLIEST_CERTIFICATE <= obtained_on <= today:
-        raise DomainError(f"取得资格时间 {obtained_on:%Y-%m-%d} 不合理：应在 1950-01-01 与今天之间。")
-    number = _clean_text(number, "证书编号", 50).upper()
-    issuing_body = _clean_text(issuing_body, "发证机构", 100)
-    if Certificate.objects.filter(issuing_body=issuing_body, number=number).exists():
-        raise DomainError(f"证书编号 {number} 已由“{issuing_body}”登记，不能重复登记")
-    level_code = str((qualification.attributes or {}).get("level", ""))
-    level_name = Entry.objects.filter(type__code=LEVEL, code=level_code).values_list("name", flat=True).first() or ""
-    series = qualification.parent
-    certificate = Certificate.objects.create(
-        organisation=organisation,
+    item = CertificateInput(
+        organisation=Organisation.objects.get(pk=organisation_id),
         person_name=person_name,
         id_type=id_type,
+        id_number=id_number,
+        qualification=qualification,
+        obtained_on=obtained_on,
+        number=number,
+        issuing_body=issuing_body,
+        source=source,
+    )
+    certificate, after = _checked_certificate(
+        item,
+        in_scope=lambda org: require(actor, "certificate.import", org),
+        level_names=_level_names,
+        today=timezone.localdate(),
+        now=timezone.now(),
+    )
+    if Certificate.objects.filter(issuing_body=certificate.issuing_body, number=certificate.number).exists():
+        raise _already_recorded(certificate)
+    certificate.save(force_insert=True)
+    record_event(actor=actor, action="certificate.create", obj=certificate, after=after, organisation=item.organisation)
+    return certificate
+
+
+@transaction.atomic
+def record_certificates(*, actor: Any, items: Sequence[CertificateInput]) -> list[Certificate | Exception]:
+    """Record many certificates at once (导入证书信息, ADR 0026): for each item the certificate, or the
+    exception `record_certificate` would have raised for it, with the same checks and messages.
+
+    A fixed number of queries for any number of items: the 级别 names and the numbers already recorded
+    are read with IN queries, the certificates inserted with one INSERT and their audit rows
+    (`certificate.create`, as `record_certificate` writes them) with another. A number repeated among the
+    items is refused on its later items, as if they had been recorded one after another. Nothing is
+    written for an item that is refused.
+    """
+    checked: list[tuple[Certificate, dict[str, Any]] | Exception] = []
+    levels = _level_name_map({str((i.qualification.attributes or {}).get("level", "")) for i in items})
+    scope = _ScopeCheck(actor, "certificate.import")
+    today, now = timezone.localdate(), timezone.now()
+    for item in items:
+        try:
+            checked.append(_checked_certificate(item, in_scope=scope, level_names=levels.get, today=today, now=now))
+        except (DomainError, Http404) as exc:
+            checked.append(exc)
+    keys = [(c.issuing_body, c.number) for c, _after in _passed(checked)]
+    taken = _recorded_numbers(keys)
+    outcomes: list[Certificate | Exception] = []
+    new: list[tuple[Certificate, dict[str, Any]]] = []
+    for entry in checked:
+        if isinstance(entry, Exception):
+            outcomes.append(entry)
+            continue
+        certificate, after = entry
+        key = (certificate.issuing_body, certificate.number)
+        if key in taken:
+            outcomes.append(_already_recorded(certificate))
+            continue
+        taken.add(key)
+        new.append(entry)
+        outcomes.append(certificate)
+    Certificate.objects.bulk_create([c for c, _after in new], batch_size=BULK_BATCH)
+    record_events(
+        actor=actor,
+        events=(
+            Event(action="certificate.create", obj=c, after=after, organisation=c.organisation) for c, after in new
+        ),
+        batch_size=BULK_BATCH,
+    )
+    return outcomes
+
+
+BULK_BATCH = 1000
+
+
+def _passed(
+    checked: list[tuple[Certificate, dict[str, Any]] | Exception],
+) -> list[tuple[Certificate, dict[str, Any]]]:
+    return [c for c in checked if not isinstance(c, Exception)]
+
+
+class _ScopeCheck:
+    """`require(actor, action, organisation)`, remembering each organisation's answer: a file names a
+    few organisations thousands of times."""
+
+    def __init__(self, actor: Any, action: str) -> None:
+        self.actor, self.action = actor, action
+        self.answers: dict[int, Exception | None] = {}
+
+    def __call__(self, organisation: Organisation) -> None:
+        if organisation.pk not in self.answers:
+            try:
+                require(self.actor, self.action, organisation)
+                self.answers[organisation.pk] = None
+            except (DomainError, Http404) as exc:
+                self.answers[organisation.pk] = exc
+        refused = self.answers[organisation.pk]
+        if refused is not None:
+            raise copy.copy(refused)  # a fresh exception per row, not one collecting every traceback
+
+
+def _checked_certificate(
+    item: CertificateInput,
+    *,
+    in_scope: Callable[[Organisation], None],
+    level_names: Callable[[str], str | None],
+    today: dt.date,
+    now: dt.datetime,
+) -> tuple[Certificate, dict[str, Any]]:
+    """The unsaved certificate and its audit `after`, or the refusal, in the order a user fixes a row."""
+    organisation = item.organisation
+    in_scope(organisation)
+    person_name = _clean_text(item.person_name, "姓名", 50)
+    facts = validate_identity(item.id_type, item.id_number)
+    qualification = item.qualification
+    if qualification.type.code != QUALIFICATION:
+        raise DomainError(f"“{qualification.name}”不是资格名称。")
+    obtained_on = item.obtained_on
+    if not EARLIEST_CERTIFICATE <= obtained_on <= today:
+        raise DomainError(f"取得资格时间 {obtained_on:%Y-%m-%d} 不合理：应在 1950-01-01 与今天之间。")
+    number = _clean_text(item.number, "证书编号", 50).upper()
+    issuing_body = _clean_text(item.issuing_body, "发证机构", 100)
+    level_code = str((qualification.attributes or {}).get("level", ""))
+    series = qualification.parent
+    certificate = Certificate(
+        organisation=organisation,
+        person_name=person_name,
+        id_type=item.id_type,
         id_number=facts.number,
         qualification_code=qualification.code,
         qualification_name=qualification.name,
         series_code=series.code if series else "",
         series_name=series.name if series else "",
         level_code=level_code,
-        level_name=level_name,
+        level_name=level_names(level_code) or "",
         obtained_on=obtained_on,
         number=number,
         issuing_body=issuing_body,
-        source=source,
-        imported_at=timezone.now() if source == CertificateSource.LEGACY else None,
+        source=item.source,
+        imported_at=now if item.source == CertificateSource.LEGACY else None,
     )
-    record_event(
-        actor=actor,
-        action="certificate.create",
-        obj=certificate,
-        after={
-            "number": number,
-            "issuing_body": issuing_body,
-            "person": person_name,
-            "id_number": mask_identity(facts.number),
-            "qualification": qualification.code,
-            "obtained_on": obtained_on.isoformat(),
-            "source": source,
-        },
-        organisation=organisation,
-    )
-    return certificate
+    after = {
+        "number": number,
+        "issuing_body": issuing_body,
+        "person": person_name,
+        "id_number": mask_identity(facts.number),
+        "qualification": qualification.code,
+        "obtained_on": obtained_on.isoformat(),
+        "source": item.source,
+    }
+    return certificate, after
+
+
+def _already_recorded(certificate: Certificate) -> DomainError:
+    return DomainError(f"证书编号 {certificate.number} 已由“{certificate.issuing_body}”登记，不能重复登记")
+
+
+def _level_names(level_code: str) -> str | None:
+    return Entry.objects.filter(type__code=LEVEL, code=level_code).values_list("name", flat=True).first()
+
+
+def _level_name_map(codes: Collection[str]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for code, name in Entry.objects.filter(type__code=LEVEL, code__in=codes).values_list("code", "name"):
+        names.setdefault(code, name)
+    return names
+
+
+def _recorded_numbers(keys: Collection[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which (发证机构, 证书编号) pairs are recorded already: one query per 1,000 numbers."""
+    wanted = set(keys)
+    numbers = sorted({number for _body, number in wanted})
+    taken: set[tuple[str, str]] = set()
+    for start in range(0, len(numbers), BULK_BATCH):
+        batch = numbers[start : start + BULK_BATCH]
+        pairs = Certificate.objects.filter(number__in=batch).values_list("issuing_body", "number")
+        taken.update(pair for pair in pairs if pair in wanted)
+    return taken
 
 
 # ---- 原系统的主管单位代码 / 单位代码 --------------------------------------------------------------------

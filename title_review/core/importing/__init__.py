@@ -11,7 +11,8 @@ call. Everything else is shared:
   headers; then checks every cell — required values, types, dropdown values, identity numbers, codes
   looked up in bulk (one query per column), duplicates inside the file.
 - `run_import(spec, ...)` (running.py): runs every clean row through the service inside one
-  transaction, a savepoint per row, and lists every bad row with its number and reason. The dry run
+  transaction, a savepoint per row — or, for a spec with `bulk`, per chunk of 1,000 rows through the
+  service's bulk form (ADR 0026) — and lists every bad row with its number and reason. The dry run
   (预检) and any file with a bad row roll the whole transaction back; the commit is the same code
   without that rollback (ADR 0004): all or nothing.
 - `template_response(spec)` (template.py): the template download.
@@ -32,6 +33,7 @@ from .spec import (
     ImportRow,
     ImportSpec,
     Kind,
+    Outcome,
     inline_max_rows,
     runs_in_background,
 )
@@ -45,6 +47,7 @@ __all__ = [
     "ImportRow",
     "ImportSpec",
     "Kind",
+    "Outcome",
     "RawRow",
     "build_template",
     "header_text",

@@ -1,6 +1,7 @@
-"""Running an import: every clean row through its service in one transaction, a savepoint per row;
-the dry run (and any file with a bad row) rolled back (ADR 0004). Big files run as a background job
-(title_review.jobs.imports), which finds the spec here by its key."""
+"""Running an import: every clean row through its service in one transaction — a savepoint per row, or
+per chunk of rows for a spec with `bulk` (ADR 0026); the dry run (and any file with a bad row) rolled
+back (ADR 0004). Big files run as a background job (title_review.jobs.imports), which finds the spec
+here by its key."""
 
 import threading
 from typing import Any
@@ -57,10 +58,17 @@ def run_import(
         with relay, transaction.atomic():
             if spec.prepare is not None:
                 spec.prepare(ctx, [r for r in rows if not r.errors])
-            for done, row in enumerate(rows, start=1):
-                if not row.errors:
-                    _run_row(spec, ctx, row)
-                relay(done)
+            if spec.bulk is None:
+                for done, row in enumerate(rows, start=1):
+                    if not row.errors:
+                        _run_row(spec, ctx, row)
+                    relay(done)
+            else:
+                size = max(1, spec.chunk_size)
+                for start in range(0, total, size):
+                    chunk = rows[start : start + size]
+                    _run_chunk(spec, ctx, [r for r in chunk if not r.errors])
+                    relay(start + len(chunk))
             if not commit or any(r.errors for r in rows):
                 raise _RollBack
             if spec.finish is not None:
@@ -125,12 +133,44 @@ def _run_row(spec: ImportSpec, ctx: ImportContext, row: ImportRow) -> None:
     try:
         with transaction.atomic():
             row.result = spec.row(ctx, row) or {}
-    except DomainError as exc:
+    except (DomainError, Http404, PermissionDenied, IntegrityError) as exc:
+        _refused(spec, row, exc)
+
+
+def _refused(spec: ImportSpec, row: ImportRow, exc: Exception) -> None:
+    """A row's service refused it: its reason, as the user reads it."""
+    if isinstance(exc, DomainError):
         row.fail(None, exc.message.rstrip("。"))
-    except (Http404, PermissionDenied):
+    elif isinstance(exc, (Http404, PermissionDenied)):
         row.fail(None, spec.scope_error.format_map(row.values).rstrip("。"))
-    except IntegrityError:
+    elif isinstance(exc, IntegrityError):
         row.fail(None, "与系统中已有的数据冲突（可能是重复记录）")
+    else:
+        raise exc
+
+
+def _run_chunk(spec: ImportSpec, ctx: ImportContext, rows: list[ImportRow]) -> None:
+    """A chunk of clean rows through the spec's bulk service, in one savepoint; row by row through
+    `row` if the bulk insert hits a conflict its checks could not see (a concurrent write)."""
+    if not rows or spec.bulk is None:
+        return
+    marks = [(len(r.errors), len(r.warnings)) for r in rows]
+    try:
+        with transaction.atomic():
+            outcomes = list(spec.bulk(ctx, rows))
+            if len(outcomes) != len(rows):
+                raise RuntimeError(f"{spec.key}: bulk returned {len(outcomes)} outcomes for {len(rows)} rows")
+    except IntegrityError:
+        for row, (errors, warnings) in zip(rows, marks, strict=True):
+            del row.errors[errors:], row.warnings[warnings:]
+            row.result = {}
+            _run_row(spec, ctx, row)
+        return
+    for row, outcome in zip(rows, outcomes, strict=True):
+        if isinstance(outcome, Exception):
+            _refused(spec, row, outcome)
+        else:
+            row.result = outcome or {}
 
 
 def result_workbook(result: ImportResult) -> bytes:

@@ -10,6 +10,7 @@ from django.conf import settings
 from ..excel import MAX_IMPORT_ROWS
 
 INLINE_MAX_ROWS = 2000  # settings.IMPORT_INLINE_MAX_ROWS overrides it
+CHUNK_ROWS = 1000  # rows handed to a spec's `bulk` at once (ADR 0026)
 
 
 class Kind(enum.StrEnum):
@@ -25,6 +26,8 @@ class Kind(enum.StrEnum):
 Choices = Mapping[str, Any] | Callable[[], Mapping[str, Any]]
 Progress = Callable[[int, int], None]
 Lookup = Callable[[Collection[str]], Mapping[str, Any]]
+# What a row produced: the values to show for it, or the exception its service raised for it.
+Outcome = dict[str, str] | None | Exception
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,15 @@ class ImportSpec:
     `start(actor, options)` checks access (raise NotAllowed / Http404) and returns the state the rows
     share (e.g. the employer). `prepare(ctx, rows)` may add row errors from bulk lookups before the rows
     run. `finish(ctx, rows)` runs once, on a successful commit, inside the transaction (a summary audit row).
+
+    `bulk(ctx, rows)`, when given, replaces `row` for big files (ADR 0026): it receives up to
+    `chunk_size` clean rows at once, in file order, calls the page service's bulk form (the same checks
+    and messages as the one-row service, lookups by IN queries, one INSERT per table) and returns, for
+    each row in order, what `row` would have returned or the exception the service would have raised
+    for it (turned into the row's reason exactly as for `row`). It must write nothing for a row it
+    returns an exception for. Earlier chunks are written before a later one runs, so its checks
+    against the database see them. If it raises IntegrityError (a concurrent write its checks could not
+    see), its chunk is rolled back and run again row by row through `row`.
     """
 
     key: str  # unique, e.g. "certificates.certificates"
@@ -110,6 +122,8 @@ class ImportSpec:
     start: Callable[[Any, dict[str, Any]], Any]
     prepare: Callable[[ImportContext, list[ImportRow]], None] | None = None
     finish: Callable[[ImportContext, list[ImportRow]], None] | None = None
+    bulk: Callable[[ImportContext, list[ImportRow]], Sequence[Outcome]] | None = None
+    chunk_size: int = CHUNK_ROWS
     unique: tuple[tuple[str, ...], ...] = ()  # column names whose values must not repeat in the file
     notes: tuple[str, ...] = ()
     template_filename: str = ""
