@@ -14,7 +14,7 @@ from title_review.accounts.models import AccountKind, User
 from title_review.achievements.models import Achievement, Appraisal, Education, Training, WorkHistory
 from title_review.api.models import ApiToken
 from title_review.certificates.models import Certificate
-from title_review.committees.models import Ballot, Meeting
+from title_review.committees.models import Ballot, Expert, Meeting
 from title_review.dictionaries.models import Entry
 from title_review.eligibility.models import IntegrityRecord
 from title_review.exchange.models import ReceivedDeclaration, ReceivedFile
@@ -85,6 +85,7 @@ name_changes = register(
 # part through their seat (committees.services), never through this policy.
 meetings = register(ScopedPolicy("meeting", Meeting, {"manage": _one("meeting.manage", "committee__host__path")}))
 ballots = register(ScopedPolicy("ballot", Ballot, {"manage": _one("meeting.manage", "meeting__committee__host__path")}))
+experts = register(ScopedPolicy("expert", Expert, {"manage": _one("expert.manage", "employer__path")}))
 # 工作账号: the employer's administrator manages its own operator accounts.
 sub_accounts = register(
     ScopedPolicy(

@@ -149,3 +149,119 @@ class BallotVoter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ballot_id}:{self.member_id}"
+
+
+# ---- 专家库 and the draw ----------------------------------------------------------------------------
+
+
+class ExpertStatus(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    ACTIVE = "active", _("在库")
+    REMOVED = "removed", _("已出库")
+
+
+class Expert(TimeStampedModel):
+    """评审专家: an entry of the expert pool (专家库), approved by the title office, for one 届 (≤ 3 years)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="expert", verbose_name=_("专家账号")
+    )
+    employer = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="experts", verbose_name=_("工作单位")
+    )
+    series = models.ForeignKey(
+        "dictionaries.Entry", on_delete=models.PROTECT, related_name="+", verbose_name=_("评审系列")
+    )
+    specialty = models.CharField(_("专业代码"), max_length=40, blank=True, default="")
+    title_name = models.CharField(_("专业技术职务"), max_length=100)
+    level = models.CharField(_("级别代码"), max_length=40)
+    term_starts = models.DateField(_("聘期开始"))
+    term_ends = models.DateField(_("聘期结束"))
+    status = models.CharField(_("状态"), max_length=10, choices=ExpertStatus.choices, default=ExpertStatus.PENDING)
+    # 诚信: a flagged expert is never drawn.
+    integrity_flag = models.BooleanField(_("诚信记录"), default=False)
+    nominated_by = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("推荐单位"),
+    )
+    removal_reason = models.CharField(_("出库原因"), max_length=200, blank=True, default="")
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("评审专家")
+        indexes = [models.Index(fields=["series", "status"], name="expert_pool")]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Draw(models.Model):
+    """抽取评委: one random draw of a round's committee from the pool, reproducible from its seed."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.PROTECT, related_name="draw", verbose_name=_("评审会议"))
+    seed = models.CharField(_("随机种子"), max_length=64)
+    size = models.PositiveSmallIntegerField(_("评委人数"))
+    alternates = models.PositiveSmallIntegerField(_("候补人数"))
+    outside_needed = models.PositiveSmallIntegerField(_("外地专家至少"))
+    # The pool as it stood (expert ids, in id order) and which of them were from outside the region: with the
+    # seed they give the same draw again (services.draws.replay).
+    candidate_ids = models.JSONField(_("符合条件的专家"), default=list)
+    outside_ids = models.JSONField(_("其中外地专家"), default=list)
+    drawn_at = models.DateTimeField(_("抽取时间"))
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("抽取人")
+    )
+
+    class Meta:
+        verbose_name = _("评委抽取")
+
+    def __str__(self) -> str:
+        return f"抽取 {self.pk}"
+
+
+class SeatRole(models.TextChoices):
+    MEMBER = "member", _("评委")
+    ALTERNATE = "alternate", _("候补")
+    RECUSED = "recused", _("已回避")
+
+
+class DrawnExpert(models.Model):
+    """One expert drawn, in the order drawn: a member, an alternate (called up in order), or recused."""
+
+    draw = models.ForeignKey(Draw, on_delete=models.CASCADE, related_name="drawn", verbose_name=_("评委抽取"))
+    expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="+", verbose_name=_("专家"))
+    position = models.PositiveSmallIntegerField(_("抽取顺序"))
+    role = models.CharField(_("身份"), max_length=10, choices=SeatRole.choices)
+    outside = models.BooleanField(_("外地专家"), default=False)
+
+    class Meta:
+        ordering = ["draw_id", "position"]
+        verbose_name = _("抽取结果")
+        constraints = [
+            models.UniqueConstraint(fields=["draw", "expert"], name="unique_drawn_expert"),
+            models.UniqueConstraint(fields=["draw", "position"], name="unique_draw_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.draw_id}:{self.position}"
+
+
+class Recusal(models.Model):
+    """回避: an expert kept off a round's committee, automatically (with the rule) or by the secretary."""
+
+    draw = models.ForeignKey(Draw, on_delete=models.CASCADE, related_name="recusals", verbose_name=_("评委抽取"))
+    expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="+", verbose_name=_("专家"))
+    automatic = models.BooleanField(_("自动回避"), default=False)
+    reason = models.CharField(_("回避原因"), max_length=200)
+    recorded_at = models.DateTimeField(_("记录时间"))
+
+    class Meta:
+        ordering = ["draw_id", "pk"]
+        verbose_name = _("回避记录")
+
+    def __str__(self) -> str:
+        return f"{self.draw_id}:{self.expert_id}"

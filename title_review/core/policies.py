@@ -30,6 +30,11 @@ DEFAULTS: dict[str, Any] = {
     "employer.rename_needs_approval": False,
     # 评审会议: how many times a declaration that failed a ballot may be voted on again (0 = never).
     "committee.revotes": 0,
+    # 抽取评委 (domain.md §1.2): minimum members, alternates drawn with them (2 = twice the seats), outside share.
+    "committee.min_members_series": 25,
+    "committee.min_members_specialty": 11,
+    "committee.draw_ratio": 2,
+    "committee.outside_share_percent": 10,
 }
 
 
@@ -49,6 +54,10 @@ LABELS: dict[str, str] = {
     "integrity.ban_years": "诚信档案禁止申报年限（新增诚信记录时的默认期限，年）",
     "employer.rename_needs_approval": "单位更名须经归口部门审核（是 / 否）",
     "committee.revotes": "表决未通过时可重新表决的次数（0 表示不重新表决）",
+    "committee.min_members_series": "按系列组建的评委会评委最少人数",
+    "committee.min_members_specialty": "按专业组建的评委会评委最少人数",
+    "committee.draw_ratio": "评委抽取比例（2 表示按 1:2 抽取，多抽的为候补）",
+    "committee.outside_share_percent": "外地评审专家最低比例（%）",
 }
 
 

@@ -1,0 +1,107 @@
+"""专家库: experts enter the pool by application or a unit's nomination, the title office approves them for
+one 届 (≤ 3 years), and may take them out (出库) with a reason. An approved expert signs in with their own
+account and holds the 评审专家 role; a removed one loses it."""
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.http import Http404
+
+from title_review.access import scoped
+from title_review.access.models import RoleGrant
+from title_review.access.policies import forget_grants, require
+from title_review.access.roles import Role
+from title_review.accounts.models import User
+from title_review.audit.services import record_event
+from title_review.core.errors import Conflict, DomainError
+from title_review.dictionaries.models import Entry
+from title_review.organisations.models import Organisation
+
+from .draws import valid_term
+from .models import Expert, ExpertStatus
+
+
+@transaction.atomic
+def propose_expert(
+    *,
+    actor: Any,
+    user_id: int,
+    employer_id: int,
+    series_code: str,
+    specialty: str,
+    title_name: str,
+    level: str,
+    term_starts: dt.date,
+    term_ends: dt.date,
+) -> Expert:
+    """入库申请 (by the person) or 推荐 (by a unit's administrator): waits for the title office's approval."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    employer = Organisation.objects.filter(pk=employer_id, is_active=True).first()
+    if user is None or employer is None:
+        raise Http404
+    nominating = user.pk != actor.pk
+    if nominating:
+        require(actor, "employer.manage", employer, message="只有专家所在单位的管理员可以推荐其入库。")
+    series = Entry.objects.filter(type__code="series", code=series_code, is_active=True).first()
+    if series is None:
+        raise DomainError("请选择评审系列。", field="series")
+    title_name = (title_name or "").strip()
+    if not title_name:
+        raise DomainError("请填写专业技术职务。", field="title_name")
+    if not valid_term(term_starts, term_ends):
+        raise DomainError("聘期应在开始之后结束，且一届不超过 3 年。", field="term_ends")
+    if Expert.objects.filter(user=user).exclude(status=ExpertStatus.REMOVED).exists():
+        raise Conflict("该人员已在专家库中或正在等待审核。", code="already_in_pool")
+    Expert.objects.filter(user=user, status=ExpertStatus.REMOVED).delete()
+    expert = Expert.objects.create(
+        user=user,
+        employer=employer,
+        series=series,
+        specialty=(specialty or "").strip(),
+        title_name=title_name,
+        level=(level or "").strip(),
+        term_starts=term_starts,
+        term_ends=term_ends,
+        nominated_by=employer if nominating else None,
+    )
+    record_event(actor=actor, action="expert.propose", obj=expert, organisation=employer)
+    return expert
+
+
+def _locked(actor: Any, expert_id: int) -> Expert:
+    expert = Expert.objects.select_for_update(of=("self",)).select_related("employer").filter(pk=expert_id).first()
+    if expert is None or not scoped.experts.allows(actor, expert, "manage"):
+        raise Http404
+    return expert
+
+
+@transaction.atomic
+def approve_expert(*, actor: Any, expert_id: int) -> Expert:
+    """入库: the expert is in the pool and holds the 评审专家 role at their unit."""
+    expert = _locked(actor, expert_id)
+    if expert.status != ExpertStatus.PENDING:
+        raise Conflict(f"该专家{expert.get_status_display()}，不能审核入库。", code="stale")
+    expert.status = ExpertStatus.ACTIVE
+    expert.save(update_fields=["status", "updated_at"])
+    RoleGrant.objects.get_or_create(user=expert.user, organisation=expert.employer, role=Role.EXPERT)
+    forget_grants(expert.user)
+    record_event(actor=actor, action="expert.approve", obj=expert, organisation=expert.employer)
+    return expert
+
+
+@transaction.atomic
+def remove_expert(*, actor: Any, expert_id: int, reason: str) -> Expert:
+    """出库: never drawn again; the 评审专家 role goes."""
+    expert = _locked(actor, expert_id)
+    if expert.status == ExpertStatus.REMOVED:
+        raise Conflict("该专家已出库。", code="stale")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("请填写出库原因。", field="reason")
+    expert.status = ExpertStatus.REMOVED
+    expert.removal_reason = reason[:200]
+    expert.save(update_fields=["status", "removal_reason", "updated_at"])
+    RoleGrant.objects.filter(user=expert.user, role=Role.EXPERT).delete()
+    record_event(actor=actor, action="expert.remove", obj=expert, reason=reason, organisation=expert.employer)
+    return expert

@@ -1,0 +1,237 @@
+"""专家库 and 抽取评委: the pool, automatic and manual 回避, the outside share, a draw that can be replayed from
+its seed, and a pool too small said in numbers (issue 13)."""
+
+import datetime as dt
+
+import pytest
+from django.http import Http404
+from django.utils import timezone
+
+from title_review.access.models import RoleGrant
+from title_review.access.roles import Role
+from title_review.accounts.models import User
+from title_review.audit.models import AuditEvent
+from title_review.committees import draws, experts, services
+from title_review.committees.models import (
+    Draw,
+    DrawnExpert,
+    Expert,
+    ExpertStatus,
+    MeetingMember,
+    Recusal,
+    SeatRole,
+)
+from title_review.core.errors import Conflict, DomainError
+from title_review.dictionaries.models import Entry
+from title_review.exchange.tests.factories import accepted_for, publish_round
+from title_review.organisations.models import Organisation
+from title_review.rounds import services as rounds
+from title_review.rounds.models import Committee, Round
+
+from .factories import HOST, _account
+
+
+def _expert(username: str, employer: Organisation, series: Entry, **extra) -> Expert:
+    user = _account(username, f"专家{username[-3:]}", employer, Role.EXPERT)
+    today = timezone.localdate()
+    values = {
+        "user": user,
+        "employer": employer,
+        "series": series,
+        "title_name": "正高级教师",
+        "level": "1",
+        "term_starts": today - dt.timedelta(days=30),
+        "term_ends": today + dt.timedelta(days=700),
+        "status": ExpertStatus.ACTIVE,
+    } | extra
+    return Expert.objects.create(**values)
+
+
+@pytest.fixture
+def pool(seeded):
+    """A round of the 杭州市职改办's committee with 朱老师 (杭州第二中学) accepted; 60 experts at 杭州市第一人民医院,
+    5 at the province office (outside 杭州), one at 杭州第二中学, and the committee's secretary."""
+    host = Organisation.objects.get(name=HOST)
+    hzadmin = User.objects.get(username="hzadmin")
+    series = Entry.objects.get(type__code="series", name="中小学教师")
+    levels = list(Entry.objects.filter(type__code="level", name__in=["中级", "副高级"]).values_list("code", flat=True))
+    committee = rounds.create_committee(
+        actor=hzadmin,
+        host=host,
+        name="杭州市中小学教师评委会",
+        series=series,
+        levels=levels,
+        specialties=[],
+        filing_number="浙职改备〔2026〕12号",
+        valid_until=timezone.localdate() + dt.timedelta(days=365),
+    )
+    round_ = publish_round()
+    Round.objects.filter(pk=round_.pk).update(committee=committee)
+    declaration = accepted_for("teacher", round_)
+    hospital = Organisation.objects.get(name="杭州市第一人民医院")
+    province = Organisation.objects.get(name="浙江省职称工作领导小组办公室")
+    school = Organisation.objects.get(name="杭州第二中学")
+    inside = [_expert(f"zj_in{i:03d}", hospital, series) for i in range(60)]
+    outside = [_expert(f"zj_out{i:03d}", province, series) for i in range(5)]
+    colleague = _expert("zj_col001", school, series)
+    return {
+        "committee": committee,
+        "round": round_,
+        "declaration": declaration,
+        "secretary": _account("pwmishu", "评委会秘书", host, Role.COMMITTEE_SECRETARY),
+        "inside": inside,
+        "outside": outside,
+        "colleague": colleague,
+        "series": series,
+    }
+
+
+def _draw(pool, **extra):
+    return draws.draw_committee(actor=pool["secretary"], round_id=pool["round"].pk, title="评审会议", **extra)
+
+
+def test_the_draw_seats_25_with_25_alternates_the_outside_share_and_the_colleague_recused(pool):
+    meeting = _draw(pool)
+    draw = Draw.objects.get(meeting=meeting)
+    seats = list(DrawnExpert.objects.filter(draw=draw))
+    members = [s for s in seats if s.role == SeatRole.MEMBER]
+    assert len(members) == 25 and sum(s.role == SeatRole.ALTERNATE for s in seats) == 25
+    assert draw.outside_needed == 3 and sum(s.outside for s in members) >= 3
+    assert pool["colleague"].pk not in {s.expert_id for s in seats}
+    recusal = Recusal.objects.get(draw=draw)
+    assert recusal.automatic and recusal.expert_id == pool["colleague"].pk
+    assert recusal.reason == "与申报人朱老师同在杭州第二中学"
+    seated = set(MeetingMember.objects.filter(meeting=meeting).values_list("user_id", flat=True))
+    assert seated == set(Expert.objects.filter(pk__in=[s.expert_id for s in members]).values_list("user_id", flat=True))
+    event = AuditEvent.objects.get(action="committee.draw")
+    assert event.after["seed"] == draw.seed and event.after["recused"] == 1
+    assert "专家" not in str(event.after)  # the names stay with the secretary
+
+
+def test_the_draw_is_replayed_from_its_seed(pool):
+    meeting = _draw(pool, seed="0f3c9a")
+    draw = Draw.objects.get(meeting=meeting)
+    again = draws.replay(draw)
+    recorded = list(DrawnExpert.objects.filter(draw=draw).order_by("position").values_list("expert_id", flat=True))
+    assert again.members + again.alternates == recorded
+    other = draws.select("another seed", draw.candidate_ids, draw.outside_ids, size=25, alternates=25, outside_needed=3)
+    assert other.members != again.members
+
+
+def test_a_pool_too_small_is_refused_with_the_numbers(pool):
+    Expert.objects.filter(pk__in=[e.pk for e in pool["inside"][:30]]).update(status=ExpertStatus.REMOVED)
+    with pytest.raises(DomainError) as refused:
+        _draw(pool)
+    message = refused.value.message
+    assert "符合条件的专家 35 人（其中外地专家 5 人，另有 1 人须回避）" in message
+    assert "共需 50 人，其中外地专家至少 3 人" in message
+    assert not Draw.objects.exists()
+
+
+def test_too_few_outside_experts_is_refused(pool):
+    Expert.objects.filter(pk__in=[e.pk for e in pool["outside"][:3]]).update(integrity_flag=True)
+    with pytest.raises(DomainError, match="外地专家 2 人"):
+        _draw(pool)
+
+
+@pytest.mark.parametrize(("size", "message"), [(24, "单数"), (23, "不少于 25")])
+def test_the_committee_is_odd_and_at_least_the_minimum(pool, size, message):
+    with pytest.raises(DomainError, match=message):
+        _draw(pool, size=size)
+
+
+def test_an_expired_committee_cannot_review(pool):
+    Committee.objects.filter(pk=pool["committee"].pk).update(valid_until=timezone.localdate() - dt.timedelta(days=1))
+    with pytest.raises(DomainError, match="备案已过有效期"):
+        _draw(pool)
+
+
+def test_a_second_draw_for_the_round_is_refused(pool):
+    _draw(pool)
+    with pytest.raises(Conflict, match="不能重复抽取"):
+        _draw(pool)
+
+
+def test_a_recused_member_is_replaced_by_the_first_alternate_keeping_the_outside_share(pool):
+    meeting = _draw(pool)
+    draw = Draw.objects.get(meeting=meeting)
+    seats = DrawnExpert.objects.filter(draw=draw)
+    members = list(seats.filter(role=SeatRole.MEMBER))
+    alternates = list(seats.filter(role=SeatRole.ALTERNATE))
+    # Exactly the quota of outside members, and one outside alternate, drawn late: the situation to test.
+    seats.update(outside=False)
+    seats.filter(pk__in=[s.pk for s in members[:3]] + [alternates[5].pk]).update(outside=True)
+    inside_member, outside_member = members[10], members[0]
+    # An inside member stands aside: the first alternate in drawn order takes the seat.
+    first = draws.recuse(
+        actor=pool["secretary"], meeting_id=meeting.pk, expert_id=inside_member.expert_id, reason="亲属关系"
+    )
+    assert first.pk == alternates[0].pk
+    # An outside member at the quota: the first *outside* alternate, past the inside ones before it.
+    second = draws.recuse(
+        actor=pool["secretary"], meeting_id=meeting.pk, expert_id=outside_member.expert_id, reason="师生关系"
+    )
+    assert second.pk == alternates[5].pk
+    assert seats.filter(role=SeatRole.MEMBER).count() == 25
+    assert seats.filter(role=SeatRole.MEMBER, outside=True).count() == draw.outside_needed
+    # Another outside member at the quota, and no outside alternate left: refused, nothing changed.
+    with pytest.raises(DomainError, match="候补专家已用完"):
+        draws.recuse(actor=pool["secretary"], meeting_id=meeting.pk, expert_id=members[1].expert_id, reason="亲属关系")
+    assert seats.get(pk=members[1].pk).role == SeatRole.MEMBER
+    assert MeetingMember.objects.filter(meeting=meeting).count() == 25
+    assert Recusal.objects.filter(draw=draw, automatic=False).count() == 2
+    seated = set(MeetingMember.objects.filter(meeting=meeting).values_list("user__expert__pk", flat=True))
+    assert seated == set(seats.filter(role=SeatRole.MEMBER).values_list("expert_id", flat=True))
+    with pytest.raises(DomainError, match="回避原因"):
+        draws.recuse(actor=pool["secretary"], meeting_id=meeting.pk, expert_id=members[-1].expert_id, reason=" ")
+    with pytest.raises(Http404):  # only the secretary of the host
+        draws.recuse(
+            actor=User.objects.get(username="hzadmin"),
+            meeting_id=meeting.pk,
+            expert_id=members[-1].expert_id,
+            reason="亲属关系",
+        )
+    services.start_meeting(actor=pool["secretary"], meeting_id=meeting.pk)
+    with pytest.raises(Conflict, match="会议已开始"):
+        draws.recuse(actor=pool["secretary"], meeting_id=meeting.pk, expert_id=members[-1].expert_id, reason="亲属关系")
+
+
+def test_the_pool_takes_a_nominated_expert_after_the_office_approves_and_drops_them_on_removal(pool, users):
+    person = User.objects.create_user(username="laozhuanjia", password=None, real_name="老专家")
+    hospital = Organisation.objects.get(name="杭州市第一人民医院")
+    today = timezone.localdate()
+    proposal = {
+        "user_id": person.pk,
+        "employer_id": hospital.pk,
+        "series_code": pool["series"].code,
+        "specialty": "",
+        "title_name": "主任医师",
+        "level": "1",
+        "term_starts": today,
+    }
+    with pytest.raises(DomainError, match="不超过 3 年"):
+        experts.propose_expert(actor=users["hospitaladmin"], **proposal, term_ends=today.replace(year=today.year + 4))
+    expert = experts.propose_expert(
+        actor=users["hospitaladmin"], **proposal, term_ends=today.replace(year=today.year + 3) - dt.timedelta(days=1)
+    )
+    assert expert.status == ExpertStatus.PENDING and expert.nominated_by == hospital
+    with pytest.raises(Conflict, match="已在专家库中"):
+        experts.propose_expert(actor=users["hospitaladmin"], **proposal, term_ends=today)
+    with pytest.raises(Http404):  # the 西湖区 office has no 杭州市第一人民医院 below it
+        experts.approve_expert(actor=users["xhadmin"], expert_id=expert.pk)
+    experts.approve_expert(actor=users["hzadmin"], expert_id=expert.pk)
+    assert RoleGrant.objects.filter(user=person, role=Role.EXPERT).exists()
+    experts.remove_expert(actor=users["hzadmin"], expert_id=expert.pk, reason="任期内调离")
+    assert not RoleGrant.objects.filter(user=person, role=Role.EXPERT).exists()
+    assert {e.action for e in AuditEvent.objects.filter(object_id=str(expert.pk), object_type="committees.expert")} == {
+        "expert.propose",
+        "expert.approve",
+        "expert.remove",
+    }
+
+
+def test_a_term_of_three_years_at_most():
+    assert draws.valid_term(dt.date(2026, 1, 1), dt.date(2029, 1, 1))
+    assert not draws.valid_term(dt.date(2026, 1, 1), dt.date(2029, 1, 2))
+    assert not draws.valid_term(dt.date(2026, 1, 1), dt.date(2025, 12, 31))
+    assert draws.valid_term(dt.date(2028, 2, 29), dt.date(2031, 2, 28))
