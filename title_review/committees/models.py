@@ -265,3 +265,77 @@ class Recusal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.draw_id}:{self.expert_id}"
+
+
+# ---- 评议组 and 书面评议意见 ---------------------------------------------------------------------------
+
+
+class MeetingPanel(models.Model):
+    """评议组: some of the meeting's members, reviewing the declarations of one discipline before the vote."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="panels", verbose_name=_("评审会议"))
+    name = models.CharField(_("评议组名称"), max_length=100)
+    asks_scores = models.BooleanField(_("须评分"), default=False)
+
+    class Meta:
+        ordering = ["meeting_id", "pk"]
+        verbose_name = _("评议组")
+        constraints = [models.UniqueConstraint(fields=["meeting", "name"], name="unique_meeting_panel_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PanelMember(models.Model):
+    panel = models.ForeignKey(MeetingPanel, on_delete=models.CASCADE, related_name="members", verbose_name=_("评议组"))
+    member = models.ForeignKey(MeetingMember, on_delete=models.CASCADE, related_name="panels", verbose_name=_("评委"))
+
+    class Meta:
+        ordering = ["panel_id", "member_id"]
+        verbose_name = _("评议组成员")
+        constraints = [models.UniqueConstraint(fields=["panel", "member"], name="unique_panel_member")]
+
+    def __str__(self) -> str:
+        return f"{self.panel_id}:{self.member_id}"
+
+
+class PanelDeclaration(models.Model):
+    """A declaration given to a panel (each accepted declaration to one panel of the meeting)."""
+
+    panel = models.ForeignKey(
+        MeetingPanel, on_delete=models.CASCADE, related_name="declarations", verbose_name=_("评议组")
+    )
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+", verbose_name=_("评审会议"))
+    declaration = models.ForeignKey(
+        "declarations.Declaration", on_delete=models.PROTECT, related_name="+", verbose_name=_("申报材料")
+    )
+
+    class Meta:
+        ordering = ["panel_id", "pk"]
+        verbose_name = _("评议分配")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "declaration"], name="one_panel_per_declaration"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.panel_id}:{self.declaration_id}"
+
+
+class PanelOpinion(models.Model):
+    """书面评议意见: one panel member's written opinion (and score, where the panel asks) on one declaration."""
+
+    assignment = models.ForeignKey(
+        PanelDeclaration, on_delete=models.CASCADE, related_name="opinions", verbose_name=_("评议分配")
+    )
+    member = models.ForeignKey(MeetingMember, on_delete=models.PROTECT, related_name="+", verbose_name=_("评委"))
+    opinion = models.TextField(_("评议意见"))
+    score = models.PositiveSmallIntegerField(_("评分"), null=True, blank=True)
+    written_at = models.DateTimeField(_("提交时间"))
+
+    class Meta:
+        ordering = ["assignment_id", "member_id"]
+        verbose_name = _("书面评议意见")
+        constraints = [models.UniqueConstraint(fields=["assignment", "member"], name="one_opinion_per_member")]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id}:{self.member_id}"
