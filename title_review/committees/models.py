@@ -339,3 +339,57 @@ class PanelOpinion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assignment_id}:{self.member_id}"
+
+
+# ---- 代表作 anonymous review ----------------------------------------------------------------------------
+
+
+class BlindWork(models.Model):
+    """A 代表作 sent out for double-blind review: reviewers know it by its code, never by its author."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="blind_works", verbose_name=_("评审会议")
+    )
+    declaration = models.ForeignKey(
+        "declarations.Declaration", on_delete=models.PROTECT, related_name="+", verbose_name=_("申报材料")
+    )
+    code = models.CharField(_("送审编号"), max_length=20, unique=True)
+    # What the reviewer reads, copied from the accepted snapshot without the applicant's name or unit.
+    work = models.JSONField(_("代表作"), default=dict)
+    due_on = models.DateField(_("评审截止日期"))
+
+    class Meta:
+        ordering = ["meeting_id", "pk"]
+        verbose_name = _("代表作送审")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class BlindGrade(models.TextChoices):
+    EXCELLENT = "excellent", _("优秀")
+    GOOD = "good", _("良好")
+    PASS = "pass", _("合格")
+    FAIL = "fail", _("不合格")
+
+
+class BlindReview(models.Model):
+    """代表作评审意见表: one reviewer's grade and comment on one work."""
+
+    work = models.ForeignKey(BlindWork, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("代表作"))
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("评审专家")
+    )
+    due_on = models.DateField(_("截止日期"))
+    grade = models.CharField(_("评审等级"), max_length=10, choices=BlindGrade.choices, blank=True, default="")
+    comment = models.TextField(_("评审意见"), blank=True, default="")
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    replaced = models.BooleanField(_("已更换"), default=False)
+
+    class Meta:
+        ordering = ["work_id", "pk"]
+        verbose_name = _("代表作评审意见")
+        constraints = [models.UniqueConstraint(fields=["work", "reviewer"], name="one_review_per_reviewer")]
+
+    def __str__(self) -> str:
+        return f"{self.work_id}:{self.pk}"
