@@ -393,3 +393,22 @@ class BlindReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.work_id}:{self.pk}"
+
+
+class MeetingRecord(models.Model):
+    """会议记录: the PDF the secretary signs once the meeting is over, sealed by its SHA-256 and kept."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.PROTECT, related_name="record", verbose_name=_("评审会议"))
+    file = models.FileField(_("会议记录"), upload_to="meeting_records/%Y/")
+    sha256 = models.CharField(_("摘要（SHA-256）"), max_length=64)
+    size = models.PositiveIntegerField(_("大小"))
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("签署人")
+    )
+    signed_at = models.DateTimeField(_("签署时间"))
+
+    class Meta:
+        verbose_name = _("会议记录")
+
+    def __str__(self) -> str:
+        return f"会议记录 {self.meeting_id}"

@@ -6,9 +6,11 @@ after it closes; a declaration passes with 同意 from at least two thirds of th
 are compared exactly, in integers (17 of 25 is a quorum, 16 is not; 12 of 17 passes, 11 does not).
 """
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.http import Http404
@@ -33,6 +35,7 @@ from .models import (
     Choice,
     Meeting,
     MeetingMember,
+    MeetingRecord,
     MeetingStatus,
 )
 
@@ -258,3 +261,66 @@ class Progress:
 def progress(ballot: Ballot) -> Progress:
     voters = BallotVoter.objects.filter(ballot=ballot)
     return Progress(eligible=voters.count(), voted=voters.filter(has_voted=True).count())
+
+
+@transaction.atomic
+def close_meeting(*, actor: Any, meeting_id: int) -> Meeting:
+    """结束会议: no ballot may still be open."""
+    meeting = _locked_meeting(actor, meeting_id)
+    if meeting.status == MeetingStatus.CLOSED:
+        raise Conflict("会议已结束。", code="stale")
+    if Ballot.objects.filter(meeting=meeting, status=BallotStatus.OPEN).exists():
+        raise Conflict("还有正在进行的表决，请先结束表决。", code="ballot_open")
+    meeting.status = MeetingStatus.CLOSED
+    meeting.save(update_fields=["status", "updated_at"])
+    record_event(actor=actor, action="meeting.close", obj=meeting, organisation=meeting.committee.host)
+    return meeting
+
+
+@dataclass(frozen=True)
+class Result:
+    """评审结果 of one declaration at a meeting: its last closed ballot."""
+
+    declaration: Declaration
+    ballot: Ballot
+
+    @property
+    def passed(self) -> bool:
+        return self.ballot.outcome == BallotOutcome.PASSED
+
+
+def results_of(meeting: Meeting) -> list[Result]:
+    """Per declaration voted on, 通过 / 未通过 with the tally of its last ballot (one query)."""
+    last: dict[int, Ballot] = {}
+    closed = Ballot.objects.filter(meeting=meeting, status=BallotStatus.CLOSED).select_related("declaration__employer")
+    for ballot in closed.order_by("declaration_id", "attempt"):
+        last[ballot.declaration_id] = ballot
+    return [Result(declaration=b.declaration, ballot=b) for b in sorted(last.values(), key=lambda b: b.pk)]
+
+
+@transaction.atomic
+def archive_record(*, actor: Any, meeting_id: int, content: bytes) -> MeetingRecord:
+    """签署会议记录: the rendered PDF (printing.meeting_record) is kept with its SHA-256; once only."""
+    meeting = _locked_meeting(actor, meeting_id)
+    if meeting.status != MeetingStatus.CLOSED:
+        raise Conflict("会议结束后才能签署会议记录。", code="not_closed")
+    if MeetingRecord.objects.filter(meeting=meeting).exists():
+        raise Conflict("会议记录已签署，不能再次签署。", code="already_signed")
+    digest = hashlib.sha256(content).hexdigest()
+    record = MeetingRecord(meeting=meeting, sha256=digest, size=len(content), signed_by=actor, signed_at=timezone.now())
+    record.file.save(f"meeting-{meeting.pk}-{digest[:12]}.pdf", ContentFile(content), save=False)
+    record.save()
+    record_event(
+        actor=actor,
+        action="meeting.sign_record",
+        obj=record,
+        after={"sha256": digest, "size": len(content)},
+        organisation=meeting.committee.host,
+    )
+    return record
+
+
+def record_intact(record: MeetingRecord) -> bool:
+    """Whether the kept file still has the digest sealed when it was signed."""
+    with record.file.open("rb") as stored:
+        return hashlib.sha256(stored.read()).hexdigest() == record.sha256
