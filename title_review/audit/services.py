@@ -8,6 +8,8 @@ from typing import Any
 from django.db import connections, models, router
 from django.utils import timezone
 
+from title_review.core.bulk import copy_rows
+
 from .context import current_ip
 from .models import AuditEvent, LoginEvent
 
@@ -89,12 +91,12 @@ def _copy_rows(connection: Any, rows: list[dict[str, Any]]) -> None:
     """COPY audit rows in, each value as the ORM would store it."""
     fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
     now = timezone.now()  # what auto_now_add gives `occurred_at`
-    quote = connection.ops.quote_name
-    sql = f"COPY {quote(AuditEvent._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) FROM STDIN"
-    # Django's debug cursor logs the COPY as one query (debug toolbar, query-count tests).
-    with connection.cursor() as cursor, cursor.copy(sql) as copy:
-        for row in rows:
-            copy.write_row([now if f.name == "occurred_at" else _copy_value(f, row[f.name]) for f in fields])
+    copy_rows(
+        connection,
+        AuditEvent._meta.db_table,
+        [f.column for f in fields],
+        ([now if f.name == "occurred_at" else _copy_value(f, row[f.name]) for f in fields] for row in rows),
+    )
 
 
 def _copy_value(field: models.Field, value: Any) -> Any:

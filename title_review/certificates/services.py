@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from title_review.access.policies import require
 from title_review.audit.services import Event, record_event, record_events
+from title_review.core.bulk import insert_models
 from title_review.core.errors import DomainError
 from title_review.core.identity import mask_identity, validate_identity
 from title_review.core.text import clean_name
@@ -102,8 +103,9 @@ def record_certificates(*, actor: Any, items: Sequence[CertificateInput]) -> lis
     exception `record_certificate` would have raised for it, with the same checks and messages.
 
     A fixed number of queries for any number of items: the 级别 names and the numbers already recorded
-    are read with IN queries, the certificates inserted with one INSERT and their audit rows
-    (`certificate.create`, as `record_certificate` writes them) with another. A number repeated among the
+    are read with IN queries, the certificates inserted at once (`core.bulk.insert_models`: one COPY on
+    PostgreSQL) and their audit rows (`certificate.create`, as `record_certificate` writes them) too
+    (`record_events`). A number repeated among the
     items is refused on its later items, as if they had been recorded one after another. Nothing is
     written for an item that is refused.
     """
@@ -132,7 +134,7 @@ def record_certificates(*, actor: Any, items: Sequence[CertificateInput]) -> lis
         taken.add(key)
         new.append(entry)
         outcomes.append(certificate)
-    Certificate.objects.bulk_create([c for c, _after in new], batch_size=BULK_BATCH)
+    insert_models(Certificate, [c for c, _after in new], batch_size=BULK_BATCH)
     record_events(
         actor=actor,
         events=(

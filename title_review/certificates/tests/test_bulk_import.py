@@ -166,9 +166,9 @@ def test_a_2000_row_commit_costs_queries_per_chunk_not_per_row(users, seeded):
         writes[size] = sum(q.startswith(("INSERT", "COPY")) for q in sql)
         reads[size] = len(sql) - writes[size]
     # A second chunk of 1,000 rows adds a few queries of its own (the 级别 names, the numbers already
-    # recorded, its savepoints), never one per row.
+    # recorded, the keys taken from the sequence on PostgreSQL, its savepoints), never one per row.
     assert reads[2000] - reads[1000] <= 8 and reads[2000] <= 25
-    # Per chunk: one INSERT of the certificates and one COPY of their audit rows; and the summary row.
+    # Per chunk: the certificates and their audit rows, one COPY each on PostgreSQL; and the summary row.
     if connection.vendor == "postgresql":
         assert writes[2000] == 2 * 2 + 1
     else:  # SQLite takes at most 999 parameters per statement: 58 certificates or 76 audit rows
