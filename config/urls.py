@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("achievements/", include("title_review.achievements.urls")),
     path("declarations/", include("title_review.declarations.urls")),
     path("reviews/", include("title_review.reviews.urls")),
+    path("committees/", include("title_review.committees.urls")),
     path("downloads/", include("title_review.jobs.urls")),
     path("certificates/", include("title_review.certificates.urls")),
     path("printing/", include("title_review.printing.urls")),

@@ -154,6 +154,8 @@ CAPABILITIES: dict[str, tuple[frozenset[Role], Scope]] = {
     ),
     # 评审会议 and its ballots: the committee's secretary, at the committee's host (ADR 0030).
     "meeting.manage": (frozenset({Role.COMMITTEE_SECRETARY}), Scope.OWN),
+    # 评审专家: their own seats at meetings (签到, 投票, 评议意见).
+    "meeting.take_part": (frozenset({Role.EXPERT}), Scope.OWN),
     # 专家库: the title office approves experts of units in its subtree and takes them out.
     "expert.manage": (frozenset({Role.OFFICE_ADMIN}), Scope.SUBTREE),
     # 交换数据包: export accepted declarations of a round, import a package (committee stage, other installs).

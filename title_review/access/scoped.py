@@ -14,7 +14,7 @@ from title_review.accounts.models import AccountKind, User
 from title_review.achievements.models import Achievement, Appraisal, Education, Training, WorkHistory
 from title_review.api.models import ApiToken
 from title_review.certificates.models import Certificate
-from title_review.committees.models import Ballot, Expert, Meeting
+from title_review.committees.models import Ballot, Expert, Meeting, MeetingMember, PanelDeclaration
 from title_review.dictionaries.models import Entry
 from title_review.eligibility.models import IntegrityRecord
 from title_review.exchange.models import ReceivedDeclaration, ReceivedFile
@@ -23,7 +23,7 @@ from title_review.reviews.models import Objection, Publicity
 from title_review.system.models import WorkingDayOverride
 
 from .kinds import ObjectPolicy, both, either, register
-from .policies import person_pk, scope_filter
+from .policies import has_capability, person_pk, scope_filter
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,32 @@ name_changes = register(
 # part through their seat (committees.services), never through this policy.
 meetings = register(ScopedPolicy("meeting", Meeting, {"manage": _one("meeting.manage", "committee__host__path")}))
 ballots = register(ScopedPolicy("ballot", Ballot, {"manage": _one("meeting.manage", "meeting__committee__host__path")}))
+
+
+class _Seats(ObjectPolicy[Any]):
+    """A member's own part in a meeting: the meetings they sit on, their ballots, their panels' declarations.
+
+    Who may vote on a ballot (present at its opening, once) is the vote service's rule; this says only
+    which objects a member may reach at all."""
+
+    def __init__(self, kind: str, model: type[models.Model], purpose: str, seat_field: str) -> None:
+        self.kind = kind  # type: ignore[misc]  # instance-level kind, as ScopedPolicy
+        self.model = model  # type: ignore[misc]
+        self.purposes = frozenset({purpose})  # type: ignore[misc]
+        self.seat_field = seat_field
+
+    def rule(self, user: Any, purpose: str) -> Q | None:
+        if not has_capability(user, "meeting.take_part"):
+            return None
+        seats = MeetingMember.objects.filter(user_id=user.pk)
+        if self.seat_field == "panel":
+            return Q(panel__in=seats.values("panels__panel_id"))
+        return Q(**{f"{self.seat_field}__in": seats.values("meeting_id")})
+
+
+meeting_seats = register(_Seats("meeting_seat", Meeting, "take_part", "pk"))
+ballot_seats = register(_Seats("ballot_seat", Ballot, "vote", "meeting"))
+panel_seats = register(_Seats("panel_assignment", PanelDeclaration, "write", "panel"))
 experts = register(ScopedPolicy("expert", Expert, {"manage": _one("expert.manage", "employer__path")}))
 # 工作账号: the employer's administrator manages its own operator accounts.
 sub_accounts = register(

@@ -305,7 +305,13 @@ def _build_world():
     pending = basic_info.request_rename(
         actor=users["hospitaladmin"], employer_id=orgs["杭州市第一人民医院"].pk, new_name="杭州市第一人民医院集团"
     )
+    meeting, ballot, assignment = _meeting_world(users, orgs, declarations["accepted"])
     return {
+        "meeting": [("meeting", meeting)],
+        "meeting_seat": [("meeting", meeting)],
+        "ballot": [("open", ballot)],
+        "ballot_seat": [("open", ballot)],
+        "panel_assignment": [("assignment", assignment)],
         "declaration": list(declarations.items()),
         "attachment": [
             (f"{stage}:{a.kind}", a)
@@ -334,6 +340,43 @@ def _build_world():
         "record": [(f"record:{r.owner_id}", r) for r in records],
         "name_change": [("applied", renamed), ("pending", pending)],
     }
+
+
+def _meeting_world(users, orgs, accepted):
+    """A meeting of the round's committee, in session, with a ballot open and a panel given the accepted
+    declaration. Its secretary and experts are not demo personas: every persona stands outside it."""
+    from title_review.access.models import RoleGrant
+    from title_review.access.roles import Role
+    from title_review.accounts.models import User
+    from title_review.committees import panels
+    from title_review.committees import services as committees
+
+    host = accepted.round.committee.host
+
+    def account(username):
+        user = User.objects.create_user(username=username, password=None, real_name=username, organisation=host)
+        RoleGrant.objects.create(user=user, organisation=host, role=Role.EXPERT)
+        return user
+
+    secretary = User.objects.create_user(username="matrix_secretary", password=None, organisation=host)
+    RoleGrant.objects.create(user=secretary, organisation=host, role=Role.COMMITTEE_SECRETARY)
+    experts = [account(f"matrix_expert{i}") for i in range(3)]
+    meeting = committees.create_meeting(
+        actor=secretary,
+        round_id=accepted.round_id,
+        committee_id=accepted.round.committee_id,
+        title="评审会议",
+        member_ids=[e.pk for e in experts],
+    )
+    committees.start_meeting(actor=secretary, meeting_id=meeting.pk)
+    for expert in experts:
+        committees.sign_in(actor=expert, meeting_id=meeting.pk)
+    panel = panels.form_panel(
+        actor=secretary, meeting_id=meeting.pk, name="评议组", member_user_ids=[e.pk for e in experts]
+    )
+    (assignment,) = panels.assign(actor=secretary, panel_id=panel.pk, declaration_ids=[accepted.pk])
+    ballot = committees.open_ballot(actor=secretary, meeting_id=meeting.pk, declaration_id=accepted.pk)
+    return meeting, ballot, assignment
 
 
 # A well-formed decision, so that what answers is the object check, not the form check.

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "committees"
+urlpatterns = [
+    path("meetings/", views.meetings, name="meetings"),
+    path("meetings/<int:pk>/", views.meeting, name="meeting"),
+    path("meetings/<int:pk>/start/", views.start, name="start"),
+    path("meetings/<int:pk>/ballots/", views.open_ballot, name="open_ballot"),
+    path("meetings/<int:pk>/close/", views.close, name="close"),
+    path("ballots/<int:pk>/close/", views.close_ballot, name="close_ballot"),
+    path("mine/", views.my_meetings, name="my_meetings"),
+    path("mine/<int:pk>/", views.my_meeting, name="my_meeting"),
+    path("mine/<int:pk>/sign-in/", views.sign_in, name="sign_in"),
+    path("ballots/<int:pk>/vote/", views.vote, name="vote"),
+    path("assignments/<int:pk>/opinion/", views.opinion, name="opinion"),
+]

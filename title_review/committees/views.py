@@ -1,0 +1,162 @@
+"""评审会议 pages: the secretary's 评审会议 (start, 开始表决 / 结束表决, 结束会议) and the expert's 我的评审会议
+(签到, 投票, 书面评议意见), which work on a phone. Thin: every rule is in services and access."""
+
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from title_review.access import scoped
+from title_review.access.decorators import guards, rule
+from title_review.core.errors import DomainError
+
+from . import panels, selectors, services
+from .models import Choice, Meeting
+
+
+@rule("meeting.manage")
+@require_GET
+def meetings(request: HttpRequest) -> HttpResponse:
+    rows = scoped.meetings.visible(request.user, "manage").select_related("committee", "round")[:200]
+    return render(request, "committees/meetings.html", {"meetings": rows})
+
+
+@rule("meeting.manage")
+@guards("meeting", "manage")
+@require_GET
+def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    found = scoped.meetings.get(request.user, pk, "manage", _with_names())
+    return render(request, "committees/meeting.html", {"meeting": found, **selectors.secretary_view(found)})
+
+
+def _with_names() -> QuerySet[Meeting]:
+    return Meeting.objects.select_related("committee__host", "round")
+
+
+def _done(request: HttpRequest, pk: int, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect("committees:meeting", pk=pk)
+
+
+def _refused(request: HttpRequest, exc: DomainError, to: str, pk: int) -> HttpResponse:
+    messages.error(request, exc.message)
+    return redirect(to, pk=pk)
+
+
+@rule("meeting.manage")
+@guards("meeting", "manage")
+@require_POST
+def start(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        services.start_meeting(actor=request.user, meeting_id=pk)
+    except DomainError as exc:
+        return _refused(request, exc, "committees:meeting", pk)
+    return _done(request, pk, "会议已开始，评委可以签到。")
+
+
+@rule("meeting.manage")
+@guards("meeting", "manage")
+@require_POST
+def open_ballot(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        ballot = services.open_ballot(
+            actor=request.user, meeting_id=pk, declaration_id=int(request.POST.get("declaration") or 0)
+        )
+    except DomainError as exc:
+        return _refused(request, exc, "committees:meeting", pk)
+    return _done(
+        request, pk, f"已开始表决：{ballot.declaration.applicant_name}（实到评委 {ballot.present_count} 人）。"
+    )
+
+
+@rule("meeting.manage")
+@guards("ballot", "manage")
+@require_POST
+def close_ballot(request: HttpRequest, pk: int) -> HttpResponse:
+    ballot = scoped.ballots.get(request.user, pk, "manage")
+    try:
+        closed = services.close_ballot(actor=request.user, ballot_id=ballot.pk)
+    except DomainError as exc:
+        return _refused(request, exc, "committees:meeting", ballot.meeting_id)
+    return _done(
+        request,
+        ballot.meeting_id,
+        f"表决结束：同意 {closed.approve}、不同意 {closed.reject}、弃权 {closed.abstain}，{closed.get_outcome_display()}。",
+    )
+
+
+@rule("meeting.manage")
+@guards("meeting", "manage")
+@require_POST
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        services.close_meeting(actor=request.user, meeting_id=pk)
+    except DomainError as exc:
+        return _refused(request, exc, "committees:meeting", pk)
+    return _done(request, pk, "会议已结束，请签署会议记录。")
+
+
+# ---- 评审专家 --------------------------------------------------------------------------------------------
+
+
+@rule("meeting.take_part")
+@require_GET
+def my_meetings(request: HttpRequest) -> HttpResponse:
+    rows = scoped.meeting_seats.visible(request.user, "take_part").select_related("committee", "round")[:100]
+    return render(request, "committees/my_meetings.html", {"meetings": rows})
+
+
+@rule("meeting.take_part")
+@guards("meeting_seat", "take_part")
+@require_GET
+def my_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    found = scoped.meeting_seats.get(request.user, pk, "take_part", _with_names())
+    context = {"meeting": found, "choices": Choice.choices, **selectors.member_view(found, request.user)}
+    return render(request, "committees/my_meeting.html", context)
+
+
+@rule("meeting.take_part")
+@guards("meeting_seat", "take_part")
+@require_POST
+def sign_in(request: HttpRequest, pk: int) -> HttpResponse:
+    found = scoped.meeting_seats.get(request.user, pk, "take_part")
+    try:
+        services.sign_in(actor=request.user, meeting_id=found.pk)
+    except DomainError as exc:
+        return _refused(request, exc, "committees:my_meeting", found.pk)
+    messages.success(request, "签到成功。")
+    return redirect("committees:my_meeting", pk=found.pk)
+
+
+@rule("meeting.take_part")
+@guards("ballot_seat", "vote")
+@require_POST
+def vote(request: HttpRequest, pk: int) -> HttpResponse:
+    ballot = scoped.ballot_seats.get(request.user, pk, "vote")
+    try:
+        services.cast_vote(actor=request.user, ballot_id=ballot.pk, choice=request.POST.get("choice", ""))
+    except DomainError as exc:
+        return _refused(request, exc, "committees:my_meeting", ballot.meeting_id)
+    messages.success(request, "投票成功。您的选择不会被记录在您的名下。")
+    return redirect("committees:my_meeting", pk=ballot.meeting_id)
+
+
+@rule("meeting.take_part")
+@guards("panel_assignment", "write")
+@require_POST
+def opinion(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = scoped.panel_seats.get(request.user, pk, "write")
+    raw_score = (request.POST.get("score") or "").strip()
+    try:
+        score = int(raw_score) if raw_score else None
+    except ValueError:
+        score = -1  # refused by the service with its message
+    try:
+        panels.write_opinion(
+            actor=request.user, assignment_id=assignment.pk, opinion=request.POST.get("opinion", ""), score=score
+        )
+    except DomainError as exc:
+        return _refused(request, exc, "committees:my_meeting", assignment.meeting_id)
+    messages.success(request, "评议意见已提交。")
+    return redirect("committees:my_meeting", pk=assignment.meeting_id)
