@@ -74,3 +74,29 @@ def member_view(meeting: Meeting, user: Any) -> dict[str, Any]:
         "ballots": [(b, mine.get(b.pk)) for b in open_ballots],
         "assignments": [(a, a.pk in written) for a in assignments],
     }
+
+
+def drawable_rounds(user: Any) -> list[Any]:
+    """Published rounds whose committee is hosted where the user is its secretary, newest first."""
+    from title_review.access.policies import scope_filter
+    from title_review.rounds.models import Round, RoundStatus
+
+    where = scope_filter(user, "meeting.manage", path_field="committee__host__path")
+    if where is None:
+        return []
+    rounds = Round.objects.filter(where, status=RoundStatus.PUBLISHED, committee__isnull=False)
+    return list(rounds.select_related("committee").order_by("-year", "-pk")[:100])
+
+
+def draw_of(meeting: Meeting) -> dict[str, Any]:
+    """The draw behind a meeting, for its secretary: seats in drawn order with names, and the recusals."""
+    from .models import Draw, DrawnExpert, Recusal
+
+    draw = Draw.objects.filter(meeting=meeting).first()
+    if draw is None:
+        return {"draw": None}
+    seats = (
+        DrawnExpert.objects.filter(draw=draw).select_related("expert__user", "expert__employer").order_by("position")
+    )
+    recusals = Recusal.objects.filter(draw=draw).select_related("expert__user").order_by("pk")
+    return {"draw": draw, "seats": list(seats), "recusals": list(recusals)}

@@ -11,8 +11,8 @@ from title_review.access import scoped
 from title_review.access.decorators import guards, rule
 from title_review.core.errors import DomainError
 
-from . import panels, selectors, services
-from .models import Choice, Meeting
+from . import draws, panels, selectors, services
+from .models import Choice, Meeting, MeetingRecord
 
 
 @rule("meeting.manage")
@@ -27,7 +27,47 @@ def meetings(request: HttpRequest) -> HttpResponse:
 @require_GET
 def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     found = scoped.meetings.get(request.user, pk, "manage", _with_names())
-    return render(request, "committees/meeting.html", {"meeting": found, **selectors.secretary_view(found)})
+    context = {"meeting": found, **selectors.secretary_view(found), **selectors.draw_of(found)}
+    context["record"] = MeetingRecord.objects.filter(meeting=found).first()
+    return render(request, "committees/meeting.html", context)
+
+
+@rule("meeting.manage")
+def draw(request: HttpRequest) -> HttpResponse:
+    """抽取评委: a round's committee drawn from the expert pool; the meeting is made with the members drawn."""
+    rounds = selectors.drawable_rounds(request.user)
+    values = {"round": "", "title": "", "size": ""}
+    if request.method == "POST":
+        values = {key: (request.POST.get(key) or "").strip() for key in values}
+        try:
+            size = int(values["size"]) if values["size"] else None
+            made = draws.draw_committee(
+                actor=request.user, round_id=int(values["round"] or 0), title=values["title"], size=size
+            )
+        except ValueError:
+            messages.error(request, "评委人数应为整数。")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"已抽取评委 {made.members.count()} 人，候补按抽取顺序递补。")
+            return redirect("committees:meeting", pk=made.pk)
+    return render(request, "committees/draw.html", {"rounds": rounds, "values": values})
+
+
+@rule("meeting.manage")
+@guards("meeting", "manage")
+@require_POST
+def recuse(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        replacement = draws.recuse(
+            actor=request.user,
+            meeting_id=pk,
+            expert_id=int(request.POST.get("expert") or 0),
+            reason=request.POST.get("reason", ""),
+        )
+    except DomainError as exc:
+        return _refused(request, exc, "committees:meeting", pk)
+    return _done(request, pk, f"已回避，由第 {replacement.position} 位候补专家递补。")
 
 
 def _with_names() -> QuerySet[Meeting]:

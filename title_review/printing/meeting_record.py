@@ -71,3 +71,11 @@ def sign_meeting_record(*, actor: Any, meeting_id: int) -> MeetingRecord:
         raise Http404
     content = render_pdf(RECORD_FORM.template, record_context(meeting))
     return committees.archive_record(actor=actor, meeting_id=meeting.pk, content=content)
+
+
+def kept_record(*, actor: Any, meeting_id: int) -> MeetingRecord:
+    """The signed record of a meeting the actor runs; 404 when there is none."""
+    record = MeetingRecord.objects.select_related("meeting__committee__host").filter(meeting_id=meeting_id).first()
+    if record is None or not scoped.meetings.allows(actor, record.meeting, "manage"):
+        raise Http404
+    return record

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from title_review.access.decorators import guards, rule
 from title_review.core.errors import DomainError
 
-from . import selectors, services
+from . import meeting_record, selectors, services
 from .documents import DECLARATION_FORMS, FORMS, ROUND_KIND_OF_FORM
 
 
@@ -101,3 +101,27 @@ def blank_form(request: HttpRequest, form: str) -> HttpResponse:
     if form not in FORMS:
         raise Http404
     return _pdf(request, services.print_blank(form_key=form))
+
+
+@rule("meeting.manage")
+@guards("meeting", "manage")
+@require_POST
+def sign_meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """签署会议记录 of a closed meeting: rendered, sealed by its SHA-256, kept."""
+    try:
+        record = meeting_record.sign_meeting_record(actor=request.user, meeting_id=pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"会议记录已签署，摘要 {record.sha256[:16]}…")
+    return redirect("committees:meeting", pk=pk)
+
+
+@rule("meeting.manage")
+@guards("meeting", "manage")
+def meeting_record_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The signed 会议记录, as kept."""
+    record = meeting_record.kept_record(actor=request.user, meeting_id=pk)
+    with record.file.open("rb") as stored:
+        content = stored.read()
+    return _pdf(request, services.Printed(f"会议记录-{record.meeting_id}.pdf", content))

@@ -73,3 +73,43 @@ def test_the_expert_page_takes_a_bounded_number_of_queries(world, django_assert_
     expert = _as(world["experts"][0])
     with django_assert_max_num_queries(16):
         assert expert.get(f"/committees/mine/{world['meeting'].pk}/").status_code == 200
+
+
+def test_the_secretary_draws_the_committee_on_its_page_and_recuses_a_member(pool, django_assert_max_num_queries):
+    secretary = _as(pool["secretary"])
+    form = secretary.get("/committees/draw/").content.decode()
+    assert pool["round"].title in form
+    refused = secretary.post("/committees/draw/", {"round": pool["round"].pk, "title": "", "size": ""}, follow=True)
+    assert "请填写会议名称" in refused.content.decode()
+    drawn = secretary.post(
+        "/committees/draw/", {"round": pool["round"].pk, "title": "2026年度评审会议", "size": "25"}, follow=True
+    )
+    page = drawn.content.decode()
+    assert "已抽取评委 25 人" in page and "随机种子" in page
+    assert "与申报人朱老师同在杭州第二中学（自动回避）" in page
+    meeting = drawn.context["meeting"]
+    member = next(s for s in drawn.context["seats"] if s.role == "member")
+    with django_assert_max_num_queries(25):
+        secretary.get(f"/committees/meetings/{meeting.pk}/")
+    answer = secretary.post(
+        f"/committees/meetings/{meeting.pk}/recuse/", {"expert": member.expert_id, "reason": "师生关系"}, follow=True
+    )
+    assert "已回避，由第 26 位候补专家递补" in answer.content.decode()
+
+
+def test_the_record_is_signed_and_downloaded_from_the_meeting_page(world):
+    secretary, meeting = _as(world["secretary"]), world["meeting"]
+    sign_in(world, 17)
+    secretary.post(f"/committees/meetings/{meeting.pk}/ballots/", {"declaration": world["declaration"].pk})
+    ballot = Ballot.objects.get()
+    for member in world["experts"][:12]:
+        _as(member).post(f"/committees/ballots/{ballot.pk}/vote/", {"choice": "approve"})
+    secretary.post(f"/committees/ballots/{ballot.pk}/close/")
+    closed = secretary.post(f"/committees/meetings/{meeting.pk}/close/", follow=True).content.decode()
+    assert "会议已结束，请签署会议记录" in closed and "签署会议记录" in closed
+    signed = secretary.post(f"/printing/meetings/{meeting.pk}/record/sign/", follow=True).content.decode()
+    assert "会议记录已签署" in signed and "下载会议记录" in signed
+    pdf = secretary.get(f"/printing/meetings/{meeting.pk}/record.pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert b"".join(pdf.streaming_content if pdf.streaming else [pdf.content]).startswith(b"%PDF")
+    assert _as(world["experts"][0]).get(f"/printing/meetings/{meeting.pk}/record.pdf").status_code == 404
