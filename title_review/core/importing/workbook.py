@@ -1,20 +1,23 @@
 """Reading one worksheet of an uploaded .xlsx as rows of values, streaming (ADR 0026).
 
-openpyxl's read-only mode spent most of a 10,000-row import in its per-cell objects (and, for files
-without a `<dimension>`, parsed the sheet twice). This reads the few parts an import needs — the
-workbook's sheet list, the shared strings, the number formats that mark dates, one worksheet — with the
-standard library's expat parser through defusedxml, and gives the values openpyxl's `values_only`, `data_only` reading
-gives: text, int or float, bool, dates and times (from the cell's number format, 1900 or 1904 dates),
-the cached result of a formula, an error such as `#N/A` as its text. Rich text and inline strings are
-their plain text.
+openpyxl's read-only mode builds an object per cell and parses through a tree; for a 10,000-row import
+that was seconds before any check ran. This reads the few parts an import needs — the workbook's sheet
+list, the shared strings, the number formats that mark dates, one worksheet — and gives the values
+openpyxl's `values_only`, `data_only` reading gives: text, int or float, bool, dates and times (from the
+cell's number format, 1900 or 1904 dates), the cached result of a formula, an error such as `#N/A` as
+its text. Rich text and inline strings are their plain text.
 
-It streams: a row at a time, only the cells a row holds (no grid is built, so a file with one cell at
-XFD1048576 costs one cell). The package has already passed `core.excel.check_xlsx_archive` (sizes,
-parts, compression ratio) before this opens it.
+It streams: the worksheet and the shared strings go through expat a chunk at a time, a row at a time
+out, only the cells a row holds (no grid is built, so a file with one cell at XFD1048576 costs one
+cell). The small parts (workbook, relations, styles, content types) are parsed whole with defusedxml.
+The package has already passed `core.excel.check_xlsx_archive` (sizes, parts, compression ratio) before
+this opens it.
 
-Every part is untrusted XML: defusedxml refuses a document type declaration (so no entity can be
-declared, expanded or fetched — no "billion laughs", no external entity) as soon as the parser meets
-it; the caller turns that into the usual unreadable-file message. No part Excel writes has one.
+Every part is untrusted XML: a document type declaration (so any entity declaration), an entity
+declaration or an external entity reference is refused as soon as the parser meets it — defusedxml's
+parser for the small parts, defusedxml's refusals installed on the expat parser for the big ones — so no
+entity is ever expanded or fetched (no "billion laughs", no external entity). The caller turns the
+refusal into the usual unreadable-file message. No part Excel writes has a DTD.
 """
 
 import io
@@ -24,7 +27,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 from xml.etree.ElementTree import Element
+from xml.parsers import expat
 
+from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml import ElementTree as SafeElementTree
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel, from_ISO8601
@@ -34,7 +39,6 @@ _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _CONTENT_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 _SHARED_STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
-_C, _ROW, _V, _IS, _T, _R, _SI = (_MAIN + tag for tag in ("c", "row", "v", "is", "t", "r", "si"))
 
 
 @dataclass(frozen=True)
@@ -82,47 +86,9 @@ class Workbook:
 
     def rows(self, sheet: Sheet) -> Iterator[tuple[int, dict[int, Any]]]:
         """(Excel row number, {column number: value}) for every row element, empty cells left out."""
-        strings, dates, durations, epoch = self.strings, self.dates, self.durations, self.epoch
-        number = 0
-        column = 0
-        cells: dict[int, Any] = {}
+        cells = _SheetCells(self)
         with self.archive.open(sheet.path) as source:
-            for _event, element in _iterparse(source):
-                tag = element.tag
-                if tag == _C:
-                    ref = element.get("r")
-                    column = _column(ref) if ref else column + 1
-                    kind = element.get("t", "n")
-                    if kind == "inlineStr":
-                        inline = element.find(_IS)
-                        value: Any = _plain(inline) if inline is not None else None
-                    else:
-                        value = element.findtext(_V) or None
-                        if value is not None:
-                            if kind == "n":
-                                value = float(value) if "." in value or "E" in value or "e" in value else int(value)
-                                style = int(element.get("s") or 0)
-                                if style in dates:
-                                    try:
-                                        value = from_excel(value, epoch, timedelta=style in durations)
-                                    except (OverflowError, ValueError):
-                                        value = "#VALUE!"
-                            elif kind == "s":
-                                value = strings[int(value)]
-                            elif kind == "b":
-                                value = bool(int(value))
-                            elif kind == "d":
-                                value = from_ISO8601(value)
-                    if value is not None:
-                        cells[column] = value
-                    element.clear()
-                elif tag == _ROW:
-                    ref = element.get("r")
-                    number = int(ref) if ref else number + 1
-                    yield number, cells
-                    cells = {}
-                    column = 0
-                    element.clear()
+            yield from _stream(source, cells, cells.done)
 
     def _parse(self, name: str) -> Element:
         """A small part (workbook, relations, styles) as a whole tree."""
@@ -150,13 +116,11 @@ class Workbook:
         }
 
     def _shared_strings(self, name: str) -> list[str]:
-        strings: list[str] = []
+        items = _StringItems()
         with self.archive.open(name) as source:
-            for _event, element in _iterparse(source):
-                if element.tag == _SI:
-                    strings.append(_plain(element).replace("x005F_", ""))  # as openpyxl reads them
-                    element.clear()
-        return strings
+            for _nothing in _stream(source, items, []):
+                pass
+        return items.strings
 
     def _date_styles(self, name: str) -> tuple[set[int], set[int]]:
         """The cell styles whose number format shows a date or time (and which of them a duration)."""
@@ -177,20 +141,184 @@ class Workbook:
         return dates, durations
 
 
-def _iterparse(source: IO[bytes]) -> Iterator[tuple[str, Element]]:
-    """Each element as its end tag is read; a DTD (hence any entity declaration) is refused."""
-    return SafeElementTree.iterparse(source, forbid_dtd=True)
+_CHUNK = 64 * 1024
+_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main}"  # expat's "uri}name" names
+_X_C, _X_ROW, _X_V, _X_IS, _X_T, _X_SI, _X_PHONETIC = (_NS + tag for tag in ("c", "row", "v", "is", "t", "si", "rPh"))
 
 
-def _plain(element: Element) -> str:
-    """A string item's text: its <t>, then the <t> of each rich-text run (phonetic hints left out)."""
-    parts = []
-    for child in element:
-        if child.tag == _T:
-            parts.append(child.text or "")
-        elif child.tag == _R:
-            parts.append(child.findtext(_T) or "")
-    return "".join(parts)
+class _Handlers:
+    """What a streamed part does with its elements and text (see `_stream`)."""
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        raise NotImplementedError
+
+    def end(self, name: str) -> None:
+        raise NotImplementedError
+
+    def text(self, data: str) -> None:
+        raise NotImplementedError
+
+
+def _stream(source: IO[bytes], handlers: _Handlers, out: list[Any]) -> Iterator[Any]:
+    """Feed a part to expat a chunk at a time, yielding what the handlers put in `out` after each chunk.
+
+    The big parts (a worksheet, the shared strings) go through expat directly rather than through a
+    tree: a Python call per start tag, end tag and text run, nothing else per cell. The parser carries
+    defusedxml's guards: a document type declaration (so any entity declaration) or an external entity
+    reference is refused as soon as it is met, before anything is expanded."""
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.buffer_text = True
+    parser.StartDoctypeDeclHandler = _refuse_doctype
+    parser.EntityDeclHandler = _refuse_entity
+    parser.UnparsedEntityDeclHandler = _refuse_unparsed_entity
+    parser.ExternalEntityRefHandler = _refuse_external_reference
+    parser.StartElementHandler = handlers.start
+    parser.EndElementHandler = handlers.end
+    parser.CharacterDataHandler = handlers.text
+    while chunk := source.read(_CHUNK):
+        parser.Parse(chunk, False)
+        if out:
+            yield from out
+            out.clear()
+    parser.Parse(b"", True)
+    yield from out
+    out.clear()
+
+
+def _refuse_doctype(name: str, system_id: str | None, public_id: str | None, _internal: bool) -> None:
+    raise DTDForbidden(name, system_id, public_id)
+
+
+def _refuse_entity(name: str, _parameter: bool, value: str | None, base: str | None, *ids: Any) -> None:
+    raise EntitiesForbidden(name, value, base, ids[0], ids[1], ids[2])
+
+
+def _refuse_unparsed_entity(name: str, base: str | None, system_id: str, public_id: str | None, notation: str) -> None:
+    raise EntitiesForbidden(name, None, base, system_id, public_id, notation)
+
+
+def _refuse_external_reference(context: str, base: str | None, system_id: str, public_id: str | None) -> None:
+    raise ExternalReferenceForbidden(context, base, system_id, public_id)
+
+
+class _SheetCells(_Handlers):
+    """A worksheet's rows as openpyxl's values-only reading gives them."""
+
+    def __init__(self, workbook: "Workbook") -> None:
+        self.strings, self.dates, self.durations, self.epoch = (
+            workbook.strings,
+            workbook.dates,
+            workbook.durations,
+            workbook.epoch,
+        )
+        self.done: list[tuple[int, dict[int, Any]]] = []
+        self.number = 0
+        self.cells: dict[int, Any] = {}
+        self.column = 0
+        self.kind = "n"
+        self.style = 0
+        self.value: str | None = None  # the text of the cell's <v>, or of its inline string
+        self.collecting: list[str] | None = None  # text being read (<v>, or <t> of an inline string)
+        self.inline: list[str] | None = None  # the <t> texts of an inline string
+        self.phonetic = False
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        if name == _X_C:
+            ref = attributes.get("r")
+            self.column = _column(ref) if ref else self.column + 1
+            self.kind = attributes.get("t", "n")
+            self.style = int(attributes.get("s") or 0)
+            self.value = None
+            self.inline = None
+        elif name == _X_V:
+            self.collecting = []
+        elif name == _X_ROW:
+            ref = attributes.get("r")
+            self.number = int(ref) if ref else self.number + 1
+            self.cells = {}
+            self.column = 0
+        elif name == _X_IS:
+            self.inline = []
+        elif name == _X_T and self.inline is not None and not self.phonetic:
+            self.collecting = []
+        elif name == _X_PHONETIC:
+            self.phonetic = True
+
+    def text(self, data: str) -> None:
+        if self.collecting is not None:
+            self.collecting.append(data)
+
+    def end(self, name: str) -> None:
+        if name == _X_C:
+            self._cell()
+        elif name == _X_V:
+            self.value = "".join(self.collecting or ())
+            self.collecting = None
+        elif name == _X_T:
+            if self.collecting is not None and self.inline is not None:
+                self.inline.append("".join(self.collecting))
+            self.collecting = None
+        elif name == _X_ROW:
+            self.done.append((self.number, self.cells))
+        elif name == _X_PHONETIC:
+            self.phonetic = False
+
+    def _cell(self) -> None:
+        kind, text = self.kind, self.value
+        value: Any
+        if kind == "inlineStr":
+            value = "".join(self.inline) if self.inline is not None else None
+        elif not text:
+            value = None
+        elif kind == "n":
+            value = float(text) if "." in text or "E" in text or "e" in text else int(text)
+            if self.style in self.dates:
+                try:
+                    value = from_excel(value, self.epoch, timedelta=self.style in self.durations)
+                except (OverflowError, ValueError):
+                    value = "#VALUE!"
+        elif kind == "s":
+            value = self.strings[int(text)]
+        elif kind == "b":
+            value = bool(int(text))
+        elif kind == "d":
+            value = from_ISO8601(text)
+        else:  # str (a formula's text), e (an error such as #N/A)
+            value = text
+        if value is not None:
+            self.cells[self.column] = value
+
+
+class _StringItems(_Handlers):
+    """The shared strings table: each item's plain text (its runs joined, phonetic hints left out)."""
+
+    def __init__(self) -> None:
+        self.strings: list[str] = []
+        self.parts: list[str] = []
+        self.collecting: list[str] | None = None
+        self.phonetic = False
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        if name == _X_T and not self.phonetic:
+            self.collecting = []
+        elif name == _X_SI:
+            self.parts = []
+        elif name == _X_PHONETIC:
+            self.phonetic = True
+
+    def text(self, data: str) -> None:
+        if self.collecting is not None:
+            self.collecting.append(data)
+
+    def end(self, name: str) -> None:
+        if name == _X_T:
+            if self.collecting is not None:
+                self.parts.append("".join(self.collecting))
+            self.collecting = None
+        elif name == _X_SI:
+            self.strings.append("".join(self.parts).replace("x005F_", ""))  # as openpyxl reads them
+        elif name == _X_PHONETIC:
+            self.phonetic = False
 
 
 def _column(ref: str) -> int:
