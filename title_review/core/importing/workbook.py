@@ -25,7 +25,7 @@ import posixpath
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 from xml.etree.ElementTree import Element
 from xml.parsers import expat
 
@@ -197,7 +197,9 @@ def _refuse_unparsed_entity(name: str, base: str | None, system_id: str, public_
     raise EntitiesForbidden(name, None, base, system_id, public_id, notation)
 
 
-def _refuse_external_reference(context: str, base: str | None, system_id: str, public_id: str | None) -> None:
+def _refuse_external_reference(
+    context: str, base: str | None, system_id: str | None, public_id: str | None
+) -> NoReturn:
     raise ExternalReferenceForbidden(context, base, system_id, public_id)
 
 
