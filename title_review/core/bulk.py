@@ -6,6 +6,7 @@ INSERT statement in Python (every value prepared, then quoted into the SQL by th
 driver's C adapters. Elsewhere (SQLite, `make run`) `bulk_create` does the job.
 """
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -41,11 +42,45 @@ def insert_models(model: type[models.Model], objects: Sequence[models.Model], *,
         for obj, (pk,) in zip(objects, cursor.fetchall(), strict=True):
             obj.pk = pk
     fields = list(meta.concrete_fields)
-    rows = ([field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields] for obj in objects)
+    prepared = [(field, _plain_type(field)) for field in fields]
+    rows = (
+        [
+            value if value is None or type(value) is plain else field.get_db_prep_save(value, connection)
+            for field, plain in prepared
+            for value in (field.pre_save(obj, True),)
+        ]
+        for obj in objects
+    )
     copy_rows(connection, meta.db_table, [field.column for field in fields], rows)
     for obj in objects:
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+# Fields whose value of exactly this type goes to the database as it is (their preparation returns it
+# unchanged): most of a row's values skip `get_db_prep_save`. Exact field classes only — a subclass may
+# prepare its values differently.
+_PLAIN_TYPES: dict[type[models.Field], type] = {
+    models.CharField: str,
+    models.TextField: str,
+    models.SlugField: str,
+    models.IntegerField: int,
+    models.BigIntegerField: int,
+    models.SmallIntegerField: int,
+    models.PositiveIntegerField: int,
+    models.PositiveSmallIntegerField: int,
+    models.PositiveBigIntegerField: int,
+    models.AutoField: int,
+    models.BigAutoField: int,
+    models.BooleanField: bool,
+    models.DateField: dt.date,
+}
+
+
+def _plain_type(field: models.Field) -> type | None:
+    if type(field) is models.ForeignKey:
+        return _plain_type(field.target_field)
+    return _PLAIN_TYPES.get(type(field))
 
 
 def copy_rows(connection: Any, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
