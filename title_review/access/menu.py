@@ -44,6 +44,7 @@ MENU: tuple[MenuSection, ...] = (
             MenuItem("评委会管理", "rounds:committees", "round.manage", "bi-people-fill"),
             MenuItem("评审会议", "committees:meetings", "meeting.manage", "bi-easel"),
             MenuItem("我的评审会议", "committees:my_meetings", "meeting.take_part", "bi-check2-square"),
+            MenuItem("代表作评审", "committees:my_reviews", "meeting.take_part", "bi-eye-slash"),
             MenuItem("诚信档案", "eligibility:integrity", "integrity.view", "bi-shield-exclamation"),
         ),
     ),

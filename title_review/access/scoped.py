@@ -14,7 +14,15 @@ from title_review.accounts.models import AccountKind, User
 from title_review.achievements.models import Achievement, Appraisal, Education, Training, WorkHistory
 from title_review.api.models import ApiToken
 from title_review.certificates.models import Certificate
-from title_review.committees.models import Ballot, Expert, Meeting, MeetingMember, PanelDeclaration
+from title_review.committees.models import (
+    Ballot,
+    BlindReview,
+    Expert,
+    Meeting,
+    MeetingMember,
+    MeetingPanel,
+    PanelDeclaration,
+)
 from title_review.dictionaries.models import Entry
 from title_review.eligibility.models import IntegrityRecord
 from title_review.exchange.models import ReceivedDeclaration, ReceivedFile
@@ -84,6 +92,9 @@ name_changes = register(
 # 评审会议 and its ballots (表决): the committee's secretary, at the committee's host (ADR 0030). Members take
 # part through their seat (committees.services), never through this policy.
 meetings = register(ScopedPolicy("meeting", Meeting, {"manage": _one("meeting.manage", "committee__host__path")}))
+panels = register(
+    ScopedPolicy("meeting_panel", MeetingPanel, {"manage": _one("meeting.manage", "meeting__committee__host__path")})
+)
 ballots = register(ScopedPolicy("ballot", Ballot, {"manage": _one("meeting.manage", "meeting__committee__host__path")}))
 
 
@@ -111,6 +122,20 @@ class _Seats(ObjectPolicy[Any]):
 meeting_seats = register(_Seats("meeting_seat", Meeting, "take_part", "pk"))
 ballot_seats = register(_Seats("ballot_seat", Ballot, "vote", "meeting"))
 panel_seats = register(_Seats("panel_assignment", PanelDeclaration, "write", "panel"))
+
+
+class _BlindReviews(ObjectPolicy[Any]):
+    """代表作评审: a reviewer reaches their own reviews only (the applicant and everyone else, nothing)."""
+
+    kind = "blind_review"
+    model = BlindReview
+    purposes = frozenset({"review"})
+
+    def rule(self, user: Any, purpose: str) -> Q | None:
+        return Q(reviewer_id=user.pk) if has_capability(user, "meeting.take_part") else None
+
+
+blind_reviews = register(_BlindReviews())
 experts = register(ScopedPolicy("expert", Expert, {"manage": _one("expert.manage", "employer__path")}))
 # 工作账号: the employer's administrator manages its own operator accounts.
 sub_accounts = register(

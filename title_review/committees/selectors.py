@@ -100,3 +100,23 @@ def draw_of(meeting: Meeting) -> dict[str, Any]:
     )
     recusals = Recusal.objects.filter(draw=draw).select_related("expert__user").order_by("pk")
     return {"draw": draw, "seats": list(seats), "recusals": list(recusals)}
+
+
+def panels_of(meeting: Meeting) -> dict[str, Any]:
+    """评议组 with their members' progress, and the pool experts a 代表作 may be sent to."""
+    from .blind import representative_works
+    from .models import BlindWork, Expert, ExpertStatus, MeetingPanel
+    from .panels import progress
+
+    panels = list(MeetingPanel.objects.filter(meeting=meeting).order_by("pk"))
+    accepted = Declaration.objects.filter(round_id=meeting.round_id, status=Status.ACCEPTED).only(
+        "pk", "applicant_name", "snapshot"
+    )
+    works = [(d, w) for d in accepted.order_by("pk")[:500] for w in representative_works(d)]
+    experts = Expert.objects.filter(status=ExpertStatus.ACTIVE).select_related("user", "employer").order_by("pk")
+    return {
+        "panels": [(panel, progress(panel)) for panel in panels],
+        "pool": list(experts[:300]),
+        "works": works,
+        "blind_works": list(BlindWork.objects.filter(meeting=meeting).prefetch_related("reviews").order_by("pk")),
+    }

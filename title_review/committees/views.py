@@ -1,6 +1,8 @@
 """评审会议 pages: the secretary's 评审会议 (start, 开始表决 / 结束表决, 结束会议) and the expert's 我的评审会议
 (签到, 投票, 书面评议意见), which work on a phone. Thin: every rule is in services and access."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -11,8 +13,8 @@ from title_review.access import scoped
 from title_review.access.decorators import guards, rule
 from title_review.core.errors import DomainError
 
-from . import draws, panels, selectors, services
-from .models import Choice, Meeting, MeetingRecord
+from . import blind, draws, panels, selectors, services
+from .models import BlindGrade, Choice, Meeting, MeetingRecord
 
 
 @rule("meeting.manage")
@@ -27,7 +29,12 @@ def meetings(request: HttpRequest) -> HttpResponse:
 @require_GET
 def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     found = scoped.meetings.get(request.user, pk, "manage", _with_names())
-    context = {"meeting": found, **selectors.secretary_view(found), **selectors.draw_of(found)}
+    context = {
+        "meeting": found,
+        **selectors.secretary_view(found),
+        **selectors.draw_of(found),
+        **selectors.panels_of(found),
+    }
     context["record"] = MeetingRecord.objects.filter(meeting=found).first()
     return render(request, "committees/meeting.html", context)
 
@@ -200,3 +207,117 @@ def opinion(request: HttpRequest, pk: int) -> HttpResponse:
         return _refused(request, exc, "committees:my_meeting", assignment.meeting_id)
     messages.success(request, "评议意见已提交。")
     return redirect("committees:my_meeting", pk=assignment.meeting_id)
+
+
+# ---- 评议组 and 代表作 (secretary) ------------------------------------------------------------------------
+
+
+def _ids(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isdigit()]
+
+
+@rule("meeting.manage")
+@guards("meeting", "manage")
+@require_POST
+def form_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        made = panels.form_panel(
+            actor=request.user,
+            meeting_id=pk,
+            name=request.POST.get("name", ""),
+            member_user_ids=_ids(request.POST.getlist("members")),
+            asks_scores=request.POST.get("asks_scores") == "1",
+        )
+    except DomainError as exc:
+        return _refused(request, exc, "committees:meeting", pk)
+    return _done(request, pk, f"已组建评议组“{made.name}”（{made.members.count()} 人）。")
+
+
+@rule("meeting.manage")
+@guards("meeting", "manage")
+@require_POST
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    found = scoped.meetings.get(request.user, pk, "manage")
+    panel = scoped.panels.visible(request.user, "manage").filter(meeting=found, pk=int(request.POST.get("panel") or 0))
+    chosen = panel.first()
+    if chosen is None:
+        messages.error(request, "请选择评议组。")
+        return redirect("committees:meeting", pk=pk)
+    try:
+        rows = panels.assign(
+            actor=request.user, panel_id=chosen.pk, declaration_ids=_ids(request.POST.getlist("declarations"))
+        )
+    except DomainError as exc:
+        return _refused(request, exc, "committees:meeting", pk)
+    return _done(request, pk, f"已将 {len(rows)} 份申报材料分配给“{chosen.name}”。")
+
+
+@rule("meeting.manage")
+@guards("meeting_panel", "manage")
+@require_POST
+def remind(request: HttpRequest, pk: int) -> HttpResponse:
+    panel = scoped.panels.get(request.user, pk, "manage")
+    count = panels.remind(actor=request.user, panel_id=panel.pk)
+    return _done(request, panel.meeting_id, f"已提醒 {count} 名评委填写评议意见。" if count else "评议意见已全部提交。")
+
+
+@rule("meeting.manage")
+@guards("meeting", "manage")
+@require_POST
+def send_blind(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        due_on = dt.date.fromisoformat(request.POST.get("due_on", ""))
+    except ValueError:
+        messages.error(request, "请填写评审截止日期。")
+        return redirect("committees:meeting", pk=pk)
+    declaration_id, _sep, achievement_id = (request.POST.get("work") or "").partition(":")
+    if not (declaration_id.isdigit() and achievement_id.isdigit()):
+        messages.error(request, "请选择代表作。")
+        return redirect("committees:meeting", pk=pk)
+    try:
+        work = blind.send_for_review(
+            actor=request.user,
+            meeting_id=pk,
+            declaration_id=int(declaration_id),
+            achievement_id=int(achievement_id),
+            reviewer_ids=_ids(request.POST.getlist("reviewers")),
+            due_on=due_on,
+        )
+    except DomainError as exc:
+        return _refused(request, exc, "committees:meeting", pk)
+    return _done(request, pk, f"代表作已送审，送审编号 {work.code}。")
+
+
+# ---- 代表作评审 (reviewer) -------------------------------------------------------------------------------
+
+
+@rule("meeting.take_part")
+@require_GET
+def my_reviews(request: HttpRequest) -> HttpResponse:
+    rows = scoped.blind_reviews.visible(request.user, "review").select_related("work").order_by("due_on", "pk")[:200]
+    return render(request, "committees/my_reviews.html", {"reviews": rows})
+
+
+@rule("meeting.take_part")
+@guards("blind_review", "review")
+def my_review(request: HttpRequest, pk: int) -> HttpResponse:
+    review = scoped.blind_reviews.get(request.user, pk, "review")
+    if request.method == "POST":
+        try:
+            blind.submit_review(
+                actor=request.user,
+                review_id=review.pk,
+                grade=request.POST.get("grade", ""),
+                comment=request.POST.get("comment", ""),
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "代表作评审意见已提交。")
+            return redirect("committees:my_review", pk=review.pk)
+    seen = blind.reviewer_view(actor=request.user, review_id=review.pk)
+    return render(
+        request,
+        "committees/my_review.html",
+        {"review": review, "seen": seen, "grades": BlindGrade.choices, "posted": request.POST},
+    )

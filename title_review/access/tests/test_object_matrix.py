@@ -305,13 +305,15 @@ def _build_world():
     pending = basic_info.request_rename(
         actor=users["hospitaladmin"], employer_id=orgs["杭州市第一人民医院"].pk, new_name="杭州市第一人民医院集团"
     )
-    meeting, ballot, assignment = _meeting_world(users, orgs, declarations["accepted"])
+    meeting, ballot, assignment, panel, review = _meeting_world(users, orgs, declarations["accepted"])
     return {
         "meeting": [("meeting", meeting)],
         "meeting_seat": [("meeting", meeting)],
         "ballot": [("open", ballot)],
         "ballot_seat": [("open", ballot)],
         "panel_assignment": [("assignment", assignment)],
+        "meeting_panel": [("panel", panel)],
+        "blind_review": [("review", review)],
         "declaration": list(declarations.items()),
         "attachment": [
             (f"{stage}:{a.kind}", a)
@@ -350,6 +352,7 @@ def _meeting_world(users, orgs, accepted):
     from title_review.accounts.models import User
     from title_review.committees import panels
     from title_review.committees import services as committees
+    from title_review.committees.models import BlindReview, BlindWork
 
     host = accepted.round.committee.host
 
@@ -376,7 +379,12 @@ def _meeting_world(users, orgs, accepted):
     )
     (assignment,) = panels.assign(actor=secretary, panel_id=panel.pk, declaration_ids=[accepted.pk])
     ballot = committees.open_ballot(actor=secretary, meeting_id=meeting.pk, declaration_id=accepted.pk)
-    return meeting, ballot, assignment
+    # A 代表作 out for review, as rows (its snapshot has no 代表作 to send through the service).
+    work = BlindWork.objects.create(
+        meeting=meeting, declaration=accepted, code="DBZ-MATRIX", work={"title": "代表作"}, due_on=dt.date(2027, 1, 1)
+    )
+    review = BlindReview.objects.create(work=work, reviewer=experts[0], due_on=work.due_on)
+    return meeting, ballot, assignment, panel, review
 
 
 # A well-formed decision, so that what answers is the object check, not the form check.

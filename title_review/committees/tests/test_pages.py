@@ -1,7 +1,10 @@
 """评审会议 and 我的评审会议 over HTTP: what the secretary and an expert see and do, in bounded queries."""
 
+import datetime as dt
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from title_review.committees.models import Ballot, BallotVoter
 
@@ -113,3 +116,68 @@ def test_the_record_is_signed_and_downloaded_from_the_meeting_page(world):
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert b"".join(pdf.streaming_content if pdf.streaming else [pdf.content]).startswith(b"%PDF")
     assert _as(world["experts"][0]).get(f"/printing/meetings/{meeting.pk}/record.pdf").status_code == 404
+
+
+def test_panels_opinions_and_reminders_through_the_pages(world):
+    secretary, meeting = _as(world["secretary"]), world["meeting"]
+    url = f"/committees/meetings/{meeting.pk}/"
+    members = [str(e.pk) for e in world["experts"][:3]]
+    too_few = secretary.post(f"{url}panels/", {"name": "中学组", "members": members[:2]}, follow=True)
+    assert "至少由 3 名评委组成，现为 2 人" in too_few.content.decode()
+    made = secretary.post(f"{url}panels/", {"name": "中学组", "members": members, "asks_scores": "1"}, follow=True)
+    assert "已组建评议组“中学组”（3 人）" in made.content.decode()
+    panel = made.context["panels"][0][0]
+    given = secretary.post(f"{url}assign/", {"panel": panel.pk, "declarations": [world["declaration"].pk]}, follow=True)
+    assert "已将 1 份申报材料分配给“中学组”" in given.content.decode()
+
+    expert = _as(world["experts"][0])
+    page = expert.get(f"/committees/mine/{meeting.pk}/")
+    assignment = page.context["assignments"][0][0]
+    bad = expert.post(f"/committees/assignments/{assignment.pk}/opinion/", {"opinion": "同意推荐。", "score": "x"})
+    assert bad.status_code == 302
+    assert "0 到 100" in expert.get(f"/committees/mine/{meeting.pk}/").content.decode()
+    done = expert.post(
+        f"/committees/assignments/{assignment.pk}/opinion/", {"opinion": "同意推荐。", "score": "88"}, follow=True
+    )
+    assert "评议意见已提交" in done.content.decode() and "已提交评议意见" in done.content.decode()
+    progress = secretary.get(url).content.decode()
+    assert "1 / 1" in progress and "0 / 1" in progress
+    reminded = secretary.post(f"/committees/panels/{panel.pk}/remind/", follow=True).content.decode()
+    assert "已提醒 2 名评委填写评议意见" in reminded
+
+
+def test_a_reviewer_grades_a_representative_work_without_seeing_its_author(world):
+    from title_review.declarations.models import Declaration
+
+    declaration = world["declaration"]
+    snapshot = dict(declaration.snapshot)
+    work = {
+        "id": 7,
+        "title": "高中物理实验教学研究",
+        "venue": "物理教学",
+        "date": "2025-05-01",
+        "is_representative": True,
+    }
+    snapshot["records"] = {**snapshot.get("records", {}), "achievement": [work]}
+    Declaration.objects.filter(pk=declaration.pk).update(snapshot=snapshot)
+    secretary = _as(world["secretary"])
+    url = f"/committees/meetings/{world['meeting'].pk}/"
+    assert "朱老师：高中物理实验教学研究" in secretary.get(url).content.decode()
+    reviewers = [str(e.pk) for e in world["experts"][:3]]
+    due = (timezone.localdate() + dt.timedelta(days=7)).isoformat()
+    sent = secretary.post(
+        f"{url}blind/", {"work": f"{declaration.pk}:7", "reviewers": reviewers, "due_on": due}, follow=True
+    )
+    assert "代表作已送审，送审编号 DBZ-" in sent.content.decode()
+
+    reviewer = _as(world["experts"][0])
+    listing = reviewer.get("/committees/reviews/")
+    (review,) = listing.context["reviews"]
+    form = reviewer.get(f"/committees/reviews/{review.pk}/").content.decode()
+    assert "高中物理实验教学研究" in form and "朱老师" not in form and "杭州第二中学" not in form
+    missing = reviewer.post(f"/committees/reviews/{review.pk}/", {"grade": "", "comment": "选题好"}).content.decode()
+    assert "请选择评审等级" in missing and "选题好" in missing  # what was typed stays
+    done = reviewer.post(f"/committees/reviews/{review.pk}/", {"grade": "good", "comment": "选题好"}, follow=True)
+    assert "代表作评审意见已提交" in done.content.decode() and "已提交：良好" in done.content.decode()
+    assert _as(world["experts"][1]).get(f"/committees/reviews/{review.pk}/").status_code == 404
+    assert _as(declaration.applicant).get(f"/committees/reviews/{review.pk}/").status_code == 404
