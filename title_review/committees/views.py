@@ -12,9 +12,11 @@ from django.views.decorators.http import require_GET, require_POST
 from title_review.access import scoped
 from title_review.access.decorators import guards, rule
 from title_review.core.errors import DomainError
+from title_review.core.pagination import paginate, query_without_page
 
 from . import blind, draws, panels, selectors, services
-from .models import BlindGrade, Choice, Meeting, MeetingRecord
+from . import experts as pool
+from .models import BlindGrade, Choice, ExpertStatus, Meeting, MeetingRecord
 
 
 @rule("meeting.manage")
@@ -321,3 +323,48 @@ def my_review(request: HttpRequest, pk: int) -> HttpResponse:
         "committees/my_review.html",
         {"review": review, "seen": seen, "grades": BlindGrade.choices, "posted": request.POST},
     )
+
+
+# ---- 专家库 (title office) -------------------------------------------------------------------------------
+
+
+@rule("expert.manage")
+@require_GET
+def experts(request: HttpRequest) -> HttpResponse:
+    """专家库: the experts of units in the office's subtree, pending ones first."""
+    shown = request.GET.get("status", "")
+    rows = scoped.experts.visible(request.user, "manage").select_related("user", "employer", "series")
+    if shown in ExpertStatus.values:
+        rows = rows.filter(status=shown)
+    page = paginate(request, rows.order_by("status", "pk"))
+    return render(
+        request,
+        "committees/experts.html",
+        {"page": page, "statuses": ExpertStatus.choices, "shown": shown, "query": query_without_page(request)},
+    )
+
+
+@rule("expert.manage")
+@guards("expert", "manage")
+@require_POST
+def approve_expert(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        expert = pool.approve_expert(actor=request.user, expert_id=pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{expert.user} 已入库。")
+    return redirect("committees:experts")
+
+
+@rule("expert.manage")
+@guards("expert", "manage")
+@require_POST
+def remove_expert(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        expert = pool.remove_expert(actor=request.user, expert_id=pk, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{expert.user} 已出库。")
+    return redirect("committees:experts")

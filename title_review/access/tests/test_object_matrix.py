@@ -305,7 +305,7 @@ def _build_world():
     pending = basic_info.request_rename(
         actor=users["hospitaladmin"], employer_id=orgs["杭州市第一人民医院"].pk, new_name="杭州市第一人民医院集团"
     )
-    meeting, ballot, assignment, panel, review = _meeting_world(users, orgs, declarations["accepted"])
+    meeting, ballot, assignment, panel, review, expert = _meeting_world(users, orgs, declarations["accepted"])
     return {
         "meeting": [("meeting", meeting)],
         "meeting_seat": [("meeting", meeting)],
@@ -314,6 +314,7 @@ def _build_world():
         "panel_assignment": [("assignment", assignment)],
         "meeting_panel": [("panel", panel)],
         "blind_review": [("review", review)],
+        "expert": [("pending", expert)],
         "declaration": list(declarations.items()),
         "attachment": [
             (f"{stage}:{a.kind}", a)
@@ -352,7 +353,7 @@ def _meeting_world(users, orgs, accepted):
     from title_review.accounts.models import User
     from title_review.committees import panels
     from title_review.committees import services as committees
-    from title_review.committees.models import BlindReview, BlindWork
+    from title_review.committees.models import BlindReview, BlindWork, Expert, ExpertStatus
 
     host = accepted.round.committee.host
 
@@ -384,7 +385,17 @@ def _meeting_world(users, orgs, accepted):
         meeting=meeting, declaration=accepted, code="DBZ-MATRIX", work={"title": "代表作"}, due_on=dt.date(2027, 1, 1)
     )
     review = BlindReview.objects.create(work=work, reviewer=experts[0], due_on=work.due_on)
-    return meeting, ballot, assignment, panel, review
+    expert = Expert.objects.create(
+        user=experts[1],
+        employer=host,
+        series=accepted.round.series,
+        title_name="正高级教师",
+        level="1",
+        term_starts=dt.date(2026, 1, 1),
+        term_ends=dt.date(2028, 12, 31),
+        status=ExpertStatus.PENDING,
+    )
+    return meeting, ballot, assignment, panel, review, expert
 
 
 # A well-formed decision, so that what answers is the object check, not the form check.

@@ -181,3 +181,23 @@ def test_a_reviewer_grades_a_representative_work_without_seeing_its_author(world
     assert "代表作评审意见已提交" in done.content.decode() and "已提交：良好" in done.content.decode()
     assert _as(world["experts"][1]).get(f"/committees/reviews/{review.pk}/").status_code == 404
     assert _as(declaration.applicant).get(f"/committees/reviews/{review.pk}/").status_code == 404
+
+
+def test_the_office_approves_and_removes_experts_on_the_pool_page(pool, users, django_assert_max_num_queries):
+    from title_review.committees.models import Expert, ExpertStatus
+
+    waiting = pool["inside"][0]
+    Expert.objects.filter(pk=waiting.pk).update(status=ExpertStatus.PENDING)
+    office = _as(users["hzadmin"])
+    with django_assert_max_num_queries(15):
+        listing = office.get("/committees/experts/?status=pending")
+    assert listing.context["page"].paginator.count == 1
+    approved = office.post(f"/committees/experts/{waiting.pk}/approve/", follow=True).content.decode()
+    assert f"{waiting.user} 已入库" in approved
+    no_reason = office.post(f"/committees/experts/{waiting.pk}/remove/", {"reason": ""}, follow=True)
+    assert "请填写出库原因" in no_reason.content.decode()
+    removed = office.post(f"/committees/experts/{waiting.pk}/remove/", {"reason": "调离"}, follow=True)
+    assert f"{waiting.user} 已出库" in removed.content.decode()
+    # The 西湖区 office has no 杭州市第一人民医院 below it; a unit administrator has no pool page.
+    assert _as(users["xhadmin"]).post(f"/committees/experts/{waiting.pk}/approve/").status_code == 404
+    assert _as(users["hospitaladmin"]).get("/committees/experts/").status_code == 403
