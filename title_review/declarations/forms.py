@@ -25,7 +25,7 @@ def _round_entries(round_: Any) -> dict[str, list[dict[str, Any]]]:
     by_type: dict[str, list[dict[str, Any]]] = {"declaration_route": [], "qualification": [], "specialty": []}
     rows = Entry.objects.filter(wanted).values("type__code", "code", "name", "parent_id", "is_active", "sort_order")
     for row in rows.order_by("sort_order", "code"):
-        by_type[row["type__code"]].append(row)
+        by_type[row["type__code"]].append(dict(row))
     return by_type
 
 
