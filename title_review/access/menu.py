@@ -43,6 +43,7 @@ MENU: tuple[MenuSection, ...] = (
             MenuItem("评审活动", "rounds:list", "round.view", "bi-megaphone"),
             MenuItem("评委会管理", "rounds:committees", "round.manage", "bi-people-fill"),
             MenuItem("专家库", "committees:experts", "expert.manage", "bi-person-badge"),
+            MenuItem("评审结果", "committees:results", "round.manage", "bi-clipboard-data"),
             MenuItem("评审会议", "committees:meetings", "meeting.manage", "bi-easel"),
             MenuItem("我的评审会议", "committees:my_meetings", "meeting.take_part", "bi-check2-square"),
             MenuItem("代表作评审", "committees:my_reviews", "meeting.take_part", "bi-eye-slash"),

@@ -91,7 +91,17 @@ name_changes = register(
 )
 # 评审会议 and its ballots (表决): the committee's secretary, at the committee's host (ADR 0030). Members take
 # part through their seat (committees.services), never through this policy.
-meetings = register(ScopedPolicy("meeting", Meeting, {"manage": _one("meeting.manage", "committee__host__path")}))
+meetings = register(
+    ScopedPolicy(
+        "meeting",
+        Meeting,
+        {
+            "manage": _one("meeting.manage", "committee__host__path"),
+            # 评审结果 go to the title office that published the round (once the meeting is closed).
+            "results": _one("round.manage", "round__publisher__path", Q(status="closed")),
+        },
+    )
+)
 panels = register(
     ScopedPolicy("meeting_panel", MeetingPanel, {"manage": _one("meeting.manage", "meeting__committee__host__path")})
 )

@@ -368,3 +368,26 @@ def remove_expert(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"{expert.user} 已出库。")
     return redirect("committees:experts")
+
+
+# ---- 评审结果 (the title office that published the round) ---------------------------------------------
+
+
+@rule("round.manage")
+@require_GET
+def results(request: HttpRequest) -> HttpResponse:
+    rows = scoped.meetings.visible(request.user, "results").select_related("committee", "round")
+    return render(request, "committees/results.html", {"meetings": rows.order_by("-pk")[:200]})
+
+
+@rule("round.manage")
+@guards("meeting", "results")
+@require_GET
+def meeting_results(request: HttpRequest, pk: int) -> HttpResponse:
+    found = scoped.meetings.get(request.user, pk, "results", _with_names())
+    rows = services.results_of(found)
+    return render(
+        request,
+        "committees/meeting_results.html",
+        {"meeting": found, "rows": rows, "passed": sum(r.passed for r in rows)},
+    )

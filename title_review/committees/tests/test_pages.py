@@ -201,3 +201,21 @@ def test_the_office_approves_and_removes_experts_on_the_pool_page(pool, users, d
     # The 西湖区 office has no 杭州市第一人民医院 below it; a unit administrator has no pool page.
     assert _as(users["xhadmin"]).post(f"/committees/experts/{waiting.pk}/approve/").status_code == 404
     assert _as(users["hospitaladmin"]).get("/committees/experts/").status_code == 403
+
+
+def test_the_title_office_reads_the_results_once_the_meeting_is_closed(world, users):
+    secretary, meeting = _as(world["secretary"]), world["meeting"]
+    sign_in(world, 17)
+    secretary.post(f"/committees/meetings/{meeting.pk}/ballots/", {"declaration": world["declaration"].pk})
+    ballot = Ballot.objects.get()
+    for member in world["experts"][:11]:
+        _as(member).post(f"/committees/ballots/{ballot.pk}/vote/", {"choice": "approve"})
+    secretary.post(f"/committees/ballots/{ballot.pk}/close/")
+    office = _as(users["hzadmin"])  # the 杭州市职改办 published the round
+    assert office.get(f"/committees/results/{meeting.pk}/").status_code == 404  # not before the meeting ends
+    secretary.post(f"/committees/meetings/{meeting.pk}/close/")
+    assert meeting.title in office.get("/committees/results/").content.decode()
+    page = office.get(f"/committees/results/{meeting.pk}/").content.decode()
+    assert "共表决 1 人，通过 0 人" in page and "朱老师" in page and "未通过" in page
+    assert _as(users["xhadmin"]).get(f"/committees/results/{meeting.pk}/").status_code == 404
+    assert _as(world["declaration"].applicant).get("/committees/results/").status_code == 403
