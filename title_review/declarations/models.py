@@ -99,6 +99,11 @@ class Declaration(TimeStampedModel):
             # 上报材料跟踪, 被退回的材料: newest movement first, for one employer or across a subtree.
             models.Index(fields=["employer", "-stage_since", "-id"], name="declaration_employer_recent"),
             models.Index(fields=["-stage_since", "-id"], name="declaration_recent"),
+            # On PostgreSQL, where NULLs sort first in DESC, migration 0006 adds both with stage_since DESC NULLS LAST
+            # (drafts have none), the order of declarations.selectors.RECENT_FIRST; SQLite sorts NULLs last in DESC
+            # already and has no NULLS LAST in CREATE INDEX.
+            # Counts per status in a scope (上报材料跟踪, 单位审核): one status, the scope's employers, an index-only range.
+            models.Index(fields=["status", "employer"], name="declaration_status_employer"),
             # 已受理名单, 交换数据包: per round, employer, name.
             models.Index(
                 fields=["round", "employer", "applicant_name", "id"],

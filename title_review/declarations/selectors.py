@@ -1,6 +1,6 @@
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.db.models.fields.json import KT
 
 from title_review.access.declarations import Purpose
@@ -63,3 +63,8 @@ def for_list(queryset: QuerySet, *related: str) -> QuerySet:
         .defer(*deferred)
         .annotate(qualification_name=KT("snapshot__target_qualification__name"))
     )
+
+
+# 上报材料跟踪, 被退回的材料: the newest movement first, drafts (no stage_since yet) last — the order of the
+# declaration_recent and declaration_employer_recent indexes.
+RECENT_FIRST = (F("stage_since").desc(nulls_last=True), F("id").desc())

@@ -4,9 +4,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from title_review.access.declarations import IN_CHAIN, Purpose
+from title_review.access.declarations import IN_CHAIN, Purpose, view_by_status
 from title_review.access.declarations import policy as declaration_policy
-from title_review.core.pagination import COUNT_CAP, capped_counts, capped_counts_where
+from title_review.core.pagination import COUNT_CAP, capped_counts_where
 from title_review.declarations.models import Declaration, ReviewRecord
 from title_review.declarations.selectors import for_list
 from title_review.declarations.workflow import Status
@@ -56,9 +56,26 @@ def last_returns(declarations: list[Declaration]) -> dict[int, ReviewRecord]:
     return latest
 
 
-def status_counts(queryset: QuerySet[Declaration], cap: int = COUNT_CAP) -> dict[str, int]:
-    """How many per status, each count stopping at `cap` + 1 (shown as "10,000+"), in one query."""
-    return capped_counts(queryset, "status", list(Status.values), cap)
+def status_counts(user: Any, within: Q | None = None, cap: int = COUNT_CAP) -> dict[str, int]:
+    """How many declarations the user may VIEW (narrowed by `within`) per status, each count stopping at `cap` + 1
+    (shown as "1,000+"), in one query. Each status is counted through the user's organisation scopes on the
+    (status, employer) index and among their own by applicant — never by scanning a status's rows that lie
+    outside the scope (issue 12)."""
+    conditions: dict[Any, Q] = {}
+    for status in Status.values:
+        for key, part in zip(("scoped", "own"), view_by_status(user, status), strict=True):
+            if part is not None:
+                conditions[(status, key)] = part if within is None else part & within
+    found = capped_counts_where(Declaration.objects.all(), conditions, cap)
+    counts: dict[str, int] = {}
+    for (status, _key), n in found.items():
+        counts[status] = counts.get(status, 0) + n
+    return counts
+
+
+def employer_desk_counts(user: Any, employer: Any) -> dict[str, int]:
+    """单位审核's counts per status: the employer's submitted declarations (as employer_desk lists them)."""
+    return status_counts(user, Q(employer_id=employer.pk) & ~Q(status=Status.DRAFT))
 
 
 def desk_counts(user: Any) -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ from title_review.access.decorators import guards, rule
 from title_review.access.policies import can, employer_of, person_pk
 from title_review.core.errors import DomainError
 from title_review.core.pagination import paginate, query_without_page
-from title_review.declarations.selectors import for_list
+from title_review.declarations.selectors import RECENT_FIRST, for_list
 from title_review.declarations.workflow import STAGE_FOR_APPLICANT, Status
 from title_review.dictionaries.models import Entry
 from title_review.organisations.models import EmployerProfile
@@ -79,7 +79,7 @@ def employer_desk(request: HttpRequest) -> HttpResponse:
         tab = "review"
     base = selectors.employer_desk(request.user, employer)
     page = paginate(request, base.filter(status__in=tabs[tab][1]), per_page=100)
-    counts = selectors.status_counts(base)
+    counts = selectors.employer_desk_counts(request.user, employer)
     publicities = Publicity.objects.filter(employer=employer).select_related("round")[:20]
     required = services.required_slots(employer)
     return render(
@@ -321,7 +321,7 @@ def returned(request: HttpRequest) -> HttpResponse:
         queryset = queryset.filter(applicant_id=person_pk(request.user))
     else:
         queryset = queryset.filter(employer=employer)
-    page = paginate(request, for_list(queryset, "applicant", "round").order_by("-stage_since", "-pk"))
+    page = paginate(request, for_list(queryset, "applicant", "round").order_by(*RECENT_FIRST))
     latest = selectors.last_returns(list(page.object_list))
     rows = [(d, latest.get(d.pk)) for d in page.object_list]
     return render(request, "reviews/returned.html", {"page": page, "rows": rows})
@@ -333,10 +333,10 @@ def tracking(request: HttpRequest) -> HttpResponse:
     queryset = filter_declarations(
         request.GET,
         for_list(selectors.tracked_by(request.user), "applicant", "employer", "round", "current_org"),
-    ).order_by("-stage_since", "-pk")
+    ).order_by(*RECENT_FIRST)
     page = paginate(request, queryset)
     rows = [(d, STAGE_FOR_APPLICANT.get(d.status, "")) for d in page.object_list]
-    counts = selectors.status_counts(selectors.tracked_by(request.user))
+    counts = selectors.status_counts(request.user)
     return render(
         request,
         "reviews/tracking.html",

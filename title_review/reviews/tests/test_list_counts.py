@@ -1,0 +1,66 @@
+"""Counts per status and the order of 上报材料跟踪 (issue 12): the counts taken apart per status and scope are
+exactly what VIEW shows; the newest movement comes first and drafts (no stage_since) last."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from title_review.access.declarations import Purpose
+from title_review.access.declarations import policy as declaration_policy
+from title_review.declarations.models import Declaration
+from title_review.declarations.workflow import Status
+from title_review.exports.tests.conftest import flood
+from title_review.reviews import selectors
+
+ACCOUNTS = ["hzcheck", "hzreturn", "hzadmin", "zjadmin", "wjwreview", "wjwadmin", "hospitaladmin", "schooladmin"]
+
+
+@pytest.fixture
+def spread(users, orgs, review_round):
+    """Declarations of the hospital and the school in every status, returns made above and at the employer,
+    and a draft and a returned one of hzcheck's own account (its person may apply too)."""
+    hospital, school = orgs["杭州市第一人民医院"], orgs["杭州第二中学"]
+    office = orgs["杭州市职称工作领导小组办公室"]
+    start = 0
+    for employer in (hospital, school):
+        for status in Status.values:
+            flood(review_round, employer, office, 2, start=start, status=status)
+            start += 2
+    returned = Declaration.objects.filter(status=Status.RETURNED)
+    returned.filter(pk__in=list(returned.values_list("pk", flat=True)[:2])).update(chain=[{"org": office.pk}])
+    Declaration.objects.filter(status=Status.DRAFT).update(stage_since=None)
+    own = flood(review_round, office, office, 1, start=start, status=Status.DRAFT)[0]
+    Declaration.objects.filter(pk=own.pk).update(applicant=users["hzcheck"], stage_since=None)
+    return review_round
+
+
+@pytest.mark.parametrize("account", ACCOUNTS)
+def test_counts_per_status_are_what_view_shows(users, spread, account):
+    user = users[account]
+    visible = declaration_policy.visible(user, Purpose.VIEW)
+    expected = {s: visible.filter(status=s).count() for s in Status.values}
+    assert selectors.status_counts(user) == {s: n for s, n in expected.items() if n}
+
+
+def test_the_employer_desk_counts_its_submitted_declarations(users, orgs, spread):
+    hospital = orgs["杭州市第一人民医院"]
+    counts = selectors.employer_desk_counts(users["hospitaladmin"], hospital)
+    assert "draft" not in counts and counts[Status.WITH_EMPLOYER] == 2 and counts[Status.RETURNED] == 2
+
+
+def test_counts_stop_at_the_cap_in_one_query(users, spread):
+    selectors.status_counts(users["hzcheck"])  # the user's grants are read once, then cached on the user
+    with CaptureQueriesContext(connection) as captured:
+        counts = selectors.status_counts(users["hzcheck"], cap=1)
+    assert len(captured.captured_queries) == 1
+    assert counts[Status.IN_REVIEW] == 2  # 2 employers, each count stopping at cap + 1 = 2
+
+
+def test_tracking_shows_the_newest_movement_first_and_drafts_last(users, login, spread):
+    page = login("hzcheck").get("/reviews/track/?page=1")
+    rows = [d for d, _stage in page.context["rows"]]
+    since = [d.stage_since for d in rows]
+    assert None not in since[:-1] or since.index(None) == len([s for s in since if s is not None])
+    present = [s for s in since if s is not None]
+    assert present == sorted(present, reverse=True)
+    assert rows[-1].applicant_id == users["hzcheck"].pk and rows[-1].status == Status.DRAFT
