@@ -20,5 +20,5 @@ class CappedPageNumberPagination(PageNumberPagination):
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         result = super().get_paginated_response_schema(schema)
-        result["properties"]["count_capped"] = {"type": "boolean", "description": "count 达到上限（10,000）时为 true"}
+        result["properties"]["count_capped"] = {"type": "boolean", "description": "count 达到上限（1,000）时为 true"}
         return result

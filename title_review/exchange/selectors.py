@@ -33,7 +33,7 @@ EXPORTABLE_ROUNDS = 100
 
 
 def exportable_rounds(user: Any) -> list[dict[str, Any]]:
-    """The rounds with accepted declarations the user may export: per round a capped count ("10,000+") and the
+    """The rounds with accepted declarations the user may export: per round a capped count ("1,000+") and the
     latest 受理 time, each an indexed probe — no aggregate over every accepted row (issue 12). Three queries."""
     from django.db.models import Exists, OuterRef, Q, Subquery
 

@@ -50,7 +50,7 @@ class Download:
 @dataclass(frozen=True)
 class Queued:
     job: Job
-    rows: str  # "12", or "10,000+" above core.pagination.COUNT_CAP
+    rows: str  # "12", or "2,000+" above the larger of core.pagination.COUNT_CAP and the inline limit
 
 
 def clean_filters(data: QueryDict | dict[str, Any]) -> dict[str, list[str]]:
@@ -118,11 +118,12 @@ def export_list(*, actor: Any, list_key: str, filters: QueryDict | dict[str, Any
     flag = full_identity_rows(actor, asked=full)
     # A capped count (the list pattern, issue 12): the request never counts a whole province; the job counts
     # exactly when it runs, and its sheet refuses rows beyond Excel's limit (core.excel.SheetWriter).
-    total = selection.queryset.order_by()[: COUNT_CAP + 1].count()
+    limit = max(COUNT_CAP, inline_max_rows())
+    total = selection.queryset.order_by()[: limit + 1].count()
     if total > MAX_SHEET_ROWS:
         raise DomainError(f"共 {total} 行，超过 Excel 单表上限（{MAX_SHEET_ROWS} 行），请缩小筛选范围后分批导出。")
     if total > inline_max_rows():
-        shown = f"{COUNT_CAP:,}+" if total > COUNT_CAP else str(total)
+        shown = f"{limit:,}+" if total > limit else str(total)
         with transaction.atomic():
             job = _enqueue(actor=actor, spec=spec, selection=selection, filters=cleaned, full=full, total=shown)
         return Queued(job=job, rows=shown)

@@ -1,5 +1,5 @@
-"""导出汇总表 in a big scope (issue 12): the request counts at most COUNT_CAP + 1 rows; a bigger export is queued
-under "10,000+" and the job counts exactly when it runs."""
+"""导出汇总表 in a big scope (issue 12): the request counts at most one row more than the larger of COUNT_CAP and
+the inline limit; a bigger export is queued under "2,000+" and the job counts exactly when it runs."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
