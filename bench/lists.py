@@ -759,6 +759,7 @@ def main() -> None:
     parser.add_argument("--only", default="", help="only pages whose label contains this, or of this account")
     parser.add_argument("--rows", type=int, default=100_000, help="rows of the 汇总表 comparison")
     parser.add_argument("--no-write", action="store_true", help=f"do not write {RESULTS.relative_to(ROOT)}")
+    parser.add_argument("--skip-imports", action="store_true", help="leave bench/imports.py out of `all`")
     args = parser.parse_args()
     began = time.perf_counter()
     report: list[str] = []
@@ -773,7 +774,7 @@ def main() -> None:
         summary["pdf"] = pdf(report)
     if args.command in ("all", "xlsx"):
         summary["xlsx"] = xlsx(report, args.rows)
-    if args.command in ("all", "imports"):
+    if args.command == "imports" or args.command == "all" and not args.skip_imports:
         imports()
     if summary:
         lists_summary = summary.get("lists", {})

@@ -442,7 +442,7 @@ def migrate() -> bool:
 
     executor = MigrationExecutor(connection)
     pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    call_command("migrate", verbosity=0)
+    call_command("migrate", verbosity=0, skip_checks=True)
     return bool(pending)
 
 
