@@ -104,6 +104,12 @@ class Declaration(TimeStampedModel):
             # already and has no NULLS LAST in CREATE INDEX.
             # Counts per status in a scope (上报材料跟踪, 单位审核): one status, the scope's employers, an index-only range.
             models.Index(fields=["status", "employer"], name="declaration_status_employer"),
+            # 交换数据包: the latest 受理 of a round, one probe.
+            models.Index(
+                fields=["round", "-stage_since", "-id"],
+                condition=models.Q(status="accepted"),
+                name="declaration_accepted_recent",
+            ),
             # 已受理名单, 交换数据包: per round, employer, name.
             models.Index(
                 fields=["round", "employer", "applicant_name", "id"],

@@ -34,31 +34,54 @@ EXPORTABLE_ROUNDS = 100
 
 def exportable_rounds(user: Any) -> list[dict[str, Any]]:
     """The rounds with accepted declarations the user may export: per round a capped count ("1,000+") and the
-    latest 受理 time, each an indexed probe — no aggregate over every accepted row (issue 12). Three queries."""
-    from django.db.models import Exists, OuterRef, Q, Subquery
+    latest 受理 time, each an indexed probe — no aggregate over every accepted row (issue 12). VIEW is taken
+    apart (access.declarations.view_by_status): the rows through the user's organisation scopes, on the
+    (status, employer) and accepted-per-round indexes, and the user's own by applicant. Three queries."""
+    from django.db.models import OuterRef, Q, Subquery
 
+    from title_review.access.declarations import view_by_status
     from title_review.core.pagination import COUNT_CAP, capped_counts_where
     from title_review.rounds.models import Round
 
-    exportable = exportable_to(user).order_by()
-    in_round = exportable.filter(round=OuterRef("pk"))
-    rounds = list(
-        Round.objects.filter(Exists(in_round))
-        .annotate(last=Subquery(in_round.order_by("-stage_since", "-pk").values("stage_since")[:1]))
-        .order_by("-year", "title", "pk")
-        .values("pk", "title", "year", "last")[:EXPORTABLE_ROUNDS]
-    )
-    counts = capped_counts_where(exportable, {r["pk"]: Q(round_id=r["pk"]) for r in rounds})
-    return [
-        {
-            "round_id": r["pk"],
-            "round__title": r["title"],
-            "round__year": r["year"],
-            "n": f"{COUNT_CAP:,}+" if counts.get(r["pk"], 0) > COUNT_CAP else counts.get(r["pk"], 0),
-            "last": r["last"],
-        }
-        for r in rounds
+    scope = scope_filter(user, "exchange.manage", org_field="employer_id")
+    parts = [part & scope for part in view_by_status(user, Status.ACCEPTED) if part is not None and scope is not None]
+    if not parts:
+        return []
+    newest = [
+        Subquery(
+            Declaration.objects.filter(part, round=OuterRef("pk"))
+            .order_by("-stage_since", "-pk")
+            .values("stage_since")[:1]
+        )
+        for part in parts
     ]
+    # A round has accepted declarations here when one of the latest-受理 probes finds one (no EXISTS: the planner
+    # turned it into a walk of the round's whole accepted index).
+    found = Q()
+    for i in range(len(parts)):
+        found |= Q(**{f"last{i}__isnull": False})
+    rounds = list(
+        Round.objects.annotate(**{f"last{i}": last for i, last in enumerate(newest)})
+        .filter(found)
+        .order_by("-year", "title", "pk")
+        .values("pk", "title", "year", *(f"last{i}" for i in range(len(parts))))[:EXPORTABLE_ROUNDS]
+    )
+    conditions = {(r["pk"], i): part & Q(round_id=r["pk"]) for r in rounds for i, part in enumerate(parts)}
+    counts = capped_counts_where(Declaration.objects.all(), conditions)
+    result = []
+    for r in rounds:
+        n = sum(counts.get((r["pk"], i), 0) for i in range(len(parts)))
+        times = [r[f"last{i}"] for i in range(len(parts)) if r[f"last{i}"] is not None]
+        result.append(
+            {
+                "round_id": r["pk"],
+                "round__title": r["title"],
+                "round__year": r["year"],
+                "n": f"{COUNT_CAP:,}+" if n > COUNT_CAP else n,
+                "last": max(times) if times else None,
+            }
+        )
+    return result
 
 
 def received_visible_to(user: Any) -> QuerySet[ReceivedDeclaration]:
