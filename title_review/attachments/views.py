@@ -82,7 +82,11 @@ def _upload(request: HttpRequest, cap: _StopAtLimit) -> HttpResponse:
             raise DomainError(f"{attachment_type.label}不能超过 {format_size_limit(attachment_type.max_bytes)}。")
         target = resolve_target(request.user, target_value) if target_value else None
         attachment = services.upload_attachment(
-            actor=request.user, owner=getattr(request.user, "acts_for", None) or request.user, kind=kind, upload=upload_file, target=target
+            actor=request.user,
+            owner=getattr(request.user, "acts_for", None) or request.user,
+            kind=kind,
+            upload=upload_file,
+            target=target,
         )
     except DomainError as exc:
         return _block(request, attachment_type, field=field, target=target_value, error=exc.message)

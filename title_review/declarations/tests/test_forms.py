@@ -53,5 +53,9 @@ def test_inactive_entries_are_not_offered_and_the_round_list_wins(open_round):
 
     open_round.specialties = ["SURGE-T1", "NO-SUCH-CODE"]  # a round's own list, in its order
     form = BasicInfoForm(round_=open_round)
-    assert form.fields["specialty"].choices == [("", "请选择"), ("SURGE-T1", "测试专业"), ("NO-SUCH-CODE", "NO-SUCH-CODE")]
+    assert form.fields["specialty"].choices == [
+        ("", "请选择"),
+        ("SURGE-T1", "测试专业"),
+        ("NO-SUCH-CODE", "NO-SUCH-CODE"),
+    ]
     assert _choices(form) == _expected(open_round)
