@@ -394,7 +394,7 @@ def accepted(request: HttpRequest) -> HttpResponse:
     queryset = filter_declarations(
         request.GET,
         for_list(
-            selectors.tracked_by(request.user).filter(status=Status.ACCEPTED),
+            selectors.visible_in_status(request.user, Status.ACCEPTED),
             "applicant",
             "employer",
             "round",

@@ -64,3 +64,26 @@ def test_tracking_shows_the_newest_movement_first_and_drafts_last(users, login, 
     present = [s for s in since if s is not None]
     assert present == sorted(present, reverse=True)
     assert rows[-1].applicant_id == users["hzcheck"].pk and rows[-1].status == Status.DRAFT
+
+
+@pytest.mark.parametrize("account", ACCOUNTS)
+def test_visible_in_status_is_view_in_that_status(users, spread, account):
+    user = users[account]
+    for status in (Status.ACCEPTED, Status.RETURNED, Status.DRAFT):
+        expected = set(
+            declaration_policy.visible(user, Purpose.VIEW).filter(status=status).values_list("pk", flat=True)
+        )
+        assert set(selectors.visible_in_status(user, status).values_list("pk", flat=True)) == expected
+
+
+def test_the_accepted_list_shows_the_users_own_accepted_declaration_too(users, login, spread):
+    own = Declaration.objects.get(applicant=users["hzcheck"])
+    Declaration.objects.filter(pk=own.pk).update(status=Status.ACCEPTED)
+    page = login("hzcheck").get("/reviews/accepted/")
+    shown = {d.pk for d in page.context["page"].object_list}
+    assert own.pk in shown
+    assert shown == set(
+        declaration_policy.visible(users["hzcheck"], Purpose.VIEW)
+        .filter(status=Status.ACCEPTED)
+        .values_list("pk", flat=True)
+    )
