@@ -5,7 +5,8 @@ PolicySetting: an odd number of members, at least `committee.min_members_series`
 whole series or `committee.min_members_specialty` (11) for one of named specialties; alternates drawn with
 them (`committee.draw_ratio`: 2 draws twice the seats, the second half in order as alternates); at least
 `committee.outside_share_percent` (10 %) from outside the host's region. Before the draw, the experts who
-must stand aside are recorded (自动回避): applicants of the round, and anyone working at an applicant's unit.
+must stand aside are recorded (自动回避): applicants of the round, anyone working at an applicant's unit, experts
+with a relation declared with an applicant, and an applicant's 破格 recommenders (committees.recusals).
 
 The draw is a pure function of the seed and the pool as it stood (`select`), both recorded on the Draw, so
 anyone may draw it again (`replay`) and get the same committee.
@@ -24,6 +25,7 @@ from django.utils import timezone
 
 from title_review.access import scoped
 from title_review.access.policies import require
+from title_review.accounts.models import User
 from title_review.audit.services import record_event
 from title_review.core.errors import Conflict, DomainError
 from title_review.core.policies import get_policy
@@ -31,6 +33,7 @@ from title_review.declarations.models import Declaration
 from title_review.declarations.workflow import Status
 from title_review.rounds.models import Round
 
+from . import recusals
 from .models import (
     Draw,
     DrawnExpert,
@@ -90,24 +93,47 @@ def minimum_members(specialties: Sequence[str]) -> int:
 
 
 def _recusals(round_: Round, experts: list[Expert]) -> dict[int, str]:
-    """自动回避: expert id → the reason, for applicants of the round and colleagues of an applicant."""
-    applicants = (
+    """自动回避: expert id → the reason, for applicants of the round (whatever their declaration's stage), colleagues
+    of an accepted applicant, relations declared with one, and an accepted applicant's 破格 recommenders."""
+    accepted = list(
         Declaration.objects.filter(round=round_, status=Status.ACCEPTED)
         .select_related("employer")
-        .only("applicant_id", "applicant_name", "employer__name")
+        .only("applicant_id", "applicant_name", "employer__name", "recommenders")
+        .order_by("pk")
     )
-    by_user: dict[int, str] = {}
-    by_employer: dict[int, tuple[str, str]] = {}
-    for declaration in applicants:
-        by_user[declaration.applicant_id] = declaration.applicant_name
-        by_employer.setdefault(declaration.employer_id, (declaration.applicant_name, declaration.employer.name))
+    applying = set(
+        Declaration.objects.filter(round=round_).exclude(status=Status.WITHDRAWN).values_list("applicant_id", flat=True)
+    )
+    names = dict(User.objects.filter(pk__in=[e.user_id for e in experts]).values_list("pk", "real_name"))
+    relations = recusals.declared_relations([e.pk for e in experts], [d.applicant_id for d in accepted])
+    # Only the declarations that could concern an expert are asked (same unit, a declared relation, a name among
+    # the recommenders): a pool of thousands against hundreds of applicants stays linear.
+    by_employer: dict[int, list[Declaration]] = {}
+    by_applicant: dict[int, list[Declaration]] = {}
+    by_recommender: dict[str, list[Declaration]] = {}
+    for declaration in accepted:
+        by_employer.setdefault(declaration.employer_id, []).append(declaration)
+        by_applicant.setdefault(declaration.applicant_id, []).append(declaration)
+        for name in recusals.recommenders_of(declaration):
+            by_recommender.setdefault(name, []).append(declaration)
+    related: dict[int, list[Declaration]] = {}
+    for expert_id, applicant_id in relations:
+        related.setdefault(expert_id, []).extend(by_applicant.get(applicant_id, []))
     reasons: dict[int, str] = {}
     for expert in experts:
-        if expert.user_id in by_user:
+        if expert.user_id in applying:
             reasons[expert.pk] = "本人为本次评审活动的申报人"
-        elif expert.employer_id in by_employer:
-            name, employer = by_employer[expert.employer_id]
-            reasons[expert.pk] = f"与申报人{name}同在{employer}"
+            continue
+        name = names.get(expert.user_id, "").strip()
+        reviewer = recusals.Reviewer(expert.user_id, name, expert.employer_id, expert.pk)
+        concerned = [
+            *by_employer.get(expert.employer_id, []),
+            *related.get(expert.pk, []),
+            *by_recommender.get(name, []),
+        ]
+        found = next((r for d in concerned if (r := recusals.reason(d, reviewer, relations))), "")
+        if found:
+            reasons[expert.pk] = found
     return reasons
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
 
 from title_review.access import scoped
 from title_review.access.models import RoleGrant
@@ -19,7 +20,7 @@ from title_review.dictionaries.models import Entry
 from title_review.organisations.models import Organisation
 
 from .draws import valid_term
-from .models import Expert, ExpertStatus
+from .models import DeclaredRelation, Expert, ExpertStatus
 
 
 @transaction.atomic
@@ -105,3 +106,39 @@ def remove_expert(*, actor: Any, expert_id: int, reason: str) -> Expert:
     RoleGrant.objects.filter(user=expert.user, role=Role.EXPERT).delete()
     record_event(actor=actor, action="expert.remove", obj=expert, reason=reason, organisation=expert.employer)
     return expert
+
+
+RELATION_MAX_LENGTH = 50
+
+
+@transaction.atomic
+def declare_relation(*, actor: Any, expert_id: int, applicant_id: int, relation: str) -> DeclaredRelation:
+    """申报回避关系: the expert, the applicant, or the title office over the expert's unit records a relation
+    (亲属, 师生, 合作者…) between them; from then on the expert stands aside from that applicant's review
+    (committees.recusals: the draw, panels, 代表作 送审)."""
+    expert = Expert.objects.select_related("employer", "user").filter(pk=expert_id).first()
+    applicant = User.objects.filter(pk=applicant_id).first()
+    if expert is None or applicant is None:
+        raise Http404
+    if actor.pk not in (expert.user_id, applicant.pk) and not scoped.experts.allows(actor, expert, "manage"):
+        raise Http404
+    if expert.user_id == applicant.pk:
+        raise DomainError("专家与申报人是同一人，无须申报回避关系。", field="applicant")
+    relation = (relation or "").strip()
+    if not relation:
+        raise DomainError("请填写与申报人的关系（如亲属、师生、合作者）。", field="relation")
+    if len(relation) > RELATION_MAX_LENGTH:
+        raise DomainError(f"关系不能超过 {RELATION_MAX_LENGTH} 字。", field="relation")
+    if DeclaredRelation.objects.filter(expert=expert, applicant=applicant).exists():
+        raise Conflict(f"{expert.user}与{applicant}的回避关系已申报。", code="already_declared")
+    row = DeclaredRelation.objects.create(
+        expert=expert, applicant=applicant, relation=relation, declared_by=actor, declared_at=timezone.now()
+    )
+    record_event(
+        actor=actor,
+        action="expert.declare_relation",
+        obj=expert,
+        after={"applicant": applicant.pk, "relation": relation},
+        organisation=expert.employer,
+    )
+    return row

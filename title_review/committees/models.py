@@ -412,3 +412,26 @@ class MeetingRecord(models.Model):
 
     def __str__(self) -> str:
         return f"会议记录 {self.meeting_id}"
+
+
+class DeclaredRelation(models.Model):
+    """申报的回避关系: an expert and an applicant who declared a relation (亲属, 师生, 合作者…); the expert stands aside
+    from that applicant's review (draws, panels and 代表作 送审 read it through committees.recusals)."""
+
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="relations", verbose_name=_("专家"))
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("申报人")
+    )
+    relation = models.CharField(_("关系"), max_length=50)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("登记人")
+    )
+    declared_at = models.DateTimeField(_("申报时间"))
+
+    class Meta:
+        ordering = ["expert_id", "pk"]
+        verbose_name = _("回避关系")
+        constraints = [models.UniqueConstraint(fields=["expert", "applicant"], name="unique_declared_relation")]
+
+    def __str__(self) -> str:
+        return f"{self.expert_id}:{self.applicant_id}"

@@ -1,5 +1,6 @@
 """评议组 and 书面评议意见: the secretary forms panels of at least three members, gives each accepted declaration
-to one panel (never to an expert who is its applicant or works at its unit), and follows each expert's
+to one panel (never to an expert who must stand aside: its applicant, a colleague, a declared relation or a
+破格 recommender), and follows each expert's
 progress; panel members write their opinion (and a score, where the panel asks) once per declaration."""
 
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from title_review.declarations.models import Declaration
 from title_review.declarations.workflow import Status
 from title_review.notifications.services import notify
 
+from . import recusals
 from .models import (
     Expert,
     Meeting,
@@ -91,6 +93,8 @@ def assign(*, actor: Any, panel_id: int, declaration_ids: list[int]) -> list[Pan
         raise Http404
     members = list(MeetingMember.objects.filter(panels__panel=panel).select_related("user"))
     employers = _employers(members)
+    experts = dict(Expert.objects.filter(user_id__in=[m.user_id for m in members]).values_list("user_id", "pk"))
+    relations = recusals.declared_relations(experts.values(), [d.applicant_id for d in declarations])
     for declaration in declarations:
         if declaration.status != Status.ACCEPTED:
             raise DomainError(
@@ -106,6 +110,15 @@ def assign(*, actor: Any, panel_id: int, declaration_ids: list[int]) -> list[Pan
                 raise DomainError(
                     f"评委{member.user}与申报人{declaration.applicant_name}同在{declaration.employer.name}，须回避："
                     f"该申报不能分配给“{panel.name}”。",
+                    code="recusal",
+                )
+            reviewer = recusals.Reviewer(
+                member.user_id, member.user.real_name, employers[member.pk], experts.get(member.user_id)
+            )
+            why = recusals.reason(declaration, reviewer, relations)
+            if why:
+                raise DomainError(
+                    f"评委{member.user}{why}，须回避：该申报不能分配给“{panel.name}”。",
                     code="recusal",
                 )
     try:

@@ -175,3 +175,167 @@ def test_a_term_of_three_years_at_most():
     assert not draws.valid_term(dt.date(2026, 1, 1), dt.date(2029, 1, 2))
     assert not draws.valid_term(dt.date(2026, 1, 1), dt.date(2025, 12, 31))
     assert draws.valid_term(dt.date(2028, 2, 29), dt.date(2031, 2, 28))
+
+
+# ---- 回避: declared relations, 破格 recommenders, applicants of the round ---------------------------------
+
+
+def _teacher_declaration(pool):
+    from title_review.declarations.models import Declaration
+
+    return Declaration.objects.get(pk=pool["declaration"].pk)
+
+
+def test_declared_relations_and_recommenders_stand_aside_automatically_with_the_reason(pool, client):
+    from title_review.declarations.models import Declaration
+
+    declaration = _teacher_declaration(pool)
+    related, recommender = pool["inside"][0], pool["inside"][1]
+    experts.declare_relation(
+        actor=related.user, expert_id=related.pk, applicant_id=declaration.applicant_id, relation="亲属"
+    )
+    # (The fixture's names repeat between 杭州 and the province: a unique one here.)
+    User.objects.filter(pk=recommender.user_id).update(real_name="钱正高")
+    recommender.user.refresh_from_db()
+    Declaration.objects.filter(pk=declaration.pk).update(recommenders=["张正高", "钱正高"])
+    meeting = _draw(pool)
+    draw = Draw.objects.get(meeting=meeting)
+    reasons = {r.expert_id: r.reason for r in Recusal.objects.filter(draw=draw, automatic=True)}
+    assert reasons == {
+        pool["colleague"].pk: "与申报人朱老师同在杭州第二中学",
+        related.pk: "与申报人朱老师有亲属关系（已申报回避）",
+        recommender.pk: "为申报人朱老师的破格推荐专家",
+    }
+    drawn = set(DrawnExpert.objects.filter(draw=draw).values_list("expert_id", flat=True))
+    assert not drawn & set(reasons)
+    assert AuditEvent.objects.get(action="committee.draw").after["recused"] == 3
+    # The secretary reads the reasons on the meeting page, as for a colleague.
+    client.force_login(pool["secretary"])
+    page = client.get(f"/committees/meetings/{meeting.pk}/").content.decode()
+    assert f"{related.user}：与申报人朱老师有亲属关系（已申报回避）（自动回避）" in page
+    assert f"{recommender.user}：为申报人朱老师的破格推荐专家（自动回避）" in page
+
+
+def test_a_relation_is_declared_once_by_someone_it_concerns_with_a_reason(pool, users):
+    declaration = _teacher_declaration(pool)
+    expert = pool["inside"][2]
+    values = {"expert_id": expert.pk, "applicant_id": declaration.applicant_id}
+    with pytest.raises(Http404):  # an office with no say over the expert's unit, nor one of the two
+        experts.declare_relation(actor=users["xhadmin"], **values, relation="师生")
+    with pytest.raises(DomainError, match="请填写与申报人的关系"):
+        experts.declare_relation(actor=expert.user, **values, relation=" ")
+    # The applicant declares it.
+    experts.declare_relation(actor=declaration.applicant, **values, relation="师生")
+    with pytest.raises(Conflict, match="已申报"):
+        experts.declare_relation(actor=expert.user, **values, relation="师生")
+    event = AuditEvent.objects.get(action="expert.declare_relation")
+    assert event.after == {"applicant": declaration.applicant_id, "relation": "师生"}
+
+
+def test_an_expert_applying_in_the_same_round_is_kept_off_the_draw_before_acceptance_too(pool):
+    from title_review.declarations.models import Declaration
+    from title_review.declarations.workflow import Status
+
+    applying = pool["inside"][3]
+    Declaration.objects.create(
+        applicant=applying.user,
+        round=pool["round"],
+        employer=applying.employer,
+        applicant_name=applying.user.real_name,
+        filled_by=applying.user,
+        status=Status.IN_REVIEW,
+        pledge_version="2026-11",
+        pledge_accepted_at=timezone.now(),
+    )
+    meeting = _draw(pool)
+    recusal = Recusal.objects.get(draw__meeting=meeting, expert=applying)
+    assert recusal.automatic and recusal.reason == "本人为本次评审活动的申报人"
+    assert not DrawnExpert.objects.filter(draw__meeting=meeting, expert=applying).exists()
+
+
+def _panel_of(pool, meeting, users_):
+    from title_review.committees import panels
+
+    return panels.form_panel(
+        actor=pool["secretary"], meeting_id=meeting.pk, name="中学组", member_user_ids=[u.pk for u in users_]
+    )
+
+
+def test_a_panel_member_who_is_the_applicant_a_relation_or_a_recommender_is_refused_the_dossier(pool):
+    from title_review.committees import panels
+    from title_review.committees.models import PanelDeclaration
+    from title_review.declarations.models import Declaration
+
+    declaration = _teacher_declaration(pool)
+    meeting = _draw(pool)
+    seated = list(MeetingMember.objects.filter(meeting=meeting).select_related("user").order_by("pk"))
+    others = [m.user for m in seated[:2]]
+    # An expert who is the applicant of the same round, sitting (as rows made before this rule could put them).
+    MeetingMember.objects.create(meeting=meeting, user=declaration.applicant)
+    own = _panel_of(pool, meeting, [declaration.applicant, *others])
+    with pytest.raises(DomainError, match="是申报人本人"):
+        panels.assign(actor=pool["secretary"], panel_id=own.pk, declaration_ids=[declaration.pk])
+
+    related_user = seated[2].user
+    experts.declare_relation(
+        actor=related_user, expert_id=related_user.expert.pk, applicant_id=declaration.applicant_id, relation="师生"
+    )
+    related = panels.form_panel(
+        actor=pool["secretary"],
+        meeting_id=meeting.pk,
+        name="第二组",
+        member_user_ids=[related_user.pk, *(u.pk for u in others)],
+    )
+    with pytest.raises(DomainError, match=f"评委{related_user}与申报人朱老师有师生关系（已申报回避），须回避"):
+        panels.assign(actor=pool["secretary"], panel_id=related.pk, declaration_ids=[declaration.pk])
+
+    recommender_user = seated[3].user
+    User.objects.filter(pk=recommender_user.pk).update(real_name="钱正高")
+    recommender_user.refresh_from_db()
+    Declaration.objects.filter(pk=declaration.pk).update(recommenders=["钱正高"])
+    recommending = panels.form_panel(
+        actor=pool["secretary"],
+        meeting_id=meeting.pk,
+        name="第三组",
+        member_user_ids=[recommender_user.pk, *(u.pk for u in others)],
+    )
+    with pytest.raises(DomainError, match="为申报人朱老师的破格推荐专家，须回避"):
+        panels.assign(actor=pool["secretary"], panel_id=recommending.pk, declaration_ids=[declaration.pk])
+    assert not PanelDeclaration.objects.exists()
+    # Without them, the dossier goes to a panel.
+    fine = panels.form_panel(
+        actor=pool["secretary"],
+        meeting_id=meeting.pk,
+        name="第四组",
+        member_user_ids=[m.user_id for m in seated[4:7]],
+    )
+    panels.assign(actor=pool["secretary"], panel_id=fine.pk, declaration_ids=[declaration.pk])
+    assert PanelDeclaration.objects.filter(panel=fine).count() == 1
+
+
+def test_a_blind_reviewer_with_a_declared_relation_is_refused(pool):
+    from title_review.committees import blind
+    from title_review.committees.models import BlindWork
+    from title_review.declarations.models import Declaration
+
+    declaration = _teacher_declaration(pool)
+    work = {"id": 9001, "title": "高中物理实验教学研究", "is_representative": True}
+    snapshot = dict(declaration.snapshot)
+    snapshot["records"] = {**snapshot.get("records", {}), "achievement": [work]}
+    Declaration.objects.filter(pk=declaration.pk).update(snapshot=snapshot)
+    meeting = _draw(pool)
+    reviewers = [e.user for e in pool["inside"][10:13]]
+    related = pool["inside"][10]
+    experts.declare_relation(
+        actor=related.user, expert_id=related.pk, applicant_id=declaration.applicant_id, relation="合作者"
+    )
+    with pytest.raises(DomainError, match=f"评审专家{related.user}须回避：与申报人朱老师有合作者关系"):
+        blind.send_for_review(
+            actor=pool["secretary"],
+            meeting_id=meeting.pk,
+            declaration_id=declaration.pk,
+            achievement_id=9001,
+            reviewer_ids=[u.pk for u in reviewers],
+            due_on=timezone.localdate() + dt.timedelta(days=10),
+        )
+    assert not BlindWork.objects.exists()
