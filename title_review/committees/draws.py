@@ -287,6 +287,8 @@ def recuse(*, actor: Any, meeting_id: int, expert_id: int, reason: str) -> Drawn
 
 def valid_term(starts: dt.date, ends: dt.date) -> bool:
     """一届不超过 3 年."""
+    if starts.year + 3 > dt.MAXYEAR:  # three years on is past the calendar: every later date is within them
+        return starts <= ends
     try:
         limit = starts.replace(year=starts.year + 3)
     except ValueError:  # 29 February

@@ -175,6 +175,9 @@ def test_a_term_of_three_years_at_most():
     assert not draws.valid_term(dt.date(2026, 1, 1), dt.date(2029, 1, 2))
     assert not draws.valid_term(dt.date(2026, 1, 1), dt.date(2025, 12, 31))
     assert draws.valid_term(dt.date(2028, 2, 29), dt.date(2031, 2, 28))
+    # Three years on is past the calendar (an API client may send any date): an answer, not a ValueError.
+    assert draws.valid_term(dt.date(9998, 2, 1), dt.date(9999, 12, 31))
+    assert not draws.valid_term(dt.date(9998, 2, 1), dt.date(9998, 1, 31))
 
 
 # ---- 回避: declared relations, 破格 recommenders, applicants of the round ---------------------------------
