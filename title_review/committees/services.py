@@ -72,6 +72,9 @@ def create_meeting(*, actor: Any, round_id: int, committee_id: int, title: str, 
     require(actor, "meeting.manage", committee.host)
     if round_.committee_id != committee.pk:
         raise DomainError(f"评审活动“{round_.title}”不由“{committee.name}”评审。", field="committee")
+    today = timezone.localdate()
+    if committee.filing_state(today) == "expired":  # ADR 0032 (the draw refuses 未备案 as well)
+        raise DomainError(committee.filing_refusal(today), code="committee_expired")
     title = (title or "").strip()
     if not title:
         raise DomainError("请填写会议名称。", field="title")

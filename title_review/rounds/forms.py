@@ -28,8 +28,13 @@ class CommitteeForm(StyledForm):
     host: forms.ModelChoiceField = forms.ModelChoiceField(label="组建单位", queryset=None, empty_label=None)
     series = EntryField(label="系列", queryset=None, empty_label="请选择")
     levels = forms.MultipleChoiceField(label="可评审级别", choices=(), widget=forms.CheckboxSelectMultiple)
-    filing_number = forms.CharField(label="备案号", max_length=60, required=False)
-    valid_until = forms.DateField(label="备案有效期至", required=False, widget=DateInput())
+    filing_number = forms.CharField(
+        label="备案号", max_length=60, required=False, help_text="省级职改办组建的评委会必填，如：浙职改备〔2026〕3号"
+    )
+    filed_on = forms.DateField(label="备案日期", required=False, widget=DateInput(), help_text="不填则为今天")
+    valid_until = forms.DateField(
+        label="备案有效期至", required=False, widget=DateInput(), help_text="自备案日期起不超过 3 年"
+    )
 
     def __init__(self, *args: Any, hosts: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

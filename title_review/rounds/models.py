@@ -1,5 +1,7 @@
 """Committees (评委会) with their panels (学科组), and published rounds (评审活动 / 申报项目)."""
 
+import datetime as dt
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +20,10 @@ class Committee(TimeStampedModel):
     levels = models.JSONField(_("可评审级别"), default=list)
     # 专业 codes it accepts (dictionary "specialty"); empty means every specialty of the series.
     specialties = models.JSONField(_("受理专业"), default=list, blank=True)
+    # 核准备案 (人社部令第40号; ADR 0032): 备案号, the date it was filed and the end of its validity (≤ 3 years).
+    # A committee without them is 未备案: it may be set up, but no meeting is drawn or held for it.
     filing_number = models.CharField(_("备案号"), max_length=60, blank=True, default="")
+    filed_on = models.DateField(_("备案日期"), null=True, blank=True)
     valid_until = models.DateField(_("备案有效期至"), null=True, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
 
@@ -29,6 +34,21 @@ class Committee(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def filing_state(self, on: dt.date) -> str:
+        """ "none" (未备案), "expired" (on a day after its 有效期), or "valid"."""
+        if self.valid_until is None:
+            return "none"
+        return "expired" if self.valid_until < on else "valid"
+
+    def filing_refusal(self, on: dt.date, doing: str = "组织评审") -> str:
+        """Why the committee cannot act on `on` ("" when its 备案 is in force)."""
+        state = self.filing_state(on)
+        if state == "none":
+            return f"“{self.name}”尚未备案（无备案有效期），不能{doing}。"
+        if state == "expired":
+            return f"“{self.name}”的备案已过有效期（有效期至 {self.valid_until:%Y-%m-%d}），不能{doing}。请先办理备案延续。"
+        return ""
 
 
 class Panel(TimeStampedModel):

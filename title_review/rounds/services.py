@@ -11,6 +11,7 @@ from title_review.audit.services import record_event
 from title_review.core.errors import DomainError
 from title_review.core.text import clean_name
 from title_review.dictionaries.models import Entry
+from title_review.organisations.models import OfficeLevel, OrganisationKind
 
 from .models import LOCKED_AFTER_PUBLISH, Committee, Panel, Round, RoundStatus
 
@@ -21,6 +22,52 @@ def _codes(type_code: str, codes: list[str], label: str) -> list[str]:
     if unknown:
         raise DomainError(f"{label}中有无效代码：" + "、".join(unknown))
     return list(dict.fromkeys(codes))
+
+
+FILING_YEARS = 3  # 备案有效期 ≤ 3 年 (人社部令第40号)
+
+
+def _years_after(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def by_province(actor: Any) -> bool:
+    """The province's title office keeps the 评委会 register (核准备案): its committees carry their 备案."""
+    organisation = getattr(actor, "organisation", None)
+    return bool(
+        organisation is not None
+        and organisation.kind == OrganisationKind.TITLE_OFFICE
+        and organisation.office_level == OfficeLevel.PROVINCE
+    )
+
+
+def _filing(
+    *, required: bool, filing_number: str, filed_on: dt.date | None, valid_until: dt.date | None
+) -> tuple[str, dt.date | None, dt.date | None]:
+    """备案号, 备案日期 and 备案有效期至, checked: all or none (all when `required`); at most 3 years."""
+    filing_number = (filing_number or "").strip()
+    if valid_until is not None and filed_on is None:
+        filed_on = timezone.localdate()  # entered on the day it is filed
+    if required and not (filing_number and valid_until):
+        raise DomainError("省级职改办组建（核准备案）的评委会须填写备案号和备案有效期。", field="filing_number")
+    if bool(filing_number) != bool(valid_until):
+        raise DomainError("备案号和备案有效期须一并填写（未备案的评委会两项都不填）。", field="valid_until")
+    if filed_on is not None and valid_until is not None:
+        if valid_until <= filed_on:
+            raise DomainError(
+                f"备案有效期至 {valid_until:%Y-%m-%d} 须晚于备案日期 {filed_on:%Y-%m-%d}。", field="valid_until"
+            )
+        latest = _years_after(filed_on, FILING_YEARS)
+        if valid_until > latest:
+            raise DomainError(
+                f"备案有效期不超过 {FILING_YEARS} 年：备案日期 {filed_on:%Y-%m-%d}，有效期至最晚 {latest:%Y-%m-%d}，"
+                f"现为 {valid_until:%Y-%m-%d}。",
+                field="valid_until",
+            )
+    return filing_number, filed_on, valid_until
 
 
 @transaction.atomic
@@ -34,9 +81,14 @@ def create_committee(
     specialties: list[str],
     filing_number: str = "",
     valid_until: dt.date | None = None,
+    filed_on: dt.date | None = None,
 ) -> Committee:
-    """A 评委会 hosted by `host` (an organisation in the actor's scope)."""
+    """A 评委会 hosted by `host` (an organisation in the actor's scope). The province registers its committees
+    with their 备案 (备案号, 备案日期, 有效期 ≤ 3 年); a committee set up without one is 未备案 (ADR 0032)."""
     require(actor, "round.manage", host)
+    filing_number, filed_on, valid_until = _filing(
+        required=by_province(actor), filing_number=filing_number, filed_on=filed_on, valid_until=valid_until
+    )
     name = clean_name(name, "评委会名称")
     if not name:
         raise DomainError("请填写评委会名称。")
@@ -50,14 +102,22 @@ def create_committee(
         series=series,
         levels=_codes("level", levels, "级别"),
         specialties=_codes("specialty", specialties, "专业"),
-        filing_number=filing_number.strip(),
+        filing_number=filing_number,
+        filed_on=filed_on,
         valid_until=valid_until,
     )
     record_event(
         actor=actor,
         action="committee.create",
         obj=committee,
-        after={"name": name, "series": series.code, "levels": committee.levels},
+        after={
+            "name": name,
+            "series": series.code,
+            "levels": committee.levels,
+            "filing_number": filing_number,
+            "filed_on": filed_on.isoformat() if filed_on else None,
+            "valid_until": valid_until.isoformat() if valid_until else None,
+        },
         organisation=host,
     )
     return committee
@@ -88,17 +148,37 @@ def _check_round(round_: Round) -> None:
         raise DomainError("请至少选择一种申报方式。")
     committee = round_.committee
     if committee is not None:
-        if committee.series_id != round_.series_id:
-            raise DomainError("评委会的系列与活动的系列不一致。")
+        _check_committee(round_, committee)
         beyond = [code for code in round_.levels if code not in committee.levels]
         if beyond:
             raise DomainError("所选评委会不能评审这些级别：" + "、".join(_names("level", beyond)))
         if committee.specialties:
+            if not round_.specialties:
+                raise DomainError(
+                    f"“{committee.name}”只受理部分专业（"
+                    + "、".join(_names("specialty", committee.specialties))
+                    + "），请选择活动的受理专业。"
+                )
             outside = [code for code in round_.specialties if code not in committee.specialties]
             if outside:
                 raise DomainError("这些专业不在评委会受理范围内：" + "、".join(_names("specialty", outside)))
     if round_.panel is not None and round_.panel.committee_id != round_.committee_id:
         raise DomainError("学科组不属于所选评委会。")
+
+
+def _check_committee(round_: Round, committee: Committee) -> None:
+    """The committee may take the round: in service, of its series, and its 备案 in force through the window
+    (a committee with a 备案 that ends before the round closes cannot take it; ADR 0032)."""
+    if not committee.is_active:
+        raise DomainError(f"“{committee.name}”已停用，不能用于评审活动。")
+    if committee.series_id != round_.series_id:
+        raise DomainError("评委会的系列与活动的系列不一致。")
+    closes = timezone.localdate(round_.closes_at)
+    if committee.valid_until is not None and committee.valid_until < closes:
+        raise DomainError(
+            f"“{committee.name}”的备案有效期至 {committee.valid_until:%Y-%m-%d}，早于本活动的申报截止日期 "
+            f"{closes:%Y-%m-%d}，不能使用该评委会。请先办理备案延续或选择其他评委会。"
+        )
 
 
 def _names(type_code: str, codes: list[str]) -> list[str]:
@@ -148,6 +228,8 @@ def create_round(
     )
     if closes_at <= opens_at:
         raise DomainError("申报截止时间须晚于申报开始时间。")
+    if committee is not None:
+        _check_committee(round_, committee)
     round_.save()
     round_.scope.add(publisher)
     record_event(

@@ -200,7 +200,12 @@ def committees(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"已新增评委会“{committee.name}”。")
             return redirect("rounds:committee", pk=committee.pk)
     rows = committees_visible_to(request.user).select_related("host", "series").order_by("host__path", "name")
-    return render(request, "rounds/committees.html", {"form": form, "committees": rows[:200]})
+    today = timezone.localdate()
+    return render(
+        request,
+        "rounds/committees.html",
+        {"form": form, "committees": [(c, c.filing_state(today)) for c in rows[:200]]},
+    )
 
 
 @rule("round.manage")
@@ -227,5 +232,6 @@ def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "panels": committee.panels.all(),
             "levels": [levels.get(c, c) for c in committee.levels],
+            "filing_state": committee.filing_state(timezone.localdate()),
         },
     )
