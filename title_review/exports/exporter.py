@@ -6,7 +6,7 @@ through `core.excel.SheetWriter`, so memory stays flat as the number of rows gro
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.db.models import Expression, QuerySet
@@ -30,15 +30,25 @@ class Lookups:
     qualifications: dict[str, str]
     specialties: dict[str, str]
     now: dt.datetime
+    # 资格名称 code → the name of its 级别 (正高级, 副高级, ...), from the qualification's "level" attribute.
+    qualification_levels: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> "Lookups":
-        names: dict[str, dict[str, str]] = {"qualification": {}, "specialty": {}}
-        for type_code, code, name in Entry.objects.filter(type__code__in=names).values_list(
-            "type__code", "code", "name"
+        names: dict[str, dict[str, str]] = {"qualification": {}, "specialty": {}, "level": {}}
+        levels: dict[str, str] = {}
+        for type_code, code, name, attributes in Entry.objects.filter(type__code__in=names).values_list(
+            "type__code", "code", "name", "attributes"
         ):
             names[type_code][code] = name
-        return cls(qualifications=names["qualification"], specialties=names["specialty"], now=timezone.now())
+            if type_code == "qualification" and isinstance(attributes, dict):
+                levels[code] = str(attributes.get("level", ""))
+        return cls(
+            qualifications=names["qualification"],
+            specialties=names["specialty"],
+            now=timezone.now(),
+            qualification_levels={q: names["level"].get(level, level) for q, level in levels.items()},
+        )
 
 
 @dataclass(frozen=True)

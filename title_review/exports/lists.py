@@ -6,11 +6,14 @@ declarations.selectors), evaluated for the exporting user, so an export never re
 
 from typing import Any
 
+from django.db.models import Exists, OuterRef
 from django.http import QueryDict
 
+from title_review.access import scoped
 from title_review.access.declarations import Purpose
 from title_review.access.declarations import policy as declaration_policy
 from title_review.access.policies import can
+from title_review.committees.models import Ballot, BallotOutcome, BallotStatus
 from title_review.core.errors import DomainError
 from title_review.core.excel import DATE, DATETIME, NUMBER
 from title_review.core.identity import mask_identity, mask_phone
@@ -22,8 +25,8 @@ from title_review.rounds.selectors import rounds_visible_to
 
 from .exporter import SERIAL, Column, ListSpec, Lookups, Selection
 
-# The filters the list pages understand; nothing else is carried into a job.
-FILTER_KEYS = FILTERS
+# The filters the list pages understand (and the meeting of a 评审结果 export); nothing else goes into a job.
+FILTER_KEYS = (*FILTERS, "meeting")
 
 
 def _status(row: dict[str, Any], _lookups: Lookups) -> str:
@@ -103,6 +106,60 @@ def _round(user: Any, params: QueryDict) -> Selection:
     return Selection(f"{round_.title}汇总表", queryset, obj=round_)
 
 
+def _meeting_results(user: Any, params: QueryDict) -> Selection:
+    """评审结果 of a closed meeting, as its page shows them (committees.services.results_of): per declaration
+    its last closed ballot, for the title office that published the round (the meeting policy's "results")."""
+    meeting_id = params.get("meeting", "")
+    meeting = (
+        scoped.meetings.visible(user, "results").filter(pk=int(meeting_id)).first() if meeting_id.isdigit() else None
+    )
+    if meeting is None:
+        raise DomainError("评审会议不存在、尚未结束或您无权查看其评审结果，请刷新后重试。")
+    later = Ballot.objects.filter(
+        meeting=OuterRef("meeting"),
+        declaration=OuterRef("declaration"),
+        status=BallotStatus.CLOSED,
+        attempt__gt=OuterRef("attempt"),
+    )
+    queryset = Ballot.objects.filter(meeting=meeting, status=BallotStatus.CLOSED).exclude(Exists(later)).order_by("pk")
+    return Selection(f"{meeting.title}评审结果", queryset, obj=meeting)
+
+
+def _outcome(row: dict[str, Any], _lookups: Lookups) -> str:
+    return "通过" if row["outcome"] == BallotOutcome.PASSED else "未通过"
+
+
+# 评审结果 to the title office (issue 13 point 7): 通过 / 未通过 with the tally, never who voted how.
+RESULT_COLUMNS: tuple[Column, ...] = (
+    Column("序号", SERIAL, kind=NUMBER, width=7),
+    Column("申报人", "declaration__applicant_name", width=12),
+    Column("工作单位", "declaration__employer__name", width=28),
+    Column("系列", "declaration__round__series__name", width=16),
+    Column(
+        "申报资格",
+        "declaration__target_qualification",
+        show=lambda r, lk: lk.qualifications.get(
+            r["declaration__target_qualification"], r["declaration__target_qualification"]
+        ),
+        width=16,
+    ),
+    Column(
+        "级别",
+        "declaration__target_qualification",
+        show=lambda r, lk: lk.qualification_levels.get(r["declaration__target_qualification"], ""),
+        width=10,
+    ),
+    Column("评审结果", "outcome", show=_outcome, width=10),
+    Column("应到评委", "members_count", kind=NUMBER, width=9),
+    Column("出席评委", "present_count", kind=NUMBER, width=9),
+    Column("同意", "approve", kind=NUMBER, width=7),
+    Column("不同意", "reject", kind=NUMBER, width=7),
+    Column("弃权", "abstain", kind=NUMBER, width=7),
+    Column("第几次表决", "attempt", kind=NUMBER, width=10),
+    Column("表决结束时间", "closed_at", kind=DATETIME, width=17),
+)
+
+
 def _stage(row: dict[str, Any], _lookups: Lookups) -> str:
     return str(STAGE_FOR_APPLICANT.get(row["status"], ""))
 
@@ -152,5 +209,6 @@ LISTS: dict[str, ListSpec] = {
             _managed,
         ),
         ListSpec("round", "评审活动汇总表", DECLARATION_COLUMNS, _round, sheet="汇总表"),
+        ListSpec("meeting_results", "评审结果", RESULT_COLUMNS, _meeting_results, sheet="评审结果"),
     )
 }

@@ -9,4 +9,5 @@ urlpatterns = [
     path("accepted/", views.accepted, name="accepted"),
     path("declarations/", views.declarations, name="declarations"),
     path("rounds/<int:pk>/", views.round_summary, name="round"),
+    path("meetings/<int:pk>/results/", views.meeting_results, name="meeting_results"),
 ]

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
+from title_review.access import scoped
 from title_review.access.decorators import guards, rule
 from title_review.access.policies import employer_of
 from title_review.core.excel import xlsx_response
@@ -65,3 +66,12 @@ def round_summary(request: HttpRequest, pk: int) -> HttpResponse:
     """A round's 汇总表: every declaration of the round the viewer may track."""
     round_ = get_object_or_404(rounds_visible_to(request.user), pk=pk)
     return _export(request, "round", {"round": [str(round_.pk)]})
+
+
+@rule("round.manage")
+@require_POST
+@guards("meeting", "results")
+def meeting_results(request: HttpRequest, pk: int) -> HttpResponse:
+    """评审结果 of a closed meeting, for the title office that published the round (the results page's rule)."""
+    meeting = scoped.meetings.get(request.user, pk, "results")
+    return _export(request, "meeting_results", {"meeting": [str(meeting.pk)]})

@@ -100,6 +100,7 @@ def test_every_object_url_names_a_known_policy():
 def test_the_walker_knows_the_object_urls_it_tries():
     routes = {route for route, _k, _p in object_routes()}
     assert {"reviews/track/<int:pk>/", "attachments/<int:pk>/download/", "downloads/<int:pk>/download/"} <= routes
+    assert {"committees/results/<int:pk>/", "exports/meetings/<int:pk>/results/"} <= routes  # 评审结果, its export
     assert set(SPECIAL) <= routes
 
 
@@ -306,8 +307,9 @@ def _build_world():
         actor=users["hospitaladmin"], employer_id=orgs["杭州市第一人民医院"].pk, new_name="杭州市第一人民医院集团"
     )
     meeting, ballot, assignment, panel, review, expert = _meeting_world(users, orgs, declarations["accepted"])
+    closed = _closed_meeting(meeting)  # its 评审结果 (page and export) reach the publishing office only
     return {
-        "meeting": [("meeting", meeting)],
+        "meeting": [("meeting", meeting), ("closed", closed)],
         "meeting_seat": [("meeting", meeting)],
         "ballot": [("open", ballot)],
         "ballot_seat": [("open", ballot)],
@@ -343,6 +345,23 @@ def _build_world():
         "record": [(f"record:{r.owner_id}", r) for r in records],
         "name_change": [("applied", renamed), ("pending", pending)],
     }
+
+
+def _closed_meeting(meeting):
+    """A second sitting of the same committee for the same round, started and closed (no ballot)."""
+    from title_review.committees import services as committees
+
+    secretary = meeting.created_by
+    members = list(meeting.members.values_list("user_id", flat=True))
+    closed = committees.create_meeting(
+        actor=secretary,
+        round_id=meeting.round_id,
+        committee_id=meeting.committee_id,
+        title="已结束的评审会议",
+        member_ids=members,
+    )
+    committees.start_meeting(actor=secretary, meeting_id=closed.pk)
+    return committees.close_meeting(actor=secretary, meeting_id=closed.pk)
 
 
 def _meeting_world(users, orgs, accepted):
