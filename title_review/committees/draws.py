@@ -254,7 +254,9 @@ def recuse(*, actor: Any, meeting_id: int, expert_id: int, reason: str) -> Drawn
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("请填写回避原因。", field="reason")
-    draw = Draw.objects.get(meeting=found)
+    draw = Draw.objects.filter(meeting=found).first()
+    if draw is None:
+        raise DomainError("本次会议的评委不是抽取产生的，没有候补专家可以递补。", code="not_drawn")
     seat = DrawnExpert.objects.select_related("expert").filter(draw=draw, expert_id=expert_id).first()
     if seat is None or seat.role != SeatRole.MEMBER:
         raise DomainError("该专家不是本次抽取的评委。", field="expert")

@@ -170,6 +170,22 @@ def test_the_pool_takes_a_nominated_expert_after_the_office_approves_and_drops_t
     }
 
 
+def test_a_meeting_not_drawn_has_no_alternate_to_recuse_to(pool):
+    """A meeting made with a fixed list of members (services.create_meeting) has no draw: refused, not a crash."""
+    members = [e.user_id for e in pool["inside"][:3]]
+    meeting = services.create_meeting(
+        actor=pool["secretary"],
+        round_id=pool["round"].pk,
+        committee_id=pool["committee"].pk,
+        title="评审会议",
+        member_ids=members,
+    )
+    with pytest.raises(DomainError, match="不是抽取产生的") as refused:
+        draws.recuse(actor=pool["secretary"], meeting_id=meeting.pk, expert_id=pool["inside"][0].pk, reason="亲属关系")
+    assert refused.value.code == "not_drawn"
+    assert sorted(MeetingMember.objects.filter(meeting=meeting).values_list("user_id", flat=True)) == sorted(members)
+
+
 def test_a_term_of_three_years_at_most():
     assert draws.valid_term(dt.date(2026, 1, 1), dt.date(2029, 1, 1))
     assert not draws.valid_term(dt.date(2026, 1, 1), dt.date(2029, 1, 2))
