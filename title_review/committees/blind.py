@@ -104,13 +104,19 @@ def send_for_review(
         after={"declaration": declaration.pk, "reviewers": len(reviews), "due_on": due_on.isoformat()},
         organisation=meeting.committee.host,
     )
+    _tell_reviewers(User.objects.filter(pk__in=ids), blind, due_on)
+    return blind
+
+
+def _tell_reviewers(reviewers: Any, blind: BlindWork, due_on: dt.date) -> None:
+    """站内信 and SMS to reviewers of a 代表作: its code and deadline only, never whose work it is."""
     notify(
-        recipients=User.objects.filter(pk__in=ids),
+        recipients=reviewers,
         title=f"代表作评审：{blind.code}",
         body=f"请于 {due_on:%Y年%m月%d日} 前完成代表作 {blind.code} 的评审，填写代表作评审意见表。",
+        link="/committees/reviews/",
         sms=True,
     )
-    return blind
 
 
 def reviewer_view(*, actor: Any, review_id: int) -> dict[str, Any]:
@@ -182,6 +188,7 @@ def replace_reviewer(*, actor: Any, review_id: int, reviewer_id: int, due_on: dt
         after={"due_on": due_on.isoformat()},
         organisation=work.meeting.committee.host,
     )
+    _tell_reviewers(User.objects.filter(pk=reviewer_id), work, due_on)
     return replacement
 
 

@@ -276,6 +276,9 @@ class MeetingPanel(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="panels", verbose_name=_("评审会议"))
     name = models.CharField(_("评议组名称"), max_length=100)
     asks_scores = models.BooleanField(_("须评分"), default=False)
+    # 书面评议意见 due by this day (optional); the daily job reminds members with opinions missing once, before it.
+    due_on = models.DateField(_("评议截止日期"), null=True, blank=True)
+    deadline_reminded = models.BooleanField(_("已发送截止提醒"), default=False)
 
     class Meta:
         ordering = ["meeting_id", "pk"]
@@ -385,6 +388,8 @@ class BlindReview(models.Model):
     comment = models.TextField(_("评审意见"), blank=True, default="")
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     replaced = models.BooleanField(_("已更换"), default=False)
+    # The daily job's reminder before the deadline, sent once (committees.scheduled).
+    reminded = models.BooleanField(_("已发送截止提醒"), default=False)
 
     class Meta:
         ordering = ["work_id", "pk"]

@@ -3,6 +3,7 @@ to one panel (never to an expert who must stand aside: its applicant, a colleagu
 破格 recommender), and follows each expert's
 progress; panel members write their opinion (and a score, where the panel asks) once per declaration."""
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,12 +53,20 @@ def _employers(members: list[MeetingMember]) -> dict[int, int | None]:
 
 @transaction.atomic
 def form_panel(
-    *, actor: Any, meeting_id: int, name: str, member_user_ids: list[int], asks_scores: bool = False
+    *,
+    actor: Any,
+    meeting_id: int,
+    name: str,
+    member_user_ids: list[int],
+    asks_scores: bool = False,
+    due_on: dt.date | None = None,
 ) -> MeetingPanel:
     meeting = _managed_meeting(actor, meeting_id)
     name = (name or "").strip()
     if not name:
         raise DomainError("请填写评议组名称。", field="name")
+    if due_on is not None and due_on <= timezone.localdate():
+        raise DomainError("评议截止日期应在今天之后。", field="due_on")
     if MeetingPanel.objects.filter(meeting=meeting, name=name).exists():
         raise DomainError(f"本次会议已有名为“{name}”的评议组。", field="name")
     ids = list(dict.fromkeys(member_user_ids))
@@ -66,13 +75,13 @@ def form_panel(
         raise DomainError("评议组成员须为本次会议的评委。", field="members")
     if len(members) < MIN_PANEL_MEMBERS:
         raise DomainError(f"评议组至少由 {MIN_PANEL_MEMBERS} 名评委组成，现为 {len(members)} 人。", field="members")
-    panel = MeetingPanel.objects.create(meeting=meeting, name=name, asks_scores=asks_scores)
+    panel = MeetingPanel.objects.create(meeting=meeting, name=name, asks_scores=asks_scores, due_on=due_on)
     PanelMember.objects.bulk_create(PanelMember(panel=panel, member=m) for m in members)
     record_event(
         actor=actor,
         action="panel.form",
         obj=panel,
-        after={"members": len(members), "asks_scores": asks_scores},
+        after={"members": len(members), "asks_scores": asks_scores, "due_on": due_on.isoformat() if due_on else None},
         organisation=meeting.committee.host,
     )
     return panel
@@ -135,10 +144,14 @@ def assign(*, actor: Any, panel_id: int, declaration_ids: list[int]) -> list[Pan
         after={"declarations": [d.pk for d in declarations]},
         organisation=meeting.committee.host,
     )
+    due = f"，请于 {panel.due_on:%Y年%m月%d日} 前" if panel.due_on else "，请"
+    # No applicant's name: the SMS copy travels outside the system.
     notify(
         recipients=[m.user for m in members],
         title=f"评议任务：{panel.name}",
-        body=f"“{meeting.title}”的评议组“{panel.name}”新分配了 {len(declarations)} 份申报材料，请填写书面评议意见。",
+        body=f"“{meeting.title}”的评议组“{panel.name}”新分配了 {len(declarations)} 份申报材料{due}填写书面评议意见。",
+        link=f"/committees/mine/{meeting.pk}/",
+        sms=True,
     )
     return rows
 
@@ -213,6 +226,8 @@ def remind(*, actor: Any, panel_id: int) -> int:
             recipients=[item.member.user],
             title=f"评议提醒：{panel.name}",
             body=f"“{meeting.title}”中还有 {item.missing} 份申报材料等待您填写书面评议意见。",
+            link=f"/committees/mine/{meeting.pk}/",
+            category="deadline",
             sms=True,
         )
     record_event(

@@ -222,6 +222,12 @@ def _ids(values: list[str]) -> list[int]:
 @guards("meeting", "manage")
 @require_POST
 def form_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    raw_due = (request.POST.get("due_on") or "").strip()
+    try:
+        due_on = dt.date.fromisoformat(raw_due) if raw_due else None
+    except ValueError:
+        messages.error(request, "评议截止日期格式不正确。")
+        return redirect("committees:meeting", pk=pk)
     try:
         made = panels.form_panel(
             actor=request.user,
@@ -229,6 +235,7 @@ def form_panel(request: HttpRequest, pk: int) -> HttpResponse:
             name=request.POST.get("name", ""),
             member_user_ids=_ids(request.POST.getlist("members")),
             asks_scores=request.POST.get("asks_scores") == "1",
+            due_on=due_on,
         )
     except DomainError as exc:
         return _refused(request, exc, "committees:meeting", pk)

@@ -35,6 +35,8 @@ DEFAULTS: dict[str, Any] = {
     "committee.min_members_specialty": 11,
     "committee.draw_ratio": 2,
     "committee.outside_share_percent": 10,
+    # 评议意见 and 代表作评审: experts with work still due are reminded (站内信 + SMS) this many days before it.
+    "committee.reminder_days": 2,
 }
 
 
@@ -58,6 +60,7 @@ LABELS: dict[str, str] = {
     "committee.min_members_specialty": "按专业组建的评委会评委最少人数",
     "committee.draw_ratio": "评委抽取比例（2 表示按 1:2 抽取，多抽的为候补）",
     "committee.outside_share_percent": "外地评审专家最低比例（%）",
+    "committee.reminder_days": "评议意见和代表作评审截止前提醒专家的天数",
 }
 
 
