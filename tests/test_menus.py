@@ -40,6 +40,12 @@ SPOT_CHECKS = {
     "zjadmin": ({"机构树", "代码字典", "接收更新代码"}, {"操作日志"}),
     "applicant": (APPLICANT_MENU, set(ALL_LABELS) - APPLICANT_MENU),
     "hospitaladmin": ({"单位信息", "单位工作人员", "工作账号管理"}, {"参数设置", "接收更新代码"}),
+    # 评委会评审: the secretary runs the meetings (not the pool, not the results); an expert takes part only.
+    "zjmishu": ({"评审会议", "交换数据包"}, {"专家库", "评审结果", "评委会管理", "我的评审会议", "我的申报"}),
+    "gczj01": (
+        {"我的评审会议", "代表作评审"},
+        {"评审会议", "专家库", "评审结果", "评委会管理", "我的申报", "待审核材料", "交换数据包"},
+    ),
 }
 
 

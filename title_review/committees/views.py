@@ -274,6 +274,7 @@ def remind(request: HttpRequest, pk: int) -> HttpResponse:
 @guards("meeting", "manage")
 @require_POST
 def send_blind(request: HttpRequest, pk: int) -> HttpResponse:
+    scoped.meetings.get(request.user, pk, "manage")  # 404 outside the meeting, before the form is read
     try:
         due_on = dt.date.fromisoformat(request.POST.get("due_on", ""))
     except ValueError:

@@ -134,7 +134,7 @@ def test_a_round_cannot_be_created_with_a_committee_of_another_series_or_out_of_
     committee.refresh_from_db()
     with pytest.raises(DomainError, match="已停用"):
         _round(users, orgs, committee)
-    assert not Round.objects.filter(publisher=orgs[PROVINCE]).exists()
+    assert not Round.objects.filter(title="2026年度全省中小学教师职称评审").exists()
 
 
 def test_a_round_cannot_be_published_once_its_committee_filing_has_lapsed(users, orgs):
