@@ -142,3 +142,26 @@ def declare_relation(*, actor: Any, expert_id: int, applicant_id: int, relation:
         organisation=expert.employer,
     )
     return row
+
+
+@transaction.atomic
+def declare_own_relation(*, actor: Any, applicant_name: str, id_number: str, relation: str) -> DeclaredRelation:
+    """回避关系 an expert declares on their own page: the applicant is named by 姓名 and 证件号码, both of which must
+    match one account (a wrong pair says nothing about which half was wrong)."""
+    expert = Expert.objects.filter(user_id=actor.pk).exclude(status=ExpertStatus.REMOVED).first()
+    if expert is None:
+        raise DomainError("您不在专家库中，无须申报回避关系。")
+    applicant_name = (applicant_name or "").strip()
+    id_number = (id_number or "").strip().upper()
+    if not applicant_name or not id_number:
+        raise DomainError("请填写申报人的姓名和证件号码。", field="id_number")
+    applicant = User.objects.filter(real_name=applicant_name, id_number=id_number).first()
+    if applicant is None:
+        raise DomainError("未找到姓名与证件号码相符的人员，请核对后重新填写。", field="id_number")
+    return declare_relation(actor=actor, expert_id=expert.pk, applicant_id=applicant.pk, relation=relation)
+
+
+def own_relations(user: Any) -> list[DeclaredRelation]:
+    """The relations declared for the expert `user` (theirs to see: their own pool entry's)."""
+    rows = DeclaredRelation.objects.filter(expert__user_id=user.pk).select_related("applicant")
+    return list(rows.order_by("-declared_at", "-pk")[:200])

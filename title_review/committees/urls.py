@@ -24,6 +24,7 @@ urlpatterns = [
     path("results/", views.results, name="results"),
     path("results/<int:pk>/", views.meeting_results, name="meeting_results"),
     path("mine/", views.my_meetings, name="my_meetings"),
+    path("relations/", views.my_relations, name="my_relations"),
     path("mine/<int:pk>/", views.my_meeting, name="my_meeting"),
     path("mine/<int:pk>/sign-in/", views.sign_in, name="sign_in"),
     path("ballots/<int:pk>/vote/", views.vote, name="vote"),

@@ -298,6 +298,24 @@ def send_blind(request: HttpRequest, pk: int) -> HttpResponse:
     return _done(request, pk, f"代表作已送审，送审编号 {work.code}。")
 
 
+@rule("meeting.take_part")
+def my_relations(request: HttpRequest) -> HttpResponse:
+    """回避关系: an expert declares a relation with an applicant, and stands aside from their review from then on."""
+    values = {"applicant_name": "", "id_number": "", "relation": ""}
+    if request.method == "POST":
+        values = {key: (request.POST.get(key) or "").strip() for key in values}
+        try:
+            made = pool.declare_own_relation(actor=request.user, **values)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"已申报与{made.applicant}的{made.relation}关系，评审时将自动回避。")
+            return redirect("committees:my_relations")
+    return render(
+        request, "committees/my_relations.html", {"relations": pool.own_relations(request.user), "values": values}
+    )
+
+
 # ---- 代表作评审 (reviewer) -------------------------------------------------------------------------------
 
 

@@ -358,3 +358,27 @@ def test_a_blind_reviewer_with_a_declared_relation_is_refused(pool):
             due_on=timezone.localdate() + dt.timedelta(days=10),
         )
     assert not BlindWork.objects.exists()
+
+
+def test_an_expert_declares_a_relation_on_their_page_and_the_draw_keeps_them_off(pool, client):
+    expert = pool["inside"][4]
+    client.force_login(expert.user)
+    assert "申报回避关系" in client.get("/committees/mine/").content.decode()
+    wrong = client.post(
+        "/committees/relations/", {"applicant_name": "朱老师", "id_number": "330108198506120000", "relation": "亲属"}
+    )
+    assert "未找到姓名与证件号码相符的人员" in wrong.content.decode()
+    assert "330108198506120000" in wrong.content.decode()  # what was typed stays
+    done = client.post(
+        "/committees/relations/",
+        {"applicant_name": "朱老师", "id_number": "330108198506120026", "relation": "亲属"},
+        follow=True,
+    )
+    page = done.content.decode()
+    assert "已申报与朱老师的亲属关系，评审时将自动回避。" in page and "朱老师：亲属" in page
+    meeting = _draw(pool)
+    recusal = Recusal.objects.get(draw__meeting=meeting, expert=expert)
+    assert recusal.reason == "与申报人朱老师有亲属关系（已申报回避）"
+    # Someone outside the pool has nothing to declare.
+    client.force_login(User.objects.get(username="hzcheck"))
+    assert client.get("/committees/relations/").status_code in (302, 403)
