@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from title_review.access.decorators import public
 from title_review.accounts.api import PasswordResetApi, RegisterApi
 from title_review.achievements.api import RecordListApi
+from title_review.committees import api as committees
 from title_review.declarations.api import DeclarationDetailApi, DeclarationListApi, DeclarationSubmitApi
 from title_review.organisations.api import OrganisationDetailApi, OrganisationListApi
 from title_review.organisations.basic_info_api import (
@@ -112,6 +113,78 @@ urlpatterns = [
     path("v1/reviews/employer/forward/", ReviewForwardApi.as_view(), name="api-review-forward"),
     path("v1/organisations/", OrganisationListApi.as_view(), name="api-organisations"),
     path("v1/organisations/<int:pk>/", OrganisationDetailApi.as_view(), name="api-organisation-detail"),
+    # 评委会评审 (issue 13): the expert pool, the draw, the meeting and its secret ballots, panels, 代表作.
+    path("v1/committees/experts/", committees.ExpertListApi.as_view(), name="api-committees-experts"),
+    path("v1/committees/experts/propose/", committees.ExpertProposeApi.as_view(), name="api-committees-expert-propose"),
+    path(
+        "v1/committees/experts/<int:pk>/approve/",
+        committees.ExpertApproveApi.as_view(),
+        name="api-committees-expert-approve",
+    ),
+    path(
+        "v1/committees/experts/<int:pk>/remove/",
+        committees.ExpertRemoveApi.as_view(),
+        name="api-committees-expert-remove",
+    ),
+    path("v1/committees/draws/", committees.DrawApi.as_view(), name="api-committees-draw"),
+    path("v1/committees/meetings/", committees.MeetingListApi.as_view(), name="api-committees-meetings"),
+    path("v1/committees/meetings/<int:pk>/", committees.MeetingApi.as_view(), name="api-committees-meeting"),
+    path("v1/committees/meetings/<int:pk>/recuse/", committees.RecuseApi.as_view(), name="api-committees-recuse"),
+    path(
+        "v1/committees/meetings/<int:pk>/start/",
+        committees.StartMeetingApi.as_view(),
+        name="api-committees-meeting-start",
+    ),
+    path(
+        "v1/committees/meetings/<int:pk>/ballots/",
+        committees.OpenBallotApi.as_view(),
+        name="api-committees-ballot-open",
+    ),
+    path(
+        "v1/committees/meetings/<int:pk>/close/",
+        committees.CloseMeetingApi.as_view(),
+        name="api-committees-meeting-close",
+    ),
+    path(
+        "v1/committees/meetings/<int:pk>/panels/", committees.FormPanelApi.as_view(), name="api-committees-panel-form"
+    ),
+    path(
+        "v1/committees/meetings/<int:pk>/blind-works/",
+        committees.SendBlindApi.as_view(),
+        name="api-committees-blind-send",
+    ),
+    path(
+        "v1/committees/meetings/<int:pk>/blind-reviews/replace/",
+        committees.ReplaceReviewerApi.as_view(),
+        name="api-committees-blind-replace",
+    ),
+    path(
+        "v1/committees/ballots/<int:pk>/close/", committees.CloseBallotApi.as_view(), name="api-committees-ballot-close"
+    ),
+    path("v1/committees/ballots/<int:pk>/vote/", committees.VoteApi.as_view(), name="api-committees-vote"),
+    path("v1/committees/panels/<int:pk>/assign/", committees.AssignApi.as_view(), name="api-committees-panel-assign"),
+    path(
+        "v1/committees/panels/<int:pk>/progress/",
+        committees.PanelProgressApi.as_view(),
+        name="api-committees-panel-progress",
+    ),
+    path("v1/committees/panels/<int:pk>/remind/", committees.RemindApi.as_view(), name="api-committees-panel-remind"),
+    path("v1/committees/results/", committees.ResultListApi.as_view(), name="api-committees-results"),
+    path(
+        "v1/committees/results/<int:pk>/", committees.MeetingResultsApi.as_view(), name="api-committees-meeting-results"
+    ),
+    path("v1/committees/my-meetings/", committees.MyMeetingListApi.as_view(), name="api-committees-my-meetings"),
+    path("v1/committees/my-meetings/<int:pk>/", committees.MyMeetingApi.as_view(), name="api-committees-my-meeting"),
+    path("v1/committees/my-meetings/<int:pk>/sign-in/", committees.SignInApi.as_view(), name="api-committees-sign-in"),
+    path("v1/committees/assignments/", committees.MyAssignmentListApi.as_view(), name="api-committees-my-assignments"),
+    path("v1/committees/assignments/<int:pk>/opinion/", committees.OpinionApi.as_view(), name="api-committees-opinion"),
+    path("v1/committees/reviews/", committees.MyReviewListApi.as_view(), name="api-committees-my-reviews"),
+    path("v1/committees/reviews/<int:pk>/", committees.MyReviewApi.as_view(), name="api-committees-my-review"),
+    path(
+        "v1/committees/reviews/<int:pk>/submit/",
+        committees.SubmitReviewApi.as_view(),
+        name="api-committees-my-review-submit",
+    ),
     # Last: any other API address (an id that is not a number, a section that does not exist) answers the
     # API's JSON 404 rather than the site's HTML page. Only paths ending in "/", so APPEND_SLASH still works.
     re_path(r"^(?:[\s\S]*/)?$", views.NotFoundApi.as_view(), name="api-not-found"),

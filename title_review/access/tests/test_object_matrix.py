@@ -102,6 +102,31 @@ def test_the_walker_knows_the_object_urls_it_tries():
     assert {"reviews/track/<int:pk>/", "attachments/<int:pk>/download/", "downloads/<int:pk>/download/"} <= routes
     assert {"committees/results/<int:pk>/", "exports/meetings/<int:pk>/results/"} <= routes  # 评审结果, its export
     assert set(SPECIAL) <= routes
+    # The committees API (its objects are the `_meeting_world`'s: a meeting, an open ballot, a panel and its
+    # assignment, a 代表作 review, a pending expert).
+    assert {
+        "api/v1/committees/experts/<int:pk>/approve/",
+        "api/v1/committees/experts/<int:pk>/remove/",
+        "api/v1/committees/meetings/<int:pk>/",
+        "api/v1/committees/meetings/<int:pk>/recuse/",
+        "api/v1/committees/meetings/<int:pk>/start/",
+        "api/v1/committees/meetings/<int:pk>/ballots/",
+        "api/v1/committees/meetings/<int:pk>/close/",
+        "api/v1/committees/meetings/<int:pk>/panels/",
+        "api/v1/committees/meetings/<int:pk>/blind-works/",
+        "api/v1/committees/meetings/<int:pk>/blind-reviews/replace/",
+        "api/v1/committees/ballots/<int:pk>/close/",
+        "api/v1/committees/ballots/<int:pk>/vote/",
+        "api/v1/committees/panels/<int:pk>/assign/",
+        "api/v1/committees/panels/<int:pk>/progress/",
+        "api/v1/committees/panels/<int:pk>/remind/",
+        "api/v1/committees/results/<int:pk>/",
+        "api/v1/committees/my-meetings/<int:pk>/",
+        "api/v1/committees/my-meetings/<int:pk>/sign-in/",
+        "api/v1/committees/assignments/<int:pk>/opinion/",
+        "api/v1/committees/reviews/<int:pk>/",
+        "api/v1/committees/reviews/<int:pk>/submit/",
+    } <= routes
 
 
 def _second_declaration(applicant, round_):
@@ -482,4 +507,45 @@ def test_every_object_url_answers_404_outside_its_policy(persona, users, login, 
             if status >= 500:
                 failures.append(f"{url} ({kind} {label}): server error {status}")
     assert tried > 100
+    assert not failures, "\n".join(failures)
+
+
+# The kinds of the `_meeting_world`, whose people are not demo personas.
+MEETING_KINDS = {
+    "meeting",
+    "meeting_seat",
+    "ballot",
+    "ballot_seat",
+    "meeting_panel",
+    "panel_assignment",
+    "blind_review",
+    "expert",
+}
+
+
+@pytest.mark.parametrize("username", ["matrix_secretary", "matrix_expert0", "matrix_expert2"])
+def test_the_meeting_urls_answer_the_meetings_own_people(username, users, login, world):
+    """Every persona stands outside the meeting: here its secretary and two members (one a 代表作 reviewer, one
+    not) try each meeting API URL. Inside its policy it answers (a body id it does not know is input, 400,
+    never 404; never a server error); outside, 404."""
+    from title_review.accounts.models import User
+
+    client = login(username)
+    user = User.objects.get(username=username)
+    inside_count = 0
+    failures = []
+    for route, kind, purpose in object_routes():
+        if kind not in MEETING_KINDS or not route.startswith("api/"):
+            continue
+        policy = POLICIES[kind]
+        for label, obj in world[kind]:
+            url = _url(route, obj)
+            inside = policy.allows(user, obj, purpose)
+            status = _request(client, url).status_code
+            inside_count += inside
+            if inside and (status == 404 or status >= 500):
+                failures.append(f"{url} ({kind} {label}, {purpose}): {status} inside the policy")
+            elif not inside and status != 404:
+                failures.append(f"{url} ({kind} {label}, {purpose}): {status} outside the policy")
+    assert inside_count >= 3
     assert not failures, "\n".join(failures)
