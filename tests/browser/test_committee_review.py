@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, LocatorAssertions, Page, expect
 
 from title_review.access.roles import Role
 from title_review.accounts.models import User
@@ -134,7 +134,7 @@ def _as(browser: Browser, site: str, user: User, viewport: dict | None = None) -
     return page
 
 
-def _alert(page: Page) -> object:
+def _alert(page: Page) -> LocatorAssertions:
     return expect(page.get_by_role("alert").first)
 
 
