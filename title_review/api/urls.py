@@ -127,6 +127,7 @@ urlpatterns = [
         name="api-committees-expert-remove",
     ),
     path("v1/committees/draws/", committees.DrawApi.as_view(), name="api-committees-draw"),
+    path("v1/committees/relations/", committees.RelationApi.as_view(), name="api-committees-relations"),
     path("v1/committees/meetings/", committees.MeetingListApi.as_view(), name="api-committees-meetings"),
     path("v1/committees/meetings/<int:pk>/", committees.MeetingApi.as_view(), name="api-committees-meeting"),
     path("v1/committees/meetings/<int:pk>/recuse/", committees.RecuseApi.as_view(), name="api-committees-recuse"),

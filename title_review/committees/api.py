@@ -38,6 +38,7 @@ from .models import (
     BlindReview,
     BlindWork,
     Choice,
+    DeclaredRelation,
     DrawnExpert,
     Expert,
     ExpertStatus,
@@ -524,6 +525,43 @@ class ExpertRemoveApi(AccessRuleAPIView):
         expert = scoped.experts.get(request.user, pk, "manage")
         v = _valid(ExpertRemoveInput, request)
         return Response(_expert_out(pool.remove_expert(actor=request.user, expert_id=expert.pk, reason=v["reason"])))
+
+
+class RelationOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    applicant_name = serializers.CharField(source="applicant.__str__")
+    relation = serializers.CharField()
+    declared_at = serializers.DateTimeField()
+
+
+class RelationInput(serializers.Serializer):
+    applicant_name = serializers.CharField(max_length=50, allow_blank=True, help_text="申报人姓名")
+    id_number = serializers.CharField(max_length=30, allow_blank=True, help_text="申报人证件号码（须与姓名相符）")
+    relation = serializers.CharField(allow_blank=True, help_text="与申报人的关系，如亲属、师生、合作者（不超过 50 字）")
+
+
+class RelationApi(AccessRuleAPIView):
+    access_rule = "meeting.take_part"
+
+    @extend_schema(
+        responses=RelationOutput(many=True),
+        summary="我的回避关系（本人申报的，最近的在前）",
+        operation_id="v1_committees_relations_list",
+    )
+    def get(self, request: Request) -> Response:
+        return Response(RelationOutput(pool.own_relations(request.user), many=True).data)
+
+    @extend_schema(
+        request=RelationInput,
+        responses={201: RelationOutput},
+        summary="申报回避关系（此后抽取评委、评议分配、代表作送审时自动回避该申报人）",
+        operation_id="v1_committees_relations_create",
+    )
+    def post(self, request: Request) -> Response:
+        v = _valid(RelationInput, request)
+        made = pool.declare_own_relation(actor=request.user, **v)
+        found = DeclaredRelation.objects.select_related("applicant").get(pk=made.pk)
+        return Response(RelationOutput(found).data, status=status.HTTP_201_CREATED)
 
 
 # ---------------------------------------------------------------- the draw (评委会秘书)

@@ -225,6 +225,25 @@ def test_the_secretary_draws_the_committee_recuses_a_member_and_starts_the_meeti
     assert MeetingMember.objects.filter(meeting_id=meeting["id"]).count() == 25
 
 
+def test_an_expert_declares_a_relation_and_the_draw_keeps_them_off(pool, users):
+    expert = pool["inside"][0]
+    url = f"{BASE}/relations/"
+    teacher = {"applicant_name": "朱老师", "id_number": "330108198506120026", "relation": "师生"}
+    body = _refused(
+        _post(expert.user, url, teacher | {"id_number": "330108198506120027"}), 400, "未找到姓名与证件号码相符"
+    )
+    assert body["field"] == "id_number" and _get(expert.user, url).json() == []
+    response = _post(expert.user, url, teacher)
+    assert response.status_code == 201, response.content
+    assert (response.json()["applicant_name"], response.json()["relation"]) == ("朱老师", "师生")
+    _refused(_post(expert.user, url, teacher), 409, "的回避关系已申报。")
+    assert [r["relation"] for r in _get(expert.user, url).json()] == ["师生"]
+    assert _get(users["teacher"], url).status_code == 403
+    drawn = _post(pool["secretary"], f"{BASE}/draws/", {"round": pool["round"].pk, "title": "评审会议"}).json()
+    assert expert.pk in {r["expert"] for r in drawn["draw"]["recusals"] if r["automatic"]}
+    assert expert.pk not in {s["expert"] for s in drawn["draw"]["seats"]}
+
+
 def test_a_pool_too_small_is_refused_with_the_numbers_and_nothing_is_drawn(pool):
     Expert.objects.filter(pk__in=[e.pk for e in pool["inside"][:30]]).update(status=ExpertStatus.REMOVED)
     response = _post(pool["secretary"], f"{BASE}/draws/", {"round": pool["round"].pk, "title": "评审会议"})
