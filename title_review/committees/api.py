@@ -225,6 +225,7 @@ class PanelOutput(serializers.Serializer):
     meeting = serializers.IntegerField(source="meeting_id")
     name = serializers.CharField()
     asks_scores = serializers.BooleanField()
+    due_on = serializers.DateField(allow_null=True, help_text="评议截止日期（未设定为 null）")
     progress = serializers.SerializerMethodField(help_text="每位评委的评议进度")
 
     @extend_schema_field(PanelMemberOutput(many=True))
@@ -314,6 +315,7 @@ class AssignedOutput(serializers.Serializer):
     panel = serializers.IntegerField(source="panel_id")
     panel_name = serializers.CharField(source="panel.name")
     asks_scores = serializers.BooleanField(source="panel.asks_scores")
+    due_on = serializers.DateField(source="panel.due_on", allow_null=True, help_text="评议截止日期")
     declaration = serializers.IntegerField(source="declaration_id")
     applicant_name = serializers.CharField(source="declaration.applicant_name")
     employer_name = serializers.CharField(source="declaration.employer.name")
@@ -849,6 +851,7 @@ class FormPanelInput(serializers.Serializer):
     name = serializers.CharField(max_length=100, allow_blank=True, help_text="评议组名称")
     members = _ids_field("评议组成员", "本次会议评委的人员编号（至少 3 人）")
     asks_scores = serializers.BooleanField(required=False, default=False, help_text="评议时须评分（0–100）")
+    due_on = serializers.DateField(required=False, allow_null=True, default=None, help_text="评议截止日期（可不设）")
 
 
 class FormPanelApi(AccessRuleAPIView):
@@ -870,6 +873,7 @@ class FormPanelApi(AccessRuleAPIView):
             name=v["name"],
             member_user_ids=v["members"],
             asks_scores=v["asks_scores"],
+            due_on=v["due_on"],
         )
         return Response(PanelOutput(panel).data, status=status.HTTP_201_CREATED)
 

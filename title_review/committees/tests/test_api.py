@@ -428,9 +428,19 @@ def test_panels_are_formed_given_declarations_and_write_opinions(seeded):
     )
     assert body["field"] == "members" and not MeetingPanel.objects.exists()
     assert _post(_other_secretary(), url, {"name": "物理组", "members": [e.pk for e in experts[:3]]}).status_code == 404
-    response = _post(secretary, url, {"name": "物理组", "members": [e.pk for e in experts[:3]]})
+    members = [e.pk for e in experts[:3]]
+    today = timezone.localdate()
+    body = _refused(
+        _post(secretary, url, {"name": "物理组", "members": members, "due_on": today.isoformat()}),
+        400,
+        "评议截止日期应在今天之后。",
+    )
+    assert body["field"] == "due_on" and not MeetingPanel.objects.exists()
+    due = (today + dt.timedelta(days=7)).isoformat()
+    response = _post(secretary, url, {"name": "物理组", "members": members, "due_on": due})
     assert response.status_code == 201, response.content
     panel = response.json()
+    assert panel["due_on"] == due
     assert [p["assigned"] for p in panel["progress"]] == [0, 0, 0]
 
     assign = f"{BASE}/panels/{panel['id']}/assign/"
@@ -441,7 +451,11 @@ def test_panels_are_formed_given_declarations_and_write_opinions(seeded):
     response = _post(secretary, assign, {"declarations": [declaration.pk]})
     assert response.status_code == 201, response.content
     [assignment] = response.json()
-    assert (assignment["declaration"], assignment["panel_name"]) == (declaration.pk, "物理组")
+    assert (assignment["declaration"], assignment["panel_name"], assignment["due_on"]) == (
+        declaration.pk,
+        "物理组",
+        due,
+    )
     _refused(_post(secretary, assign, {"declarations": [declaration.pk]}), 409, "不能重复分配")
     assert PanelDeclaration.objects.count() == 1
 
