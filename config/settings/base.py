@@ -141,7 +141,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
 # Uploads and generated files live outside every served path; downloads go through views.
-MEDIA_ROOT = VAR_DIR / "files"
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or VAR_DIR / "files")
 MEDIA_URL = "/files/"
 
 X_FRAME_OPTIONS = "DENY"
