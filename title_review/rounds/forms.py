@@ -43,6 +43,16 @@ class CommitteeForm(StyledForm):
         self.fields["levels"].choices = _entry_choices("level")  # type: ignore[attr-defined]  # ChoiceField
 
 
+class FilingForm(StyledForm):
+    """登记备案 / 备案延续 (the province)."""
+
+    filing_number = forms.CharField(label="备案号", max_length=60, required=False)
+    filed_on = forms.DateField(label="备案日期", required=False, widget=DateInput(), help_text="不填则为今天")
+    valid_until = forms.DateField(
+        label="备案有效期至", required=False, widget=DateInput(), help_text="自备案日期起不超过 3 年"
+    )
+
+
 class PanelForm(StyledForm):
     name = forms.CharField(label="学科组名称", max_length=100)
 

@@ -124,6 +124,40 @@ def create_committee(
 
 
 @transaction.atomic
+def record_filing(
+    *, actor: Any, committee_id: int, filing_number: str, filed_on: dt.date | None, valid_until: dt.date | None
+) -> Committee:
+    """登记备案 / 备案延续: the province records a committee's (new) 备案; the old one is kept in the audit row."""
+    committee = Committee.objects.select_for_update(of=("self",)).select_related("host").get(pk=committee_id)
+    require(actor, "round.manage", committee.host)
+    if not by_province(actor):
+        raise DomainError("评委会备案由省级职改办登记。", code="not_province")
+    filing_number, filed_on, valid_until = _filing(
+        required=True, filing_number=filing_number, filed_on=filed_on, valid_until=valid_until
+    )
+    before = {
+        "filing_number": committee.filing_number,
+        "filed_on": committee.filed_on.isoformat() if committee.filed_on else None,
+        "valid_until": committee.valid_until.isoformat() if committee.valid_until else None,
+    }
+    committee.filing_number, committee.filed_on, committee.valid_until = filing_number, filed_on, valid_until
+    committee.save(update_fields=["filing_number", "filed_on", "valid_until", "updated_at"])
+    record_event(
+        actor=actor,
+        action="committee.filing",
+        obj=committee,
+        before=before,
+        after={
+            "filing_number": filing_number,
+            "filed_on": filed_on.isoformat() if filed_on else None,
+            "valid_until": valid_until.isoformat() if valid_until else None,
+        },
+        organisation=committee.host,
+    )
+    return committee
+
+
+@transaction.atomic
 def add_panel(*, actor: Any, committee_id: int, name: str, specialties: list[str]) -> Panel:
     committee = Committee.objects.select_for_update(of=("self",)).select_related("host").get(pk=committee_id)
     require(actor, "round.manage", committee.host)

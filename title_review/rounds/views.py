@@ -13,7 +13,7 @@ from title_review.dictionaries.models import Entry
 from title_review.organisations.models import Organisation
 
 from . import services
-from .forms import CommitteeForm, NewRoundForm, PanelForm, RoundDetailsForm, SearchForm
+from .forms import CommitteeForm, FilingForm, NewRoundForm, PanelForm, RoundDetailsForm, SearchForm
 from .models import Round, RoundStatus
 from .selectors import committees_visible_to, rounds_visible_to, search_rounds
 
@@ -212,8 +212,26 @@ def committees(request: HttpRequest) -> HttpResponse:
 @guards("committee", "manage")
 def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     committee = get_object_or_404(committees_visible_to(request.user).select_related("host", "series"), pk=pk)
-    form = PanelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    may_file = services.by_province(request.user)
+    filing = FilingForm(
+        request.POST if request.POST.get("action") == "filing" else None,
+        initial={
+            "filing_number": committee.filing_number,
+            "filed_on": committee.filed_on,
+            "valid_until": committee.valid_until,
+        },
+        prefix="filing",
+    )
+    if may_file and filing.is_bound and filing.is_valid():
+        try:
+            services.record_filing(actor=request.user, committee_id=committee.pk, **filing.cleaned_data)
+        except DomainError as exc:
+            filing.add_error(None, exc.message)
+        else:
+            messages.success(request, "已登记备案。")
+            return redirect("rounds:committee", pk=committee.pk)
+    form = PanelForm((request.POST or None) if request.POST.get("action") != "filing" else None)
+    if request.method == "POST" and form.is_bound and form.is_valid():
         try:
             services.add_panel(
                 actor=request.user, committee_id=committee.pk, name=form.cleaned_data["name"], specialties=[]
@@ -233,5 +251,6 @@ def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "panels": committee.panels.all(),
             "levels": [levels.get(c, c) for c in committee.levels],
             "filing_state": committee.filing_state(timezone.localdate()),
+            "filing": filing if may_file else None,
         },
     )

@@ -224,3 +224,61 @@ def test_the_province_adds_a_committee_on_the_page_only_with_its_filing(login, o
     text = saved.content.decode()
     assert "已新增评委会“浙江省卫生高级职称评审委员会”" in text and "浙职改备〔2026〕9号" in text
     assert Committee.objects.get(name="浙江省卫生高级职称评审委员会").filed_on == dt.date(2026, 3, 1)
+
+
+# ---- 登记备案 / 备案延续 -------------------------------------------------------------------------------------------
+
+
+def test_the_province_renews_a_filing_and_the_old_one_stays_in_the_log(users, orgs):
+    committee = _committee(
+        users, orgs, actor="hzadmin", host=CITY, name="杭州市评委会", filing_number="", filed_on=None, valid_until=None
+    )
+    with pytest.raises(DomainError, match="评委会备案由省级职改办登记"):
+        services.record_filing(
+            actor=users["hzadmin"],
+            committee_id=committee.pk,
+            filing_number="杭职改备〔2026〕1号",
+            filed_on=dt.date(2026, 3, 1),
+            valid_until=dt.date(2029, 2, 28),
+        )
+    with pytest.raises(DomainError, match="不超过 3 年"):
+        services.record_filing(
+            actor=users["zjadmin"],
+            committee_id=committee.pk,
+            filing_number="浙职改备〔2026〕5号",
+            filed_on=dt.date(2026, 3, 1),
+            valid_until=dt.date(2029, 3, 2),
+        )
+    assert Committee.objects.get(pk=committee.pk).filing_number == ""
+    services.record_filing(
+        actor=users["zjadmin"],
+        committee_id=committee.pk,
+        filing_number="浙职改备〔2026〕5号",
+        filed_on=dt.date(2026, 3, 1),
+        valid_until=dt.date(2029, 2, 28),
+    )
+    committee.refresh_from_db()
+    assert (committee.filing_number, committee.valid_until) == ("浙职改备〔2026〕5号", dt.date(2029, 2, 28))
+    event = AuditEvent.objects.get(action="committee.filing", object_id=str(committee.pk))
+    assert event.before["filing_number"] == "" and event.after["valid_until"] == "2029-02-28"
+
+
+def test_the_filing_form_is_the_provinces_only(login, users, orgs):
+    committee = _committee(
+        users, orgs, actor="hzadmin", host=CITY, name="杭州市评委会", filing_number="", filed_on=None, valid_until=None
+    )
+    url = f"/rounds/committees/{committee.pk}/"
+    city = login("hzadmin").get(url).content.decode()
+    assert "未备案" in city and "登记备案 / 备案延续" not in city
+    client = login("zjadmin")
+    page = client.get(url).content.decode()
+    assert "登记备案 / 备案延续" in page and "请填写学科组名称" not in page
+    form = {"action": "filing", "filing-filing_number": "浙职改备〔2026〕5号", "filing-filed_on": "2026-03-01"}
+    refused = client.post(url, form | {"filing-valid_until": "2029-12-31"}).content.decode()
+    assert "有效期至最晚 2029-03-01" in refused
+    saved = client.post(url, form | {"filing-valid_until": "2029-02-28"}, follow=True).content.decode()
+    assert "已登记备案" in saved and "浙职改备〔2026〕5号" in saved
+    assert Committee.objects.get(pk=committee.pk).valid_until == dt.date(2029, 2, 28)
+    # The panel form on the same page still answers to its own button.
+    added = client.post(url, {"name": "建筑工程学科组"}, follow=True).content.decode()
+    assert "已新增学科组" in added and "建筑工程学科组" in added
