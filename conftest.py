@@ -2,7 +2,6 @@
 then a user notices something."""
 
 import os
-from collections.abc import Iterator
 
 import pytest
 
@@ -19,20 +18,6 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _no_nagle_on_the_live_server() -> Iterator[None]:
-    """The live server answers each request with small unbuffered writes (status and headers, then the
-    body). On a kept-alive connection Nagle's algorithm holds the second write until the browser
-    acknowledges the first, which it delays by up to 40 ms: every navigation waited 40-80 ms for
-    nothing. Sending at once (TCP_NODELAY, as production servers do) removes the wait."""
-    from django.test.testcases import QuietWSGIRequestHandler
-
-    before = QuietWSGIRequestHandler.disable_nagle_algorithm
-    QuietWSGIRequestHandler.disable_nagle_algorithm = True
-    yield
-    QuietWSGIRequestHandler.disable_nagle_algorithm = before
 
 
 @pytest.fixture(scope="session")
