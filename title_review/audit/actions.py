@@ -42,6 +42,7 @@ ACTION_LABELS: dict[str, str] = {
     "committee.panel_add": "新增学科组",
     "committee.draw": "抽取评委",
     "committee.recuse": "评委回避",
+    "committee.filing": "登记评委会备案",
     "expert.propose": "推荐入库专家",
     "expert.approve": "专家入库",
     "expert.remove": "专家出库",
