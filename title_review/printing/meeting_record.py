@@ -1,5 +1,8 @@
-"""会议记录 of a committee meeting as a PDF: 出席评委, 评审对象, 评议意见, 投票结果; signed (sealed by its SHA-256)
-and kept through committees.services.archive_record."""
+"""会议记录 of a committee meeting as a PDF: 出席评委, 评审对象, 评议意见, 代表作评审结果, 投票结果; signed (sealed by
+its SHA-256) and kept through committees.services.archive_record.
+
+The 代表作 section names the applicant each work belongs to (the record is the committee's) but never a
+reviewer: the grades and comments stand under 评审意见一, 二, 三… (double-blind holds in the archive too)."""
 
 from typing import Any
 
@@ -8,12 +11,58 @@ from django.utils import timezone
 
 from title_review.access import scoped
 from title_review.committees import services as committees
-from title_review.committees.models import Meeting, MeetingMember, MeetingRecord, PanelDeclaration, PanelOpinion
+from title_review.committees.models import (
+    BlindWork,
+    Meeting,
+    MeetingMember,
+    MeetingRecord,
+    PanelDeclaration,
+    PanelOpinion,
+)
 
 from .documents import Form, day
 from .renderer import render_pdf
 
 RECORD_FORM = Form("meeting_record", "评审委员会评审会议记录", "会议记录", "printing/meeting_record.html")
+
+
+ORDINALS = "一二三四五六七八九十"
+
+
+def _ordinal(index: int) -> str:
+    return ORDINALS[index - 1] if index <= len(ORDINALS) else str(index)
+
+
+def blind_results(meeting: Meeting) -> list[dict[str, Any]]:
+    """Each 代表作 sent for anonymous review at the meeting: its code and title, whose it is, and the current
+    reviews (a replaced reviewer's is left out) as grade and comment under an ordinal — no reviewer's name."""
+    works = (
+        BlindWork.objects.filter(meeting=meeting)
+        .select_related("declaration__employer")
+        .prefetch_related("reviews")
+        .order_by("declaration_id", "pk")
+    )
+    rows = []
+    for work in works:
+        current = [r for r in work.reviews.all() if not r.replaced]
+        rows.append(
+            {
+                "code": work.code,
+                "title": work.work.get("title") or "",
+                "venue": work.work.get("venue") or "",
+                "applicant": work.declaration.applicant_name,
+                "employer": work.declaration.employer.name,
+                "reviews": [
+                    {
+                        "label": f"评审意见{_ordinal(i)}",
+                        "grade": r.get_grade_display() if r.submitted_at else "未提交",
+                        "comment": r.comment if r.submitted_at else "",
+                    }
+                    for i, r in enumerate(current, start=1)
+                ],
+            }
+        )
+    return rows
 
 
 def record_context(meeting: Meeting) -> dict[str, Any]:
@@ -59,6 +108,7 @@ def record_context(meeting: Meeting) -> dict[str, Any]:
         "members": [{"name": str(m.user), "present": m.is_present, "signed_in": day(m.signed_in_at)} for m in members],
         "present": sum(m.is_present for m in members),
         "rows": rows,
+        "works": blind_results(meeting),
         "passed": sum(r.passed for r in results),
         "issued": day(timezone.localdate()),
     }

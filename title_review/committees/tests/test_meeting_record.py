@@ -1,16 +1,24 @@
 """The meeting closes, its 会议记录 is signed as a PDF sealed by its SHA-256, and the results go to the title
 office (issue 13): 出席评委, 评审对象, 评议意见, 投票结果."""
 
-import pytest
+import datetime as dt
 
+import pytest
+from django.utils import timezone
+
+from title_review.access.roles import Role
 from title_review.audit.models import AuditEvent
-from title_review.committees import panels, services
+from title_review.committees import blind, panels, services
+from title_review.committees.models import BlindReview
 from title_review.core.errors import Conflict
+from title_review.declarations.models import Declaration
+from title_review.organisations.models import Organisation
 from title_review.printing.meeting_record import sign_meeting_record
 from title_review.printing.tests.pdf import compact
 from title_review.printing.tests.pdf import text as pdf_text
 
-from .factories import sign_in, sitting
+from .factories import _account, sign_in, sitting
+from .test_blind import WORK
 
 
 @pytest.fixture
@@ -63,3 +71,62 @@ def test_the_record_lists_it_all_and_is_sealed_once(voted):
     with record.file.open("wb") as stored:
         stored.write(b"%PDF-1.7 altered")
     assert not services.record_intact(record)
+
+
+def test_the_record_gives_each_representative_work_its_grades_and_comments_but_no_reviewer(voted):
+    """代表作评审结果: the work's code and title and whose it is (the record is the committee's), each current
+    review's grade and comment — never a reviewer's name, nor a replaced reviewer's review."""
+    meeting, secretary, declaration = voted["meeting"], voted["secretary"], voted["declaration"]
+    snapshot = dict(declaration.snapshot)
+    snapshot["records"] = {**snapshot.get("records", {}), "achievement": [WORK]}
+    Declaration.objects.filter(pk=declaration.pk).update(snapshot=snapshot)
+    hospital = Organisation.objects.get(name="杭州市第一人民医院")
+    # Reviewers who are not members of the meeting: their names must not appear anywhere in the record.
+    reviewers = [_account(f"mingshen{i}", f"匿名审稿人{i}", hospital, Role.EXPERT) for i in range(1, 5)]
+    work = blind.send_for_review(
+        actor=secretary,
+        meeting_id=meeting.pk,
+        declaration_id=declaration.pk,
+        achievement_id=WORK["id"],
+        reviewer_ids=[r.pk for r in reviewers[:3]],
+        due_on=timezone.localdate() + dt.timedelta(days=10),
+    )
+    review = {r.reviewer_id: r for r in BlindReview.objects.filter(work=work)}
+    blind.submit_review(actor=reviewers[0], review_id=review[reviewers[0].pk].pk, grade="excellent", comment="选题新颖")
+    blind.submit_review(actor=reviewers[1], review_id=review[reviewers[1].pk].pk, grade="good", comment="有推广价值")
+    BlindReview.objects.filter(pk=review[reviewers[2].pk].pk).update(due_on=timezone.localdate() - dt.timedelta(days=1))
+    replacement = blind.replace_reviewer(
+        actor=secretary,
+        review_id=review[reviewers[2].pk].pk,
+        reviewer_id=reviewers[3].pk,
+        due_on=timezone.localdate() + dt.timedelta(days=3),
+    )
+    blind.submit_review(actor=reviewers[3], review_id=replacement.pk, grade="pass", comment="达到要求")
+    services.close_ballot(actor=secretary, ballot_id=voted["ballot"].pk)
+    services.close_meeting(actor=secretary, meeting_id=meeting.pk)
+
+    record = sign_meeting_record(actor=secretary, meeting_id=meeting.pk)
+    with record.file.open("rb") as stored:
+        text = compact(pdf_text(stored.read()))
+    section = text[text.index("代表作评审结果") : text.index("代表作实行双向匿名评审")]
+    for expected in (
+        work.code,
+        "基于项目式学习的高中物理实验教学研究",
+        "申报人：朱老师（杭州第二中学）",
+        "评审意见一优秀选题新颖",
+        "评审意见二良好有推广价值",
+        "评审意见三合格达到要求",
+    ):
+        assert expected in section, expected
+    assert "评审意见四" not in section  # the replaced reviewer's place is taken, not added
+    for reviewer in reviewers:
+        assert reviewer.real_name not in text and reviewer.username not in text
+    assert "本记录不载评审专家姓名" in text
+
+
+def test_a_record_without_representative_works_says_so(voted):
+    services.close_ballot(actor=voted["secretary"], ballot_id=voted["ballot"].pk)
+    services.close_meeting(actor=voted["secretary"], meeting_id=voted["meeting"].pk)
+    record = sign_meeting_record(actor=voted["secretary"], meeting_id=voted["meeting"].pk)
+    with record.file.open("rb") as stored:
+        assert "本次会议无送审代表作" in compact(pdf_text(stored.read()))
