@@ -1,4 +1,9 @@
-"""Organisation codes by a configurable pattern (default: 6-digit region code + 6-digit sequence)."""
+"""Organisation codes by a configurable pattern (default: 6-digit region code + 6-digit sequence), and the
+national codes a unit registers with: the 18-character 统一社会信用代码 (GB 32100-2015) or, for a unit that has
+none, its 9-character 组织机构代码 (GB 11714-1997)."""
+
+import re
+from dataclasses import dataclass
 
 from django.db import transaction
 
@@ -9,6 +14,9 @@ from .models import CodeSequence, Organisation
 
 USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = [pow(3, i, 31) for i in range(17)]
+# GB 11714-1997: eight digits or capital letters, then a check character (0-9 or X).
+_ORGCODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+_ORGCODE_BODY = re.compile(r"^[0-9A-Z]{8}$")
 
 
 @transaction.atomic
@@ -41,3 +49,47 @@ def normalise_credit_code(raw: str) -> tuple[str, str]:
     if not uscc_check_digit_ok(code):
         return code, f"统一社会信用代码 {code} 校验位不符，请核对营业执照；早期试点代码可能如此。"
     return code, ""
+
+
+def orgcode_check_character(body: str) -> str:
+    """The GB 11714 check character of an 8-character body (digits count as themselves, A=10 … Z=35)."""
+    total = sum(int(c, 36) * w for c, w in zip(body, _ORGCODE_WEIGHTS, strict=True))
+    check = 11 - total % 11
+    return {10: "X", 11: "0"}.get(check, str(check))
+
+
+@dataclass(frozen=True)
+class UnitCode:
+    """What a unit registered with: its credit code (may be empty), its 组织机构代码 (always, when either was
+    given: a credit code carries it in characters 9-17) and a warning for a credit code to double-check."""
+
+    credit_code: str = ""
+    organisation_code: str = ""
+    warning: str = ""
+
+
+def normalise_unit_code(raw: str) -> UnitCode:
+    """An 18-character 统一社会信用代码 or a 9-character 组织机构代码 (written with or without the hyphen).
+
+    A credit code whose check digit fails only warns (early pilot codes do); a 组织机构代码 whose check
+    character fails is refused, as the code certificate always carries a valid one."""
+    code = re.sub(r"[\s\-－—]", "", (raw or "")).upper()
+    if not code:
+        return UnitCode()
+    if len(code) == 18:
+        credit, warning = normalise_credit_code(code)
+        return UnitCode(credit_code=credit, organisation_code=credit[8:17], warning=warning)
+    if len(code) == 9:
+        body, check = code[:8], code[8]
+        if not _ORGCODE_BODY.match(body) or check not in "0123456789X":
+            raise DomainError("组织机构代码应为 9 位：8 位数字或大写字母，加 1 位校验码（数字或 X），如 12345678-8。")
+        expected = orgcode_check_character(body)
+        if check != expected:
+            raise DomainError(f"组织机构代码 {body}-{check} 的校验码不符（应为 {expected}），请核对组织机构代码证。")
+        return UnitCode(organisation_code=code)
+    raise DomainError("请填写 18 位统一社会信用代码；没有的，填写 9 位原组织机构代码（如 12345678-8）。")
+
+
+def display_organisation_code(code: str) -> str:
+    """组织机构代码 as printed on its certificate: 12345678-8."""
+    return f"{code[:8]}-{code[8:]}" if len(code) == 9 else code

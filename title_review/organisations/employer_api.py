@@ -28,7 +28,7 @@ class EmployerRegisterApi(PublicApiView):
     parser_classes = [MultiPartParser, FormParser]
 
     class EmployerRegisterInput(serializers.Serializer):
-        credit_code = serializers.CharField(max_length=18)
+        credit_code = serializers.CharField(max_length=20, help_text="18 位统一社会信用代码；没有的填 9 位组织机构代码")
         credit_code_confirmed = serializers.BooleanField(default=False)
         name = serializers.CharField(max_length=200)
         legal_representative = serializers.CharField(max_length=50)

@@ -28,8 +28,8 @@ def registration_parents() -> Any:
 class EmployerRegistrationForm(StyledForm):
     credit_code = forms.CharField(
         label="统一社会信用代码",
-        max_length=18,
-        help_text="18 位；没有的填写原组织机构代码。已在系统中的代码会自动带出单位名称。",
+        max_length=20,
+        help_text="18 位；没有的填写 9 位原组织机构代码（如 12345678-8）。已在系统中的代码会自动带出单位名称。",
     )
     credit_code_confirmed = forms.BooleanField(label="信用代码已核对无误（校验位不符时勾选）", required=False)
     name = forms.CharField(label="单位名称", max_length=200)
@@ -125,7 +125,9 @@ class BatchSubAccountForm(StyledForm):
 
 
 class RecoveryStartForm(StyledForm):
-    credit_code = forms.CharField(label="统一社会信用代码", max_length=18)
+    credit_code = forms.CharField(
+        label="统一社会信用代码", max_length=20, help_text="没有统一社会信用代码的单位，填写原组织机构代码。"
+    )
 
 
 class RecoveryForm(StyledForm):

@@ -11,6 +11,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from title_review.access.models import RoleGrant
@@ -32,7 +33,7 @@ from title_review.core.text import clean_name
 from title_review.core.uploads import check_upload
 from title_review.verification.services import send_sms_code, verify_sms_code
 
-from .codes import normalise_credit_code
+from .codes import normalise_unit_code
 from .models import (
     REGISTRATION_PARENT_KINDS,
     EmployerProfile,
@@ -78,10 +79,16 @@ def _password_ok(password: str, user: User) -> None:
 
 def known_employer_name(credit_code: str) -> str:
     """The name the system already has for a credit code (to fill in the registration form)."""
-    code = (credit_code or "").strip().upper()
-    if len(code) != 18:
+    try:
+        code = normalise_unit_code(credit_code)
+    except DomainError:
         return ""
-    org = Organisation.objects.filter(credit_code=code).order_by("-created_at").first()
+    if not code.organisation_code:
+        return ""
+    found = Organisation.objects.filter(credit_code=code.credit_code) if code.credit_code else None
+    if found is None or not found.exists():
+        found = Organisation.objects.filter(organisation_code=code.organisation_code)
+    org = found.order_by("-created_at").first()
     return org.name if org else ""
 
 
@@ -106,11 +113,11 @@ def register_employer(
     seal: Any,
 ) -> tuple[Organisation, User]:
     """单位帐户注册: the employer joins the tree under its 归口部门 and can sign in at once."""
-    code, warning = normalise_credit_code(credit_code)
-    if not code:
+    unit_code = normalise_unit_code(credit_code)
+    if not unit_code.organisation_code:
         raise DomainError("请填写统一社会信用代码（或原组织机构代码）。")
-    if warning and not credit_code_confirmed:
-        raise CreditCodeNeedsConfirmation(warning + "如确认无误，请勾选“信用代码已核对无误”后再提交。")
+    if unit_code.warning and not credit_code_confirmed:
+        raise CreditCodeNeedsConfirmation(unit_code.warning + "如确认无误，请勾选“信用代码已核对无误”后再提交。")
     for value, label in ((legal_representative, "法定代表人"), (contact_person, "联系人"), (contact_phone, "联系电话")):
         if not clean_name(value, label):
             raise DomainError(f"请填写{label}。")
@@ -130,7 +137,7 @@ def register_employer(
         name=name,
         kind=OrganisationKind.EMPLOYER,
         region=region,
-        credit_code=code,
+        credit_code=credit_code,
         contact_person=contact_person,
         contact_phone=contact_phone,
         address=address,
@@ -155,7 +162,7 @@ def register_employer(
         industry=industry,
         licence_type=(nature.attributes or {}).get("licence", ""),
         email=admin.email,
-        credit_code_warning=warning,
+        credit_code_warning=unit_code.warning,
     )
     profile.licence_file.save(licence_file.random_name(), ContentFile(licence_file.content), save=False)
     if seal_file and stamp:
@@ -163,7 +170,12 @@ def register_employer(
         profile.seal_stamp.save(f"{org.code}.png", ContentFile(stamp), save=False)
     profile.save()
     record_event(
-        actor=admin, action="employer.register", obj=org, after=snapshot(org), organisation=org, reason=warning
+        actor=admin,
+        action="employer.register",
+        obj=org,
+        after=snapshot(org),
+        organisation=org,
+        reason=unit_code.warning,
     )
     return org, admin
 
@@ -233,15 +245,15 @@ def remove_staff(*, actor: Any, staff_id: int) -> None:
 
 def recovery_employers(credit_code: str) -> list[Organisation]:
     """Employers registered with this credit code (one per 归口部门), for the recovery form."""
-    code = (credit_code or "").strip().upper()
-    return (
-        list(
-            Organisation.objects.filter(
-                credit_code=code, kind=OrganisationKind.EMPLOYER, is_active=True
-            ).select_related("parent")
-        )
-        if code
-        else []
+    try:
+        code = normalise_unit_code(credit_code)
+    except DomainError:
+        return []
+    if not code.organisation_code:
+        return []
+    by_code = Q(credit_code=code.credit_code) if code.credit_code else Q(organisation_code=code.organisation_code)
+    return list(
+        Organisation.objects.filter(by_code, kind=OrganisationKind.EMPLOYER, is_active=True).select_related("parent")
     )
 
 
@@ -445,6 +457,11 @@ def move_employer(*, actor: Any, employer_id: int, new_parent_id: int, reason: s
         and Organisation.objects.filter(parent=new_parent, credit_code=employer.credit_code).exists()
     ):
         raise DomainError("该统一社会信用代码已在新的归口部门下注册，不能迁入。")
+    if (
+        employer.organisation_code
+        and Organisation.objects.filter(parent=new_parent, organisation_code=employer.organisation_code).exists()
+    ):
+        raise DomainError("该组织机构代码的单位已在新的归口部门下注册，不能迁入。")
     before = snapshot(employer)
     old_path = employer.path
     new_parent.child_counter += 1

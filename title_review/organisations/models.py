@@ -77,6 +77,9 @@ class Organisation(TimeStampedModel):
         verbose_name=_("所在地（行政区划）"),
     )
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True, default="", db_index=True)
+    # GB 11714 组织机构代码 (9 characters, stored without the hyphen): given by a unit without a credit code,
+    # and taken from characters 9-17 of a credit code, so either finds the unit.
+    organisation_code = models.CharField(_("组织机构代码"), max_length=9, blank=True, default="", db_index=True)
     contact_person = models.CharField(_("联系人"), max_length=50, blank=True, default="")
     contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True, default="")
     address = models.CharField(_("地址"), max_length=200, blank=True, default="")
@@ -97,6 +100,13 @@ class Organisation(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def organisation_code_display(self) -> str:
+        """组织机构代码 as its certificate prints it: 12345678-8."""
+        from .codes import display_organisation_code
+
+        return display_organisation_code(self.organisation_code)
 
     @property
     def kind_label(self) -> str:

@@ -12,7 +12,7 @@ from title_review.core.errors import DomainError
 from title_review.core.records import referring_records
 from title_review.core.text import clean_name
 
-from .codes import next_code, normalise_credit_code
+from .codes import display_organisation_code, next_code, normalise_unit_code
 from .models import (
     ALLOWED_CHILDREN,
     CHILD_OFFICE_LEVEL,
@@ -39,6 +39,7 @@ def snapshot(org: Organisation) -> dict[str, Any]:
         "parent": org.parent.code if org.parent else None,
         "region": org.region.code if org.region_id else None,
         "credit_code": org.credit_code,
+        "organisation_code": org.organisation_code,
         "is_active": org.is_active,
     }
 
@@ -116,9 +117,16 @@ def add_child(
         raise DomainError(f"“{parent.name}”下已有名为“{name}”的机构。")
     if region is None:
         raise DomainError("请选择所在地（行政区划）。")
-    credit, _warning = normalise_credit_code(credit_code)
+    unit_code = normalise_unit_code(credit_code)
+    credit = unit_code.credit_code
     if credit and Organisation.objects.filter(parent=parent, credit_code=credit).exists():
         raise DomainError(f"统一社会信用代码 {credit} 已在“{parent.name}”下注册，不能重复注册。")
+    if (
+        unit_code.organisation_code
+        and Organisation.objects.filter(parent=parent, organisation_code=unit_code.organisation_code).exists()
+    ):
+        shown = display_organisation_code(unit_code.organisation_code)
+        raise DomainError(f"组织机构代码 {shown} 的单位已在“{parent.name}”下注册，不能重复注册。")
     office_level = ""
     if kind == OrganisationKind.TITLE_OFFICE:
         office_level = CHILD_OFFICE_LEVEL.get(OfficeLevel(parent.office_level), "") if parent.office_level else ""
@@ -136,6 +144,7 @@ def add_child(
         depth=parent.depth + 1,
         region=region,
         credit_code=credit,
+        organisation_code=unit_code.organisation_code,
         contact_person=contact_person.strip(),
         contact_phone=contact_phone.strip(),
         address=address.strip(),
