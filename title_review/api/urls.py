@@ -25,6 +25,7 @@ from title_review.organisations.people_api import (
     PersonApi,
     RecreateAdminApi,
 )
+from title_review.printing.api import MeetingRecordApi, SignMeetingRecordApi
 from title_review.reviews.api import (
     ReviewAcceptApi,
     ReviewBatchPassApi,
@@ -145,6 +146,16 @@ urlpatterns = [
         "v1/committees/meetings/<int:pk>/close/",
         committees.CloseMeetingApi.as_view(),
         name="api-committees-meeting-close",
+    ),
+    path(
+        "v1/committees/meetings/<int:pk>/record/",
+        MeetingRecordApi.as_view(),
+        name="api-committees-meeting-record",
+    ),
+    path(
+        "v1/committees/meetings/<int:pk>/record/sign/",
+        SignMeetingRecordApi.as_view(),
+        name="api-committees-meeting-record-sign",
     ),
     path(
         "v1/committees/meetings/<int:pk>/panels/", committees.FormPanelApi.as_view(), name="api-committees-panel-form"

@@ -112,6 +112,8 @@ def test_the_walker_knows_the_object_urls_it_tries():
         "api/v1/committees/meetings/<int:pk>/start/",
         "api/v1/committees/meetings/<int:pk>/ballots/",
         "api/v1/committees/meetings/<int:pk>/close/",
+        "api/v1/committees/meetings/<int:pk>/record/",
+        "api/v1/committees/meetings/<int:pk>/record/sign/",
         "api/v1/committees/meetings/<int:pk>/panels/",
         "api/v1/committees/meetings/<int:pk>/blind-works/",
         "api/v1/committees/meetings/<int:pk>/blind-reviews/replace/",

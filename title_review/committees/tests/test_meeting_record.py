@@ -1,15 +1,18 @@
 """The meeting closes, its 会议记录 is signed as a PDF sealed by its SHA-256, and the results go to the title
 office (issue 13): 出席评委, 评审对象, 评议意见, 投票结果."""
 
+import base64
 import datetime as dt
+import hashlib
 
 import pytest
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from title_review.access.roles import Role
 from title_review.audit.models import AuditEvent
 from title_review.committees import blind, panels, services
-from title_review.committees.models import BlindReview
+from title_review.committees.models import BlindReview, MeetingRecord
 from title_review.core.errors import Conflict
 from title_review.declarations.models import Declaration
 from title_review.organisations.models import Organisation
@@ -130,3 +133,63 @@ def test_a_record_without_representative_works_says_so(voted):
     record = sign_meeting_record(actor=voted["secretary"], meeting_id=voted["meeting"].pk)
     with record.file.open("rb") as stored:
         assert "本次会议无送审代表作" in compact(pdf_text(stored.read()))
+
+
+# ---- through the API: POST …/record/sign/ and GET …/record/, the secretary only ----------------------------
+
+RECORD_API = "/api/v1/committees/meetings/{pk}/record/"
+
+
+def _api(user):
+    client = APIClient()
+    client.force_authenticate(user=user)
+    return client
+
+
+def test_the_secretary_signs_and_reads_back_the_record_through_the_api(voted, users):
+    meeting, secretary = voted["meeting"], voted["secretary"]
+    url = RECORD_API.format(pk=meeting.pk)
+    client = _api(secretary)
+
+    unsigned = client.get(url).json()
+    assert unsigned["signed"] is False and unsigned["sha256"] is None and unsigned["meeting_status"] == "in_session"
+    refused = client.post(f"{url}sign/", format="json")
+    assert refused.status_code == 409 and "会议结束后才能签署会议记录" in refused.json()["message"]
+    assert not MeetingRecord.objects.exists()
+
+    services.close_ballot(actor=secretary, ballot_id=voted["ballot"].pk)
+    services.close_meeting(actor=secretary, meeting_id=meeting.pk)
+    signed = client.post(f"{url}sign/", format="json")
+    assert signed.status_code == 201, signed.content
+    body = signed.json()
+    record = MeetingRecord.objects.get(meeting=meeting)
+    assert body["signed"] is True and body["sha256"] == record.sha256 and body["intact"] is True
+    assert body["signed_by"] == "评委会秘书" and body["signed_at"]
+
+    read = client.get(url).json()
+    content = base64.b64decode(read["content_base64"])
+    assert hashlib.sha256(content).hexdigest() == read["sha256"] == record.sha256
+    assert read["size"] == len(content) and read["filename"] == f"会议记录-{meeting.pk}.pdf"
+    assert "朱老师" in compact(pdf_text(content))
+    again = client.post(f"{url}sign/", format="json")
+    assert again.status_code == 409 and "已签署" in again.json()["message"]
+    assert AuditEvent.objects.filter(action="meeting.sign_record").count() == 1
+
+    # A file changed after signing no longer matches its seal, and the answer says so.
+    with record.file.open("wb") as stored:
+        stored.write(b"%PDF-1.7 altered")
+    assert client.get(url).json()["intact"] is False
+
+
+def test_only_the_meetings_secretary_reaches_its_record(voted, users):
+    meeting = voted["meeting"]
+    services.close_ballot(actor=voted["secretary"], ballot_id=voted["ballot"].pk)
+    services.close_meeting(actor=voted["secretary"], meeting_id=meeting.pk)
+    url = RECORD_API.format(pk=meeting.pk)
+    other = _account(
+        "xhmishu", "西湖秘书", Organisation.objects.get(name="西湖区职称工作领导小组办公室"), Role.COMMITTEE_SECRETARY
+    )
+    for outsider in (other, voted["experts"][0], users["hzadmin"]):
+        assert _api(outsider).get(url).status_code == 404
+        assert _api(outsider).post(f"{url}sign/", format="json").status_code == 404
+    assert not MeetingRecord.objects.exists()
