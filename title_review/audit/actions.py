@@ -67,6 +67,7 @@ ACTION_LABELS: dict[str, str] = {
     "declaration.start": "开始申报",
     "declaration.save": "保存申报材料",
     "declaration.submit": "提交申报材料",
+    "declaration.take_back": "撤回提交",
     "declaration.delete": "删除申报材料",
     "achievement.delete": "删除业绩档案",
     "token.revoke": "吊销接口令牌",
@@ -78,6 +79,7 @@ ACTION_LABELS: dict[str, str] = {
     "dictionary.export": "导出基本代码",
     "audit.export": "导出日志",
     "policy.change": "修改参数",
+    "backup.start": "开始备份",
     "attachment.upload": "上传附件",
     "attachment.attach": "关联附件",
     "attachment.delete": "删除附件",
@@ -114,6 +116,7 @@ ACTION_LABELS: dict[str, str] = {
     "exchange.file_download": "下载接收的附件",
     "certificate.create": "新增证书信息",
     "certificate.import": "导入证书信息",
+    "certificate.number": "证书编号和发文字号",
     "organisation.legacy_code": "接收原系统机构代码",
 }
 

@@ -16,7 +16,7 @@ from title_review.access.declarations import policy as declaration_policy
 from title_review.access.policies import has_capability, require
 from title_review.achievements.models import Appraisal, Education
 from title_review.achievements.selectors import RECORD_MODELS
-from title_review.attachments.services import attachments_of, lock_attachments
+from title_review.attachments.services import attachments_of, lock_attachments, unlock_attachments
 from title_review.attachments.types import get_type
 from title_review.audit.services import record_event
 from title_review.core.errors import DomainError
@@ -382,6 +382,36 @@ def submit_declaration(*, actor: Any, declaration_id: int) -> Declaration:
         extra_fields=("submitted_at", "snapshot", "snapshot_hash", "chain", "correction_open", "applicant_name"),
     )
     lock_attachments(target=declaration)
+    return declaration
+
+
+@transaction.atomic
+def take_back(*, actor: Any, declaration_id: int) -> Declaration:
+    """撤回提交: the applicant takes a submission back to 填写中 while it waits for the employer and nobody
+    there has acted on it (no decision, no 内部审核意见 since it was submitted). Afterwards only the
+    employer's 退回 gives it back. The row lock decides a take-back and an employer's decision at the same
+    moment: whichever comes second is refused."""
+    declaration = _locked_own(actor, declaration_id)
+    if declaration.applicant_id != actor.pk:
+        raise DomainError("只有申报人本人可以撤回提交。", code="not_applicant")
+    if declaration.status in (Status.DRAFT, Status.RETURNED):
+        raise DomainError("这份申报材料尚未提交，无需撤回。", code="not_submitted")
+    acted = declaration.status != Status.WITH_EMPLOYER or (
+        declaration.submitted_at is not None
+        and declaration.internal_opinions.filter(updated_at__gte=declaration.submitted_at).exists()
+    )
+    if acted:
+        raise DomainError("单位已开始审核，不能再撤回；如需修改，请联系单位退回。", code="employer_acted")
+    transition(
+        declaration,
+        Action.TAKE_BACK,
+        actor=actor,
+        organisation=declaration.employer,
+        level="申报人",
+        reason="申报人撤回提交，材料回到填写中",
+        next_org=None,
+    )
+    unlock_attachments(target=declaration)
     return declaration
 
 

@@ -184,6 +184,20 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @rule("declaration.edit")
 @guards("declaration", "fill")
+@require_POST
+def take_back(request: HttpRequest, pk: int) -> HttpResponse:
+    declaration = _fillable(request, pk)
+    try:
+        services.take_back(actor=request.user, declaration_id=declaration.pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已撤回提交，材料回到“填写中”，修改后可重新提交。")
+    return redirect("declarations:dossier", pk=declaration.pk)
+
+
+@rule("declaration.edit")
+@guards("declaration", "fill")
 def print_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """评审表 print preview: what was submitted (the snapshot), or the draft as it stands."""
     declaration = _fillable(request, pk)

@@ -28,6 +28,7 @@ class Status(models.TextChoices):
 class Action(models.TextChoices):
     SUBMIT = "submit", _("提交")
     WITHDRAW = "withdraw", _("撤回申报")
+    TAKE_BACK = "take_back", _("撤回提交")
     # 单位
     PASS_EMPLOYER = "pass_employer", _("单位审核通过")
     PUBLICISE = "publicise", _("开始单位内部公示")
@@ -54,6 +55,8 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (Status.DRAFT, Action.SUBMIT): Status.WITH_EMPLOYER,
     (Status.RETURNED, Action.SUBMIT): Status.WITH_EMPLOYER,
     (Status.DRAFT, Action.WITHDRAW): Status.WITHDRAWN,
+    # 撤回提交: the applicant, before anyone at the employer has acted (declarations.services.take_back).
+    (Status.WITH_EMPLOYER, Action.TAKE_BACK): Status.DRAFT,
     (Status.WITH_EMPLOYER, Action.PASS_EMPLOYER): Status.EMPLOYER_PASSED,
     (Status.EMPLOYER_PASSED, Action.PUBLICISE): Status.IN_PUBLICITY,
     (Status.EMPLOYER_PASSED, Action.RETURN): Status.RETURNED,
