@@ -17,7 +17,7 @@ from title_review.accounts.models import User
 from title_review.audit.services import record_event
 from title_review.core.errors import Conflict, DomainError
 from title_review.dictionaries.models import Entry
-from title_review.organisations.models import Organisation
+from title_review.organisations.models import EmployerStaff, Organisation
 
 from .draws import valid_term
 from .models import DeclaredRelation, Expert, ExpertStatus
@@ -36,7 +36,8 @@ def propose_expert(
     term_starts: dt.date,
     term_ends: dt.date,
 ) -> Expert:
-    """入库申请 (by the person) or 推荐 (by a unit's administrator): waits for the title office's approval."""
+    """入库申请 (by the person, for their own unit) or 推荐 (by a unit's administrator, of the unit's own staff):
+    waits for the title office's approval."""
     user = User.objects.filter(pk=user_id, is_active=True).first()
     employer = Organisation.objects.filter(pk=employer_id, is_active=True).first()
     if user is None or employer is None:
@@ -44,6 +45,14 @@ def propose_expert(
     nominating = user.pk != actor.pk
     if nominating:
         require(actor, "employer.manage", employer, message="只有专家所在单位的管理员可以推荐其入库。")
+        if employer.pk not in own_employers(user):
+            raise DomainError(
+                f"只能推荐本单位的工作人员入库：{user}不是{employer.name}登记的工作人员。",
+                field="user",
+                code="not_staff",
+            )
+    else:
+        _check_own_employer(user, employer)
     series = Entry.objects.filter(type__code="series", code=series_code, is_active=True).first()
     if series is None:
         raise DomainError("请选择评审系列。", field="series")
@@ -68,6 +77,28 @@ def propose_expert(
     )
     record_event(actor=actor, action="expert.propose", obj=expert, organisation=employer)
     return expert
+
+
+def own_employers(user: Any) -> set[int]:
+    """The units a person works at: their account's organisation and the units that registered them as staff
+    (单位工作人员, still active)."""
+    ids = set(EmployerStaff.objects.filter(person_id=user.pk, is_active=True).values_list("employer_id", flat=True))
+    if user.organisation_id:
+        ids.add(user.organisation_id)
+    return ids
+
+
+def _check_own_employer(user: Any, employer: Organisation) -> None:
+    """本人申请入库: the unit given must be the applicant's own."""
+    own = own_employers(user)
+    if employer.pk in own:
+        return
+    if not own:
+        raise DomainError(
+            "您的账号尚未关联工作单位，请先由单位将您登记为工作人员后再申请入库。", field="employer", code="no_employer"
+        )
+    names = "、".join(Organisation.objects.filter(pk__in=own).order_by("pk").values_list("name", flat=True))
+    raise DomainError(f"申请入库须填写本人的工作单位（{names}）。", field="employer", code="not_own_employer")
 
 
 def _locked(actor: Any, expert_id: int) -> Expert:

@@ -31,7 +31,7 @@ from title_review.committees.models import (
     SeatRole,
 )
 from title_review.declarations.models import Declaration
-from title_review.organisations.models import Organisation
+from title_review.organisations.models import EmployerStaff, Organisation
 
 from .factories import _account, sign_in, sitting
 
@@ -162,6 +162,40 @@ def test_a_unit_nominates_its_own_staff_only(users, orgs):
     )
     assert Expert.objects.filter(user=users["applicant"]).count() == 1
     assert not Expert.objects.filter(user__in=[users["wjwreview"], users["hospitaladmin"]]).exists()
+
+
+def test_a_person_applies_for_their_own_unit_only(users, orgs):
+    """入库申请 for oneself: the unit given is the account's own (its organisation, or a unit that registered the
+    person as 单位工作人员); any other is refused in Chinese and nothing is saved."""
+    hospital, school = orgs["杭州市第一人民医院"], orgs["杭州第二中学"]
+    doctor = users["applicant"]  # 韩申报, of the hospital
+    url = f"{BASE}/experts/propose/"
+    body = _refused(
+        _post(doctor, url, _application(school)), 400, "申请入库须填写本人的工作单位（杭州市第一人民医院）。"
+    )
+    assert body["field"] == "employer"
+    loner = User.objects.create_user(username="wudanwei", password=None, real_name="吴无单位")
+    _refused(_post(loner, url, _application(hospital)), 400, "您的账号尚未关联工作单位，请先由单位将您登记为工作人员")
+    assert not Expert.objects.filter(user__in=[doctor, loner]).exists()
+    # A unit that registered the person as its staff is theirs too.
+    EmployerStaff.objects.create(employer=school, person=loner)
+    response = _post(loner, url, _application(school))
+    assert response.status_code == 201 and response.json()["employer"] == school.pk
+
+
+def test_a_unit_cannot_nominate_someone_elses_staff(users, orgs):
+    hospital, school = orgs["杭州市第一人民医院"], orgs["杭州第二中学"]
+    url = f"{BASE}/experts/propose/"
+    # 朱老师 works at 杭州第二中学: the hospital's administrator may not put her forward as the hospital's.
+    body = _refused(
+        _post(users["hospitaladmin"], url, _application(hospital, user=users["teacher"].pk)),
+        400,
+        "只能推荐本单位的工作人员入库：朱老师不是杭州市第一人民医院登记的工作人员。",
+    )
+    assert body["field"] == "user" and not Expert.objects.filter(user=users["teacher"]).exists()
+    # Her own school's administrator may.
+    response = _post(users["schooladmin"], url, _application(school, user=users["teacher"].pk))
+    assert response.status_code == 201 and response.json()["nominated_by"] == school.pk
 
 
 def test_an_application_is_checked_before_anything_is_written(users, orgs):

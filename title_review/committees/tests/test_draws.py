@@ -137,8 +137,8 @@ def test_a_recused_member_is_replaced_by_the_first_alternate_keeping_the_outside
 
 
 def test_the_pool_takes_a_nominated_expert_after_the_office_approves_and_drops_them_on_removal(pool, users):
-    person = User.objects.create_user(username="laozhuanjia", password=None, real_name="老专家")
     hospital = Organisation.objects.get(name="杭州市第一人民医院")
+    person = User.objects.create_user(username="laozhuanjia", password=None, real_name="老专家", organisation=hospital)
     today = timezone.localdate()
     proposal = {
         "user_id": person.pk,
