@@ -36,8 +36,12 @@ class Certificate(TimeStampedModel):
     level_code = models.CharField(_("级别代码"), max_length=40, blank=True, default="")
     level_name = models.CharField(_("级别"), max_length=50, blank=True, default="")
     obtained_on = models.DateField(_("取得资格时间"))
-    number = models.CharField(_("证书编号"), max_length=50)
-    issuing_body = models.CharField(_("发证机构"), max_length=100)
+    # Blank while an issued certificate waits for its number (待编号): numbering.number_certificates gives it
+    # the 证书编号, the 发证单位 (issuing_body) and the batch's 发文字号 at once (ADR 0033).
+    number = models.CharField(_("证书编号"), max_length=50, blank=True)
+    issuing_body = models.CharField(_("发证机构"), max_length=100, blank=True)
+    document_number = models.CharField(_("发文字号"), max_length=40, blank=True, default="")
+    review_year = models.PositiveSmallIntegerField(_("评审年度"), null=True, blank=True)
     source = models.CharField(
         _("来源"), max_length=10, choices=CertificateSource.choices, default=CertificateSource.LEGACY
     )
@@ -47,7 +51,17 @@ class Certificate(TimeStampedModel):
         ordering = ["-obtained_on", "-id"]
         verbose_name = _("证书")
         constraints = [
-            models.UniqueConstraint(fields=["issuing_body", "number"], name="unique_certificate_number_per_issuer"),
+            models.UniqueConstraint(
+                fields=["issuing_body", "number"],
+                condition=~models.Q(number=""),
+                name="unique_certificate_number_per_issuer",
+            ),
+            # Numbers given here are unique whoever issued them (a pattern's parts name the issuer already).
+            models.UniqueConstraint(
+                fields=["number"],
+                condition=models.Q(source="issued") & ~models.Q(number=""),
+                name="unique_issued_certificate_number",
+            ),
         ]
         indexes = [
             models.Index(fields=["id_type", "id_number"], name="certificate_person"),
@@ -90,3 +104,29 @@ class LegacyOrganisationCode(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.code}"
+
+
+class CounterKind(models.TextChoices):
+    DOCUMENT = "document", _("发文字号")
+    CERTIFICATE = "certificate", _("证书编号")
+
+
+class NumberCounter(models.Model):
+    """The last number given in one sequence (ADR 0033): a 发文字号's 机关代字 and year, or a certificate
+    number's sequence key (the pattern's parts but 序号) and 评审年度 (0 when the pattern has no year).
+
+    Locked with SELECT … FOR UPDATE inside the numbering transaction: two offices numbering at once wait
+    for each other, and a batch that rolls back takes its numbers back with it (no gaps)."""
+
+    kind = models.CharField(_("类别"), max_length=12, choices=CounterKind.choices)
+    key = models.CharField(_("编号键"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("年份"))
+    last = models.PositiveIntegerField(_("已用到"), default=0)
+
+    class Meta:
+        ordering = ["kind", "key", "year"]
+        verbose_name = _("编号计数器")
+        constraints = [models.UniqueConstraint(fields=["kind", "key", "year"], name="unique_number_counter")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key}:{self.year}:{self.last}"

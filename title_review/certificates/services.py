@@ -90,7 +90,10 @@ def record_certificate(
         today=timezone.localdate(),
         now=timezone.now(),
     )
-    if Certificate.objects.filter(issuing_body=certificate.issuing_body, number=certificate.number).exists():
+    if (
+        certificate.number
+        and Certificate.objects.filter(issuing_body=certificate.issuing_body, number=certificate.number).exists()
+    ):
         raise _already_recorded(certificate)
     certificate.save(force_insert=True)
     record_event(actor=actor, action="certificate.create", obj=certificate, after=after, organisation=item.organisation)
@@ -118,7 +121,7 @@ def record_certificates(*, actor: Any, items: Sequence[CertificateInput]) -> lis
             checked.append(_checked_certificate(item, in_scope=scope, level_names=levels.get, today=today, now=now))
         except (DomainError, Http404) as exc:
             checked.append(exc)
-    keys = [(c.issuing_body, c.number) for c, _after in _passed(checked)]
+    keys = [(c.issuing_body, c.number) for c, _after in _passed(checked) if c.number]
     taken = _recorded_numbers(keys)
     outcomes: list[Certificate | Exception] = []
     new: list[tuple[Certificate, dict[str, Any]]] = []
@@ -128,10 +131,11 @@ def record_certificates(*, actor: Any, items: Sequence[CertificateInput]) -> lis
             continue
         certificate, after = entry
         key = (certificate.issuing_body, certificate.number)
-        if key in taken:
+        if certificate.number and key in taken:
             outcomes.append(_already_recorded(certificate))
             continue
-        taken.add(key)
+        if certificate.number:
+            taken.add(key)
         new.append(entry)
         outcomes.append(certificate)
     insert_models(Certificate, [c for c, _after in new], batch_size=BULK_BATCH)
@@ -193,8 +197,10 @@ def _checked_certificate(
     obtained_on = item.obtained_on
     if not EARLIEST_CERTIFICATE <= obtained_on <= today:
         raise DomainError(f"取得资格时间 {obtained_on:%Y-%m-%d} 不合理：应在 1950-01-01 与今天之间。")
-    number = _clean_text(item.number, "证书编号", 50).upper()
-    issuing_body = _clean_text(item.issuing_body, "发证机构", 100)
+    # A certificate issued here may wait for its number and 发证单位 (待编号: numbering.number_certificates).
+    pending = item.source == CertificateSource.ISSUED and not (item.number or "").strip()
+    number = "" if pending else _clean_text(item.number, "证书编号", 50).upper()
+    issuing_body = _clean_text(item.issuing_body, "发证机构", 100) if item.issuing_body or not pending else ""
     level_code = str((qualification.attributes or {}).get("level", ""))
     series = qualification.parent
     certificate = Certificate(

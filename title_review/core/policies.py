@@ -37,6 +37,8 @@ DEFAULTS: dict[str, Any] = {
     "committee.outside_share_percent": 10,
     # 评议意见 and 代表作评审: experts with work still due are reminded (站内信 + SMS) this many days before it.
     "committee.reminder_days": 2,
+    # 证书编号规则 (domain.md §4, ADR 0033; core.number_patterns): 地区 + 评审年度 + 系列 + 级别 + 评委会 + 序号.
+    "certificate.number_pattern": "{region}{year}{series}{level}{committee}{seq:04d}",
 }
 
 
@@ -61,6 +63,10 @@ LABELS: dict[str, str] = {
     "committee.draw_ratio": "评委抽取比例（2 表示按 1:2 抽取，多抽的为候补）",
     "committee.outside_share_percent": "外地评审专家最低比例（%）",
     "committee.reminder_days": "评议意见和代表作评审截止前提醒专家的天数",
+    "certificate.number_pattern": (
+        "证书编号规则（{region}=地区代码，{year}=评审年度，{series}=系列代码，{level}=级别代码，"
+        "{committee}=评委会代码，{seq:04d}=4位序号）"
+    ),
 }
 
 

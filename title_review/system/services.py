@@ -9,6 +9,7 @@ from title_review.access.policies import require
 from title_review.audit.services import record_event
 from title_review.core.errors import Conflict, DomainError
 from title_review.core.models import PolicySetting
+from title_review.core.number_patterns import parse_number_pattern
 from title_review.core.policies import (
     DEFAULTS,
     PASSWORD_KIND_KEYS,
@@ -51,6 +52,8 @@ def _parse(key: str, raw: str) -> Any:
             raw.format(region="330000", seq=1)
         except (KeyError, ValueError, IndexError) as exc:
             raise DomainError("机构代码规则格式有误，例如 {region}{seq:06d}。") from exc
+    if key == "certificate.number_pattern":
+        return parse_number_pattern(raw).text
     if not raw:
         raise DomainError("请填写参数值。")
     return raw
