@@ -81,6 +81,16 @@ def test_a_batch_gets_consecutive_numbers_by_the_default_pattern_one_document_nu
     assert ACTION_LABELS["certificate.number"] == "证书编号和发文字号"
 
 
+def test_the_certificate_list_shows_a_waiting_certificate_and_then_its_number_and_document(login, users, hospital):
+    cert = pending(users["hzadmin"], hospital, 1)
+    client = login("hzadmin")
+    assert "待编号" in client.get("/certificates/?q=持证人01").content.decode()
+    number(users["hzadmin"], [cert])
+    page = client.get("/certificates/?q=持证人01").content.decode()
+    assert "待编号" not in page
+    assert "33000020260120010001" in page and "浙人社〔2026〕1号" in page
+
+
 def test_document_numbers_count_per_agency_code_and_per_year_from_one():
     with transaction.atomic():
         taken = [
