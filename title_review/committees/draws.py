@@ -33,7 +33,7 @@ from title_review.declarations.models import Declaration
 from title_review.declarations.workflow import Status
 from title_review.rounds.models import Round
 
-from . import recusals
+from . import recusals, services
 from .models import (
     Draw,
     DrawnExpert,
@@ -153,11 +153,7 @@ def draw_committee(
     today = timezone.localdate()
     if not committee.is_active:
         raise DomainError(f"“{committee.name}”已停用，不能抽取评委。", code="committee_inactive")
-    if committee.valid_until is None or committee.valid_until < today:
-        raise DomainError(
-            f"“{committee.name}”的备案已过有效期（{committee.valid_until or '未填写'}），不能组织评审。",
-            code="committee_expired",
-        )
+    services.refuse_unfiled(committee, today)
     if Meeting.objects.filter(round=round_, committee=committee).exclude(status=MeetingStatus.CLOSED).exists():
         raise Conflict("本评审活动已有评委会会议，不能重复抽取。", code="already_drawn")
     minimum = minimum_members(committee.specialties)

@@ -6,6 +6,7 @@ after it closes; a declaration passes with 同意 from at least two thirds of th
 are compared exactly, in integers (17 of 25 is a quorum, 16 is not; 12 of 17 passes, 11 does not).
 """
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from typing import Any
@@ -62,6 +63,15 @@ def _locked_meeting(actor: Any, meeting_id: int) -> Meeting:
     return meeting
 
 
+def refuse_unfiled(committee: Committee, today: dt.date) -> None:
+    """No meeting outside a valid 备案 (ADR 0032): 未备案 and 备案已过有效期 are refused, with the committee's own
+    sentence; the last day of the 有效期 still counts."""
+    state = committee.filing_state(today)
+    if state != "valid":
+        code = "committee_unfiled" if state == "none" else "committee_expired"
+        raise DomainError(committee.filing_refusal(today), code=code)
+
+
 @transaction.atomic
 def create_meeting(*, actor: Any, round_id: int, committee_id: int, title: str, member_ids: list[int]) -> Meeting:
     """组织评审会议: the committee's members for this sitting (an odd number of distinct 评审专家)."""
@@ -73,8 +83,7 @@ def create_meeting(*, actor: Any, round_id: int, committee_id: int, title: str, 
     if round_.committee_id != committee.pk:
         raise DomainError(f"评审活动“{round_.title}”不由“{committee.name}”评审。", field="committee")
     today = timezone.localdate()
-    if committee.filing_state(today) == "expired":  # ADR 0032 (the draw refuses 未备案 as well)
-        raise DomainError(committee.filing_refusal(today), code="committee_expired")
+    refuse_unfiled(committee, today)
     title = (title or "").strip()
     if not title:
         raise DomainError("请填写会议名称。", field="title")

@@ -1,5 +1,10 @@
 """A committee's sitting for the vote tests: a secretary, experts and an accepted declaration, through the
-real services where the stage exists (the chain up to 受理) and as rows where it does not yet (the draw)."""
+real services where the stage exists (the chain up to 受理) and as rows where it does not yet (the draw). The
+committee has a valid 备案: a 未备案 one holds no meeting (ADR 0032)."""
+
+import datetime as dt
+
+from django.utils import timezone
 
 from title_review.access.models import RoleGrant
 from title_review.access.roles import Role
@@ -12,6 +17,11 @@ from title_review.rounds import services as rounds
 from title_review.rounds.models import Round
 
 HOST = "杭州市职称工作领导小组办公室"
+
+
+def filing() -> dict:
+    """A valid 备案 for a test committee: a meeting needs one (ADR 0032)."""
+    return {"filing_number": "浙职改备〔2026〕12号", "valid_until": timezone.localdate() + dt.timedelta(days=365)}
 
 
 def _account(username: str, name: str, organisation: Organisation, role: Role) -> User:
@@ -28,7 +38,13 @@ def sitting(members: int = 25) -> dict:
     series = Entry.objects.get(type__code="series", name="中小学教师")
     levels = list(Entry.objects.filter(type__code="level", name__in=["中级", "副高级"]).values_list("code", flat=True))
     committee = rounds.create_committee(
-        actor=hzadmin, host=host, name="杭州市中小学教师评委会", series=series, levels=levels, specialties=[]
+        actor=hzadmin,
+        host=host,
+        name="杭州市中小学教师评委会",
+        series=series,
+        levels=levels,
+        specialties=[],
+        **filing(),
     )
     round_ = publish_round()
     Round.objects.filter(pk=round_.pk).update(committee=committee)

@@ -2,6 +2,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from title_review.dictionaries.models import Entry
 from title_review.rounds import services as rounds
@@ -22,8 +23,16 @@ def publish_review_round(users, orgs):
     hz = orgs["杭州市职称工作领导小组办公室"]
     series = Entry.objects.get(type__code="series", name="中小学教师")
     levels = list(Entry.objects.filter(type__code="level", name__in=["中级", "副高级"]).values_list("code", flat=True))
+    # With a valid 备案: the object matrix holds a meeting of it, and a 未备案 committee holds none (ADR 0032).
     committee = rounds.create_committee(
-        actor=users["hzadmin"], host=hz, name="杭州市中小学教师评委会", series=series, levels=levels, specialties=[]
+        actor=users["hzadmin"],
+        host=hz,
+        name="杭州市中小学教师评委会",
+        series=series,
+        levels=levels,
+        specialties=[],
+        filing_number="浙职改备〔2026〕12号",
+        valid_until=timezone.localdate() + dt.timedelta(days=365),
     )
     round_ = rounds.create_round(
         actor=users["hzadmin"],
