@@ -182,6 +182,27 @@ def declare_own_relation(*, actor: Any, applicant_name: str, id_number: str, rel
     expert = Expert.objects.filter(user_id=actor.pk).exclude(status=ExpertStatus.REMOVED).first()
     if expert is None:
         raise DomainError("您不在专家库中，无须申报回避关系。")
+    applicant = _applicant_named(applicant_name, id_number)
+    return declare_relation(actor=actor, expert_id=expert.pk, applicant_id=applicant.pk, relation=relation)
+
+
+@transaction.atomic
+def record_relation(
+    *, actor: Any, expert_id: int, applicant_name: str, id_number: str, relation: str
+) -> DeclaredRelation:
+    """回避关系 the title office over the expert's unit records on the 专家库 page (a relation reported to it on
+    paper, or found by its own checks): the applicant named by 姓名 and 证件号码, as on the expert's page."""
+    expert = Expert.objects.filter(pk=expert_id).select_related("employer").first()
+    if expert is None or not scoped.experts.allows(actor, expert, "manage"):
+        raise Http404
+    if expert.status == ExpertStatus.REMOVED:
+        raise DomainError(f"{expert}已出库，无须登记回避关系。", code="removed")
+    applicant = _applicant_named(applicant_name, id_number)
+    return declare_relation(actor=actor, expert_id=expert.pk, applicant_id=applicant.pk, relation=relation)
+
+
+def _applicant_named(applicant_name: str, id_number: str) -> Any:
+    """The one account with this 姓名 and 证件号码 (a wrong pair says nothing about which half was wrong)."""
     applicant_name = (applicant_name or "").strip()
     id_number = (id_number or "").strip().upper()
     if not applicant_name or not id_number:
@@ -189,7 +210,7 @@ def declare_own_relation(*, actor: Any, applicant_name: str, id_number: str, rel
     applicant = User.objects.filter(real_name=applicant_name, id_number=id_number).first()
     if applicant is None:
         raise DomainError("未找到姓名与证件号码相符的人员，请核对后重新填写。", field="id_number")
-    return declare_relation(actor=actor, expert_id=expert.pk, applicant_id=applicant.pk, relation=relation)
+    return applicant
 
 
 def own_relations(user: Any) -> list[DeclaredRelation]:

@@ -21,6 +21,7 @@ urlpatterns = [
     path("experts/", views.experts, name="experts"),
     path("experts/<int:pk>/approve/", views.approve_expert, name="approve_expert"),
     path("experts/<int:pk>/remove/", views.remove_expert, name="remove_expert"),
+    path("experts/<int:pk>/relations/", views.record_relation, name="record_relation"),
     path("results/", views.results, name="results"),
     path("results/<int:pk>/", views.meeting_results, name="meeting_results"),
     path("mine/", views.my_meetings, name="my_meetings"),

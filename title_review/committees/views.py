@@ -4,9 +4,10 @@
 import datetime as dt
 
 from django.contrib import messages
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from title_review.access import scoped
@@ -16,7 +17,7 @@ from title_review.core.pagination import paginate, query_without_page
 
 from . import blind, draws, panels, selectors, services
 from . import experts as pool
-from .models import BlindGrade, Choice, ExpertStatus, Meeting, MeetingRecord
+from .models import BlindGrade, Choice, DeclaredRelation, ExpertStatus, Meeting, MeetingRecord
 
 
 @rule("meeting.manage")
@@ -359,7 +360,11 @@ def my_review(request: HttpRequest, pk: int) -> HttpResponse:
 def experts(request: HttpRequest) -> HttpResponse:
     """专家库: the experts of units in the office's subtree, pending ones first."""
     shown = request.GET.get("status", "")
-    rows = scoped.experts.visible(request.user, "manage").select_related("user", "employer", "series")
+    rows = (
+        scoped.experts.visible(request.user, "manage")
+        .select_related("user", "employer", "series")
+        .prefetch_related(Prefetch("relations", DeclaredRelation.objects.select_related("applicant")))
+    )
     if shown in ExpertStatus.values:
         rows = rows.filter(status=shown)
     page = paginate(request, rows.order_by("status", "pk"))
@@ -394,6 +399,29 @@ def remove_expert(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"{expert.user} 已出库。")
     return redirect("committees:experts")
+
+
+@rule("expert.manage")
+@guards("expert", "manage")
+@require_POST
+def record_relation(request: HttpRequest, pk: int) -> HttpResponse:
+    """登记回避关系 for an expert of the office's subtree: the applicant by 姓名 and 证件号码, and the relation."""
+    try:
+        made = pool.record_relation(
+            actor=request.user,
+            expert_id=pk,
+            applicant_name=request.POST.get("applicant_name", ""),
+            id_number=request.POST.get("id_number", ""),
+            relation=request.POST.get("relation", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已登记{made.expert}与{made.applicant}的{made.relation}关系，评审时将自动回避。")
+    status = request.POST.get("status", "")
+    return redirect(
+        f"{reverse('committees:experts')}?status={status}" if status in ExpertStatus.values else "committees:experts"
+    )
 
 
 # ---- 评审结果 (the title office that published the round) ---------------------------------------------

@@ -101,6 +101,7 @@ def test_the_walker_knows_the_object_urls_it_tries():
     routes = {route for route, _k, _p in object_routes()}
     assert {"reviews/track/<int:pk>/", "attachments/<int:pk>/download/", "downloads/<int:pk>/download/"} <= routes
     assert {"committees/results/<int:pk>/", "exports/meetings/<int:pk>/results/"} <= routes  # 评审结果, its export
+    assert "committees/experts/<int:pk>/relations/" in routes  # 登记回避关系 on the 专家库 page
     assert set(SPECIAL) <= routes
     # The committees API (its objects are the `_meeting_world`'s: a meeting, an open ballot, a panel and its
     # assignment, a 代表作 review, a pending expert).

@@ -206,6 +206,50 @@ def test_the_office_approves_and_removes_experts_on_the_pool_page(pool, users, d
     assert _as(users["hospitaladmin"]).get("/committees/experts/").status_code == 403
 
 
+def test_the_office_records_a_relation_on_the_pool_page_and_the_draw_keeps_the_expert_off(
+    pool, users, django_assert_max_num_queries
+):
+    from title_review.audit.models import AuditEvent
+    from title_review.committees import draws
+    from title_review.committees.models import DeclaredRelation, Recusal
+
+    expert = pool["inside"][0]
+    office = _as(users["hzadmin"])
+    url = f"/committees/experts/{expert.pk}/relations/"
+    form = office.get("/committees/experts/").content.decode()
+    assert "登记回避关系" in form and f'action="{url}"' in form
+    teacher = {"applicant_name": "朱老师", "id_number": "330108198506120026", "relation": "师生"}
+
+    wrong = office.post(url, teacher | {"id_number": "330108198506120027"}, follow=True).content.decode()
+    assert "未找到姓名与证件号码相符的人员，请核对后重新填写。" in wrong
+    blank = office.post(url, teacher | {"relation": " "}, follow=True).content.decode()
+    assert "请填写与申报人的关系" in blank
+    assert not DeclaredRelation.objects.exists()
+
+    done = office.post(url, teacher | {"status": "active"}, follow=True)
+    assert done.redirect_chain[-1][0] == "/committees/experts/?status=active"
+    page = done.content.decode()
+    assert f"已登记{expert.user}与朱老师的师生关系，评审时将自动回避。" in page
+    assert "回避：朱老师（师生）" in page
+    row = DeclaredRelation.objects.get()
+    assert (row.expert, row.applicant, row.declared_by) == (expert, users["teacher"], users["hzadmin"])
+    assert AuditEvent.objects.get(action="expert.declare_relation").actor_id == users["hzadmin"].pk
+    again = office.post(url, teacher, follow=True).content.decode()
+    assert "回避关系已申报" in again and DeclaredRelation.objects.count() == 1
+
+    # The 西湖区 office has no 杭州市第一人民医院 below it; a unit administrator has no pool at all.
+    assert _as(users["xhadmin"]).post(url, teacher | {"relation": "亲属"}).status_code == 404
+    assert _as(users["hospitaladmin"]).post(url, teacher | {"relation": "亲属"}).status_code == 404
+    assert DeclaredRelation.objects.count() == 1
+    # The pool page stays bounded with relations on its rows (one query for them all).
+    with django_assert_max_num_queries(11):
+        office.get("/committees/experts/")
+
+    meeting = draws.draw_committee(actor=pool["secretary"], round_id=pool["round"].pk, title="评审会议")
+    recusal = Recusal.objects.get(draw__meeting=meeting, expert=expert)
+    assert recusal.automatic and "师生" in recusal.reason
+
+
 def test_the_title_office_reads_the_results_once_the_meeting_is_closed(world, users):
     secretary, meeting = _as(world["secretary"]), world["meeting"]
     sign_in(world, 17)
