@@ -34,10 +34,12 @@ APPLICANT_MENU = {
 
 # username -> (labels that must be in the menu, labels that must not be)
 SPOT_CHECKS = {
-    "auditor": ({"操作日志", "登录日志"}, {"机构树"}),
-    "sysadmin": ({"机构树"}, {"操作日志", "登录日志"}),  # 三员分立: no audit logs for the system admin
+    "auditor": ({"操作日志", "登录日志"}, {"机构树", "备份与恢复"}),
+    # 三员分立: no audit logs for the system admin; 备份与恢复 is theirs alone (an archive holds every password hash).
+    "sysadmin": ({"机构树", "备份与恢复"}, {"操作日志", "登录日志"}),
+    "secadmin": (set(), {"备份与恢复", "操作日志"}),
     "hzadmin": ({"机构树", "代码字典"}, {"接收更新代码"}),  # a city office only reads the dictionaries
-    "zjadmin": ({"机构树", "代码字典", "接收更新代码"}, {"操作日志"}),
+    "zjadmin": ({"机构树", "代码字典", "接收更新代码", "参数设置"}, {"操作日志", "备份与恢复"}),
     "applicant": (APPLICANT_MENU, set(ALL_LABELS) - APPLICANT_MENU),
     "hospitaladmin": ({"单位信息", "单位工作人员", "工作账号管理"}, {"参数设置", "接收更新代码"}),
     # 评委会评审: the secretary runs the meetings (not the pool, not the results); an expert takes part only.

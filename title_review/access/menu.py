@@ -99,6 +99,7 @@ MENU: tuple[MenuSection, ...] = (
             MenuItem("工作日设置", "system:workdays", "policy.view", "bi-calendar3"),
             MenuItem("接口令牌", "api-tokens", "token.manage", "bi-key"),
             MenuItem("短信发件箱", "verification:outbox", "sms.outbox", "bi-envelope"),
+            MenuItem("备份与恢复", "system:backups", "backup.manage", "bi-archive"),
         ),
     ),
     MenuSection(

@@ -191,6 +191,9 @@ CAPABILITIES: dict[str, tuple[frozenset[Role], Scope]] = {
     "policy.view": (frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.OFFICE_ADMIN}), Scope.SUBTREE),
     # Policy numbers are the province's: only its system or office administrator changes them.
     "policy.manage": (frozenset({Role.SYSTEM_ADMIN, Role.OFFICE_ADMIN}), Scope.ROOT),
+    # 备份与恢复: the province's system administrator lists the archives and starts a backup (restore stays a
+    # command on the server). An archive holds every password hash and identity number: nobody else.
+    "backup.manage": (frozenset({Role.SYSTEM_ADMIN}), Scope.ROOT),
     # Development SMS outbox (the default SMS backend delivers there instead of to phones).
     "sms.outbox": (frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN}), Scope.SUBTREE),
     # 三员分立: the audit administrator alone reads the logs; the system administrator cannot.

@@ -39,6 +39,8 @@ DEFAULTS: dict[str, Any] = {
     "committee.reminder_days": 2,
     # 证书编号规则 (domain.md §4, ADR 0033; core.number_patterns): 地区 + 评审年度 + 系列 + 级别 + 评委会 + 序号.
     "certificate.number_pattern": "{region}{year}{series}{level}{committee}{seq:04d}",
+    # 备份与恢复: how many archives `manage.py backup` and the 立即备份 job keep (older ones are deleted).
+    "backup.keep_count": 7,
 }
 
 
@@ -67,6 +69,7 @@ LABELS: dict[str, str] = {
         "证书编号规则（{region}=地区代码，{year}=评审年度，{series}=系列代码，{level}=级别代码，"
         "{committee}=评委会代码，{seq:04d}=4位序号）"
     ),
+    "backup.keep_count": "保留的备份份数（1 到 100，更早的备份自动删除）",
 }
 
 
@@ -80,6 +83,8 @@ PASSWORD_KIND_KEYS = (
     "password.require_mixed_case",
 )
 PASSWORD_MIN_KINDS = 2
+# How many backups an administrator may keep: at least one, and not so many that the disk fills unnoticed.
+BACKUP_KEEP_RANGE = (1, 100)
 
 
 CACHE_SECONDS = 60  # every app server sees a change within a minute

@@ -1,16 +1,18 @@
-"""Writes of system-wide settings (policy numbers, working-day overrides), audited."""
+"""Writes of system-wide settings (policy numbers, working-day overrides) and backups, audited."""
 
 from datetime import date
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 
-from title_review.access.policies import require
+from title_review.access.policies import has_capability, require
 from title_review.audit.services import record_event
 from title_review.core.errors import Conflict, DomainError
 from title_review.core.models import PolicySetting
 from title_review.core.number_patterns import parse_number_pattern
 from title_review.core.policies import (
+    BACKUP_KEEP_RANGE,
     DEFAULTS,
     PASSWORD_KIND_KEYS,
     PASSWORD_MIN_KINDS,
@@ -18,7 +20,11 @@ from title_review.core.policies import (
     forget_policy,
     get_policy,
 )
+from title_review.jobs.models import Job, JobStatus
+from title_review.jobs.registry import JobOutput, Progress
+from title_review.jobs.services import enqueue
 
+from . import backups
 from .models import WorkingDayOverride
 
 _YES = {"true", "1", "yes", "on", "是"}
@@ -44,6 +50,9 @@ def _parse(key: str, raw: str) -> Any:
         low, high = PASSWORD_MIN_LENGTH_RANGE
         if key == "password.min_length" and not low <= value <= high:
             raise DomainError(f"密码最小长度须在 {low} 到 {high} 位之间。")
+        low, high = BACKUP_KEEP_RANGE
+        if key == "backup.keep_count" and not low <= value <= high:
+            raise DomainError(f"保留的备份份数须在 {low} 到 {high} 份之间。")
         return value
     if key == "organisation.code_pattern":
         if "{region}" not in raw or "{seq" not in raw:
@@ -139,3 +148,58 @@ def remove_working_day_override(*, actor: Any, override_id: int) -> None:
     before = _override_state(override)
     record_event(actor=actor, action="workday.override_remove", obj=override, before=before)
     override.delete()
+
+
+# --- 备份与恢复 ----------------------------------------------------------------------------------------------
+
+BACKUP_JOB = "system.backup"
+ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
+# A constant key for PostgreSQL's advisory lock that lets one 立即备份 at a time decide whether to queue.
+_BACKUP_LOCK = 0x7462_6B75  # "tbku"
+
+
+def backup_keep_count() -> int:
+    """How many archives a backup keeps (参数设置 → backup.keep_count)."""
+    return int(get_policy("backup.keep_count"))
+
+
+def backup_jobs() -> QuerySet[Job]:
+    """The backup jobs, newest first, with who started each (the 备份与恢复 page; backup.manage only)."""
+    return Job.objects.filter(kind=BACKUP_JOB).select_related("owner").order_by("-created_at", "-id")
+
+
+@transaction.atomic
+def start_backup(*, actor: Any) -> Job:
+    """立即备份: queue one backup job (one at a time), audited in the same transaction."""
+    require(actor, "backup.manage", message="只有省级系统管理员可以备份。")
+    if connection.vendor == "postgresql":
+        # Two administrators pressing at once: the second waits here and then sees the first one's job.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_BACKUP_LOCK])
+    # The job row first: on SQLite the write lock it takes serialises two starts the same way.
+    job = enqueue(owner=actor, kind=BACKUP_JOB, title="系统备份")
+    if backup_jobs().filter(status__in=ACTIVE).exclude(pk=job.pk).exists():
+        raise Conflict("已有一个备份任务在排队或进行中，请等它完成后再备份。")
+    record_event(actor=actor, action="backup.start", obj=job, after={"keep": backup_keep_count()})
+    return job
+
+
+def run_backup_job(job: Any, progress: Progress) -> JobOutput:
+    """The `system.backup` job: one archive into the backup directory, then the oldest beyond the
+    retention count removed. The result stays on the server (no file in 我的下载)."""
+    if not has_capability(job.owner, "backup.manage"):
+        raise DomainError("发起人已没有备份权限，备份未进行。")
+    progress(0, 1)
+    keep = backup_keep_count()
+    before = set(backups.archives())
+    try:
+        made = backups.make_backup(keep=keep)
+    except backups.BackupError as exc:
+        raise DomainError(str(exc)) from exc
+    removed = len(before - set(backups.archives()))
+    message = (
+        f"备份完成：{made.archive.name}（{made.size / 1024 / 1024:.1f} MB；{made.tables} 张表 {made.rows} 行，"
+        f"{made.files} 个文件）。保留最新 {keep} 份"
+    )
+    message += f"，已删除较早的备份 {removed} 份。" if removed else "。"
+    return JobOutput(name="", message=message)

@@ -16,7 +16,7 @@ from title_review.declarations.selectors import employer_counts
 from title_review.declarations.workflow import STAGE_FOR_APPLICANT
 from title_review.reviews.selectors import desk_counts
 
-from . import services
+from . import backups, services
 from .forms import CalendarQueryForm, WorkingDayOverrideForm
 from .models import WorkingDayOverride
 from .workdays import add_working_days, has_national_schedule
@@ -148,3 +148,35 @@ def workday_delete(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "已删除该日的调整，恢复按国家安排计算。")
     return redirect("system:workdays")
+
+
+@rule("backup.manage")
+def backup_list(request: HttpRequest) -> HttpResponse:
+    """备份与恢复: the archives in the backup directory, the recent backup jobs, and 立即备份."""
+    jobs = list(services.backup_jobs()[:10])
+    return render(
+        request,
+        "system/backups.html",
+        {
+            "archives": [
+                {**described, "size_mb": described["size"] / 1024 / 1024}
+                for described in map(backups.describe, backups.archives())
+            ],
+            "directory": backups.default_directory(),
+            "keep": services.backup_keep_count(),
+            "jobs": jobs,
+            "running": any(job.status in services.ACTIVE for job in jobs),
+        },
+    )
+
+
+@rule("backup.manage")
+@require_POST
+def backup_start(request: HttpRequest) -> HttpResponse:
+    try:
+        services.start_backup(actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已开始备份，完成后备份文件会出现在下面的列表中。")
+    return redirect("system:backups")
