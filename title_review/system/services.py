@@ -189,6 +189,9 @@ def run_backup_job(job: Any, progress: Progress) -> JobOutput:
     retention count removed. The result stays on the server (no file in 我的下载)."""
     if not has_capability(job.owner, "backup.manage"):
         raise DomainError("发起人已没有备份权限，备份未进行。")
+    if connection.vendor == "sqlite" and connection.in_atomic_block:
+        # SQLite's online backup would wait for ever on the transaction this very connection holds.
+        raise DomainError("备份须在数据库事务之外进行（由后台任务进程执行）。")
     progress(0, 1)
     keep = backup_keep_count()
     before = set(backups.archives())

@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from title_review.access.policies import has_capability
 from title_review.audit.models import AuditEvent
@@ -77,6 +78,15 @@ def test_a_job_whose_owner_lost_the_right_makes_no_archive(users, backup_dir, dj
         job = enqueue(owner=users["zjadmin"], kind=BACKUP_JOB, title="系统备份")
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and job.message == "发起人已没有备份权限，备份未进行。"
+    assert _names(backup_dir) == list(reversed(OLD))
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="pg_dump runs in its own session")
+def test_a_backup_inside_a_transaction_fails_instead_of_hanging(users, backup_dir, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # still inside the test's transaction
+        job = start_backup(actor=users["sysadmin"])
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and "数据库事务之外" in job.message
     assert _names(backup_dir) == list(reversed(OLD))
 
 
