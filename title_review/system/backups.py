@@ -26,6 +26,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -193,14 +194,45 @@ def _dump_database(target: DatabaseTarget, path: Path) -> None:
             source.ensure_connection()
             destination = sqlite3.connect(path)
             try:
-                source.connection.backup(destination)
+                _sqlite_backup(source.connection, destination)
             finally:
                 destination.close()
         else:
             with _sqlite(str(target.settings["NAME"])) as src, sqlite3.connect(path) as dst:
-                src.backup(dst)
+                _sqlite_backup(src, dst)
     else:
         raise BackupError(f"不支持备份 {target.vendor} 数据库。")
+
+
+SQLITE_BUSY_SECONDS = 60
+
+
+def _sqlite_backup(source: sqlite3.Connection, destination: sqlite3.Connection) -> None:
+    """SQLite's online backup, 1,000 pages a step. Python's backup retries a locked database for ever; a
+    writer that holds it longer than SQLITE_BUSY_SECONDS makes this backup fail with a message instead."""
+    if source.in_transaction:
+        # Inside its own open transaction a connection cannot be copied page by page (the backup would wait
+        # on that very transaction); it is copied as SQL statements instead. The job and the command run
+        # outside transactions, so this is for callers that hold one.
+        destination.executescript(";\n".join(_statements(source)) + ";")
+        return
+    deadline = time.monotonic() + SQLITE_BUSY_SECONDS
+
+    def progress(status: int, remaining: int, total: int) -> None:
+        if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) and time.monotonic() > deadline:
+            raise BackupError(f"数据库被占用超过 {SQLITE_BUSY_SECONDS} 秒，备份未完成，请稍后再试。")
+
+    try:
+        source.backup(destination, pages=1000, progress=progress, sleep=0.05)
+    except sqlite3.Error as exc:
+        raise BackupError(f"SQLite 备份失败：{exc}") from exc
+
+
+def _statements(source: sqlite3.Connection) -> Iterator[str]:
+    for statement in source.iterdump():
+        statement = statement.rstrip().rstrip(";")
+        if statement not in ("BEGIN TRANSACTION", "COMMIT"):
+            yield statement
 
 
 def _is_default(target: DatabaseTarget) -> bool:

@@ -209,3 +209,42 @@ def test_only_the_newest_archives_are_kept(tmp_path):
         "title-review-20261203-010000.tar",
         "title-review-20261202-010000.tar",
     ]
+
+
+def test_a_database_held_by_a_writer_fails_the_backup_with_a_message_instead_of_waiting(tmp_path, monkeypatch):
+    import sqlite3
+
+    monkeypatch.setattr(backups, "SQLITE_BUSY_SECONDS", 0.3)
+    name = tmp_path / "busy.sqlite3"
+    with sqlite3.connect(name) as db:
+        db.execute("CREATE TABLE t (x)")
+        db.executemany("INSERT INTO t VALUES (?)", [(i,) for i in range(100)])
+    writer = sqlite3.connect(name, isolation_level=None)
+    writer.execute("BEGIN EXCLUSIVE")
+    target = backups.DatabaseTarget(vendor="sqlite", settings={"NAME": str(name)})
+    try:
+        with pytest.raises(backups.BackupError, match="数据库被占用超过"):
+            backups._dump_database(target, tmp_path / "copy.sqlite3")
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    backups._dump_database(target, tmp_path / "copy.sqlite3")
+    with sqlite3.connect(tmp_path / "copy.sqlite3") as copy:
+        assert copy.execute("SELECT COUNT(*) FROM t").fetchone() == (100,)
+
+
+def test_a_caller_inside_its_own_transaction_still_gets_a_whole_copy(seeded, tmp_path):
+    """The suite's connection is inside the test's transaction: the copy is made statement by statement."""
+    import sqlite3
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's online backup only")
+    from title_review.accounts.models import User
+
+    User.objects.filter(username="hzadmin").update(real_name="事务内修改")
+    backups._dump_database(backups.DatabaseTarget.of(), tmp_path / "copy.sqlite3")
+    with sqlite3.connect(tmp_path / "copy.sqlite3") as copy:
+        users = copy.execute("SELECT COUNT(*) FROM accounts_user").fetchone()[0]
+        assert users == User.objects.count() > 10
+        tables = copy.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+    assert tables >= len(connection.introspection.table_names())
