@@ -21,6 +21,7 @@ from .models import Declaration
 
 class DeclarationOutput(serializers.Serializer):
     id = serializers.IntegerField()
+    number = serializers.CharField(help_text="申报编号：年度-活动-序号")
     round = serializers.IntegerField(source="round_id")
     applicant = serializers.IntegerField(source="applicant_id")
     employer = serializers.IntegerField(source="employer_id")

@@ -22,6 +22,9 @@ class Declaration(TimeStampedModel):
     employer = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, related_name="declarations", verbose_name=_("申报单位")
     )
+    # 申报编号 (the manuals' 材料编号): year, round and a sequence within the round, given when the declaration
+    # is opened (services._open_draft), so staff and applicant can quote it from the first day.
+    number = models.CharField(_("申报编号"), max_length=20, blank=True, default="", db_index=True)
     # The applicant's name, kept on the row so that lists sort by it through an index (not a join per row).
     applicant_name = models.CharField(_("申报人姓名"), max_length=50, blank=True, default="")
     filled_by = models.ForeignKey(
@@ -81,6 +84,9 @@ class Declaration(TimeStampedModel):
             # One live declaration per person per round.
             models.UniqueConstraint(
                 fields=["applicant", "round"], condition=~models.Q(status="withdrawn"), name="one_live_declaration"
+            ),
+            models.UniqueConstraint(
+                fields=["round", "number"], condition=~models.Q(number=""), name="unique_declaration_number"
             ),
         ]
         # The list pattern (issue 12): each list filters its scope by organisation id and orders by an index

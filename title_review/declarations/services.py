@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, Value
+from django.db.models import CharField, F, Value
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
@@ -77,6 +77,7 @@ def _open_draft(*, actor: Any, applicant: Any, round_: Round, employer: Any, ple
             declaration = Declaration.objects.create(
                 applicant=applicant,
                 applicant_name=applicant.real_name,
+                number=_next_number(round_),
                 round=round_,
                 employer=employer,
                 filled_by=actor,
@@ -94,6 +95,15 @@ def _open_draft(*, actor: Any, applicant: Any, round_: Round, employer: Any, ple
         after={"round": round_.pk, "pledge_version": pledge_version, "applicant": applicant.pk},
     )
     return declaration
+
+
+def _next_number(round_: Round) -> str:
+    """申报编号: 年度-活动-序号 (2026-0012-00037), the round's next sequence. The counter's row stays locked
+    until the opening commits, so two applicants opening at once get two numbers, and a failed opening
+    (a second click) gives its number back."""
+    Round.objects.filter(pk=round_.pk).update(declaration_seq=F("declaration_seq") + 1)
+    seq = Round.objects.filter(pk=round_.pk).values_list("declaration_seq", flat=True).get()
+    return f"{round_.year}-{round_.pk:04d}-{seq:05d}"
 
 
 def _locked_own(actor: Any, declaration_id: int) -> Declaration:

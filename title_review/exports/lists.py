@@ -44,6 +44,7 @@ def _waiting_days(row: dict[str, Any], lookups: Lookups) -> int | None:
 # 导出汇总表 (杭州市职称系统 manuals): the columns every declaration list shares, in this order.
 DECLARATION_COLUMNS: tuple[Column, ...] = (
     Column("序号", SERIAL, kind=NUMBER, width=7),
+    Column("申报编号", "number", width=17),
     Column("姓名", "applicant__real_name", width=12),
     Column("证件号码", "applicant__id_number", mask=mask_identity, width=22),
     Column("手机号码", "applicant__phone", mask=mask_phone, width=15),

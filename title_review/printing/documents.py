@@ -180,6 +180,7 @@ class Dossier:
     attachments: list[dict[str, Any]] = field(default_factory=list)
     pledge: str = ""
     digest: str = ""
+    number: str = ""  # 申报编号
 
     @property
     def highest_education(self) -> dict[str, Any] | None:
@@ -245,6 +246,7 @@ def dossier_of(declaration: Any) -> Dossier:
         attachments=[_attachment(a) for a in snap.get("attachments") or []],
         pledge=_pledge(snap.get("pledge") or {}),
         digest=declaration.snapshot_hash,
+        number=declaration.number,
     )
 
 

@@ -33,6 +33,7 @@ class ReviewStateOutput(serializers.Serializer):
 class ReviewInboxRowOutput(ReviewStateOutput):
     """A declaration waiting at one of the caller's desks."""
 
+    number = serializers.CharField(help_text="申报编号：年度-活动-序号")
     applicant_name = serializers.CharField(source="applicant.real_name")
     employer = serializers.IntegerField(source="employer_id")
     employer_name = serializers.CharField(source="employer.name")

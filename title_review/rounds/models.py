@@ -89,6 +89,8 @@ class Round(TimeStampedModel):
 
     title = models.CharField(_("活动名称"), max_length=200)
     year = models.PositiveSmallIntegerField(_("年度"))
+    # The last 申报编号 sequence given in this round (declarations.services._open_draft takes the next).
+    declaration_seq = models.PositiveIntegerField(_("申报编号序号"), default=0, editable=False)
     kind = models.CharField(_("类别"), max_length=20, choices=RoundKind.choices, default=RoundKind.REVIEW)
     publisher = models.ForeignKey(
         "organisations.Organisation",

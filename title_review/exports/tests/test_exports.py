@@ -14,6 +14,7 @@ from .conftest import flood, identity, sheet_of, table
 
 HEADERS = [
     "序号",
+    "申报编号",
     "姓名",
     "证件号码",
     "手机号码",
@@ -44,9 +45,10 @@ def test_a_department_exports_its_inbox_masked_with_a_frozen_bold_header(users, 
     client = login("zsadmin")
     content = export(client, "/exports/inbox/")
     rows = table(content)
-    assert list(rows[0])[:13] == HEADERS and list(rows[0])[13:] == ["送达时间", "等待天数"]
+    assert list(rows[0])[:14] == HEADERS and list(rows[0])[14:] == ["送达时间", "等待天数"]
     [row] = rows
     assert row["序号"] == 1 and row["姓名"] == "朱老师"
+    assert row["申报编号"] == submitted.number and submitted.number.startswith("2026-")
     assert row["证件号码"] == "330108********0026" and row["手机号码"] == "138****0002"
     assert row["工作单位"] == "杭州第二中学" and row["当前审核机构"] == "杭州市教育局直属学校管理中心"
     assert row["状态"] == "主管部门审核中" and row["评审活动"] == "2026年度中小学教师职称评审"
@@ -55,7 +57,7 @@ def test_a_department_exports_its_inbox_masked_with_a_frozen_bold_header(users, 
     sheet = sheet_of(content)
     assert sheet.freeze_panes == "A2"
     assert all(cell.font.b for cell in sheet[1])
-    assert sheet.column_dimensions["C"].width >= 20  # 证件号码 fits
+    assert sheet.column_dimensions["D"].width >= 20  # 证件号码 fits
     # Every export is in the 操作日志; a masked one only as export.list.
     event = AuditEvent.objects.get(action="export.list")
     assert event.after["list"] == "待审核材料" and event.after["rows"] == 1 and event.actor_id == users["zsadmin"].pk
@@ -71,17 +73,17 @@ def test_identity_numbers_stay_18_characters_of_text_and_formulas_stay_text(user
     declarations[0].applicant.save(update_fields=["id_number"])
     content = export(login("hzcheck"), "/exports/inbox/", {"full": "1"})
     sheet = sheet_of(content)
-    cells = {sheet.cell(row=r, column=2).value: r for r in range(2, sheet.max_row + 1)}
+    cells = {sheet.cell(row=r, column=3).value: r for r in range(2, sheet.max_row + 1)}
     assert set(cells) == set(names.values())
     for name, r in cells.items():
-        cell = sheet.cell(row=r, column=2)
+        cell = sheet.cell(row=r, column=3)
         assert cell.data_type == "s" and cell.value == name  # exactly as typed, never a formula
         assert cell.quotePrefix == (name[0] in "=+-@")
-    assert sheet.max_column == 15  # the "<r>…</r>" name injected no cell of its own
-    number = sheet.cell(row=cells["=1+1"], column=3)
+    assert sheet.max_column == 16  # the "<r>…</r>" name injected no cell of its own
+    number = sheet.cell(row=cells["=1+1"], column=4)
     assert number.data_type == "s" and number.value == with_x and len(with_x) == 18 and with_x.endswith("X")
-    assert all(sheet.cell(row=r, column=3).number_format == "@" for r in cells.values())
-    assert all(len(sheet.cell(row=r, column=3).value) == 18 for r in cells.values())
+    assert all(sheet.cell(row=r, column=4).number_format == "@" for r in cells.values())
+    assert all(len(sheet.cell(row=r, column=4).value) == 18 for r in cells.values())
 
 
 def test_full_numbers_need_the_capability_and_leave_an_audit_row(users, login, review_round, office_desk):

@@ -60,11 +60,11 @@ def test_libreoffice_converts_the_export_keeping_numbers_and_formulas_as_text(
     assert done.returncode == 0 and converted.exists(), done.stderr.decode(errors="replace")
     text = converted.read_text(encoding="utf-8")
     rows = list(csv.reader(text.splitlines()))
-    assert rows[0][:4] == ["序号", "姓名", "证件号码", "手机号码"]
-    by_name = {row[1]: row for row in rows[1:]}
+    assert rows[0][:5] == ["序号", "申报编号", "姓名", "证件号码", "手机号码"]
+    by_name = {row[2]: row for row in rows[1:]}
     assert set(by_name) == {"=1+1", "批量1", "批量2"}
-    assert by_name["批量1"][2] == with_x and len(with_x) == 18 and with_x.endswith("X")
-    assert by_name["=1+1"][2] == identity(0)
+    assert by_name["批量1"][3] == with_x and len(with_x) == 18 and with_x.endswith("X")
+    assert by_name["=1+1"][3] == identity(0)
     # Quoted in the CSV: LibreOffice holds them as text cells (numbers such as 序号 come unquoted).
     assert '"=1+1"' in text and f'"{with_x}"' in text and f'"{identity(0)}"' in text
     assert "\n1," in text and "E+" not in text
