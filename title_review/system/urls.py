@@ -5,6 +5,7 @@ from . import views
 app_name = "system"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("help/", views.help_page, name="help"),
     path("healthz", views.healthz, name="healthz"),
     path("system/policies/", views.policies, name="policies"),
     path("system/workdays/", views.workdays, name="workdays"),

@@ -8,12 +8,15 @@ from django.views.decorators.http import require_POST
 
 from title_review.access.decorators import authenticated, guards, public, rule
 from title_review.access.policies import can, has_capability, person_pk
+from title_review.attachments.types import ATTACHMENT_TYPES, format_size_limit
 from title_review.core.errors import DomainError
+from title_review.core.excel import MAX_IMPORT_BYTES
 from title_review.core.pagination import paginate, query_without_page
 from title_review.core.policies import DEFAULTS, LABELS, get_policy
 from title_review.declarations.models import Declaration
 from title_review.declarations.selectors import employer_counts
 from title_review.declarations.workflow import STAGE_FOR_APPLICANT
+from title_review.organisations.employers import LICENCE_MAX_BYTES, SEAL_MAX_BYTES
 from title_review.reviews.selectors import desk_counts
 
 from . import backups, services
@@ -46,6 +49,20 @@ def home(request: HttpRequest) -> HttpResponse:
             "my_declarations": mine,
         },
     )
+
+
+@public
+def help_page(request: HttpRequest) -> HttpResponse:
+    """帮助: the manuals' FAQ in our own words. The file rules are read from the constants the upload
+    checks use, so the page never disagrees with a refusal."""
+    file_rules = [(t.label, t.formats, format_size_limit(t.max_bytes)) for t in ATTACHMENT_TYPES.values()]
+    file_rules += [
+        ("营业执照扫描件（单位注册）", "PDF、JPG、PNG", format_size_limit(LICENCE_MAX_BYTES)),
+        ("单位签章（单位注册）", "JPG、PNG", format_size_limit(SEAL_MAX_BYTES)),
+        ("批量导入的 Excel 文件", "XLSX", format_size_limit(MAX_IMPORT_BYTES)),
+    ]
+    template = "system/help.html" if request.user.is_authenticated else "system/help_public.html"
+    return render(request, template, {"file_rules": file_rules})
 
 
 @public

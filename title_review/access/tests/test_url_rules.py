@@ -62,6 +62,7 @@ def test_public_urls_are_few_and_named():
         "api/v1/accounts/register/",
         "api/v1/employers/register/",
         "healthz",
+        "help/",
         "organisations/employer/password/reset/",
         "organisations/employer/register/",
         "organisations/employer/register/name/",
