@@ -47,6 +47,7 @@ check-deploy: setup
 	DJANGO_ALLOWED_HOSTS=zc.example.gov.cn \
 	DJANGO_SMS_BACKEND=title_review.verification.backends.HttpGatewayBackend \
 	DJANGO_SMS_GATEWAY_URL=https://sms.example.gov.cn/send \
+	DJANGO_REDIS_URL=redis://127.0.0.1:6379/1 \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 bench: setup

@@ -1,8 +1,11 @@
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, include, path
 
+from title_review.system.health import readyz
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("title_review.system.urls")),
+    path("readyz", readyz, name="readyz"),  # beside system's healthz (title_review/system/health.py)
     path("accounts/", include("title_review.accounts.urls")),
     path("organisations/", include("title_review.organisations.urls")),
     path("dictionaries/", include("title_review.dictionaries.urls")),

@@ -9,7 +9,7 @@ without TLS and without an SMS gateway needs changed:
 - an SMS gateway address that is never called (no bench path sends a code) so the system checks let the
   WSGI application start;
 - a shared cache (Redis at 127.0.0.1:6379) for the captcha and SMS counters and the cached 参数设置, as an
-  installation with several workers needs (prod.py itself leaves Django's per-process default); each
+  installation with several workers needs (prod.py takes it from DJANGO_REDIS_URL, ADR 0034); each
   request reads the password-age setting from it (one GET);
 - ROOT_URLCONF adds the one bare reference view (bench/surge/surge_urls.py) to the project's URLs.
 

@@ -38,6 +38,22 @@ MALWARE_SCANNER = os.environ.get("DJANGO_MALWARE_SCANNER") or (
     "title_review.core.scanning.ClamdScanner" if CLAMD_ADDRESS else "title_review.core.scanning.EicarScanner"
 )
 
+# Lockout marks, throttles, captcha marks and SMS failure counts must be shared by every app server: Redis
+# through Django's built-in RedisCache (ADR 0034). Without DJANGO_REDIS_URL the cache stays the per-process
+# default and the system check core.E004 stops every management command and the WSGI application.
+REQUIRE_SHARED_CACHE = True
+REDIS_URL = os.environ.get("DJANGO_REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "zc",
+            # Fail fast when Redis is down, so the degraded mode answers instead of hanging a worker.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},

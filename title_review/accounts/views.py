@@ -41,10 +41,15 @@ class LoginView(auth_views.LoginView):
         attempt = security.reserve_attempt(username=username, ip=client_ip(request))
         if attempt.locked:
             return self._refuse(username, attempt.lockout_message, event="login_locked")
-        if attempt.needs_captcha and not check_captcha(
-            request, request.POST.get("captcha_key", ""), request.POST.get("captcha_answer", "")
-        ):
-            return self._refuse(username, "图形验证码不正确，请重新输入。", event="login_failed")
+        if attempt.needs_captcha:
+            try:
+                solved = check_captcha(
+                    request, request.POST.get("captcha_key", ""), request.POST.get("captcha_answer", "")
+                )
+            except DomainError as exc:  # the shared cache is down (系统繁忙): refused, not a 500 page
+                return self._refuse(username, exc.message, event="login_failed")
+            if not solved:
+                return self._refuse(username, "图形验证码不正确，请重新输入。", event="login_failed")
         return super().post(request, *args, **kwargs)
 
     def _refuse(self, key: str, message: str, *, event: str) -> HttpResponse:

@@ -48,3 +48,31 @@ def malware_scanner_is_usable(app_configs: Any, **kwargs: Any) -> list[Error]:
             )
         ]
     return []
+
+
+_PER_PROCESS_CACHES = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+    "django.core.cache.backends.filebased.FileBasedCache",
+)
+
+
+@register()
+def shared_cache_in_production(app_configs: Any, **kwargs: Any) -> list[Error]:
+    """Production (REQUIRE_SHARED_CACHE, set by config.settings.prod) needs one cache for every app server:
+    with a per-process cache the captcha marks, SMS failure counts and API throttles differ per worker."""
+    if not getattr(settings, "REQUIRE_SHARED_CACHE", False):
+        return []
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if backend in _PER_PROCESS_CACHES:
+        return [
+            Error(
+                f"生产环境必须使用共享缓存（Redis），当前为各进程独立的缓存 {backend}："
+                "验证码标记和限流在各应用服务器之间不一致。"
+                " Production needs a shared cache (Redis); the per-process cache would let each app server"
+                " keep its own captcha marks and throttles.",
+                hint="在环境变量 DJANGO_REDIS_URL 中填写 Redis 地址（如 redis://127.0.0.1:6379/1），见 docs/deploy.md。",
+                id="core.E004",
+            )
+        ]
+    return []

@@ -1,5 +1,6 @@
 """Policy numbers that differ by province: national defaults here, overrides in PolicySetting."""
 
+import contextlib
 from typing import Any
 
 from .models import PolicySetting
@@ -97,16 +98,25 @@ def _cache_key(key: str) -> str:
 def get_policy(key: str) -> Any:
     from django.core.cache import cache
 
-    cached = cache.get(_cache_key(key))
+    from .cachesafe import CACHE_ERRORS
+
+    try:
+        cached = cache.get(_cache_key(key))
+    except CACHE_ERRORS:  # the cache is down: the database has the value (ADR 0034)
+        cached = None
     if cached is not None:
         return cached
     row = PolicySetting.objects.filter(key=key).values_list("value", flat=True).first()
     value = DEFAULTS[key] if row is None else row
-    cache.set(_cache_key(key), value, CACHE_SECONDS)
+    with contextlib.suppress(*CACHE_ERRORS):
+        cache.set(_cache_key(key), value, CACHE_SECONDS)
     return value
 
 
 def forget_policy(key: str) -> None:
     from django.core.cache import cache
 
-    cache.delete(_cache_key(key))
+    from .cachesafe import CACHE_ERRORS
+
+    with contextlib.suppress(*CACHE_ERRORS):  # nothing cached can be read while the cache is down
+        cache.delete(_cache_key(key))

@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from title_review.core.cachesafe import CACHE_DOWN_MESSAGE, CACHE_ERRORS
 from title_review.core.errors import DomainError
 
 from . import policies
@@ -70,7 +71,9 @@ def captcha_text(request: HttpRequest, key: str) -> str | None:
 
 
 def check_captcha(request: HttpRequest, key: str, answer: str) -> bool:
-    """Whether `answer` solves captcha `key`, case-insensitively. The key is consumed either way."""
+    """Whether `answer` solves captcha `key`, case-insensitively. The key is consumed either way.
+
+    Raises DomainError (系统繁忙) when the shared cache cannot be reached."""
     pending = _pending(request)
     entry = pending.pop(key, None) if key else None
     if entry is not None:
@@ -80,7 +83,12 @@ def check_captcha(request: HttpRequest, key: str, answer: str) -> bool:
     # A concurrent request of the same session can save back the session as it was before this
     # check and so resurrect the key; a marker outside the session keeps the key single use
     # (per process with the default LocMemCache, everywhere with a shared cache).
-    if not cache.add(f"verification.captcha_used.{key}", 1, timeout=policies.CAPTCHA_VALID_SECONDS):
+    # With the shared cache down the mark cannot be set: refuse (fail closed), with a message (ADR 0034).
+    try:
+        fresh = cache.add(f"verification.captcha_used.{key}", 1, timeout=policies.CAPTCHA_VALID_SECONDS)
+    except CACHE_ERRORS:
+        raise DomainError(CACHE_DOWN_MESSAGE, code="cache_unavailable") from None
+    if not fresh:
         return False
     given = (answer or "").strip().upper()
     return secrets.compare_digest(given.encode(), str(entry[0]).upper().encode())

@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from title_review.core.cachesafe import CACHE_DOWN_MESSAGE, CACHE_ERRORS
 from title_review.core.errors import DomainError
 
 from . import policies
@@ -189,7 +190,12 @@ def _consume_sms_code(*, phone: str, purpose: str, code: str) -> str:
     )
     if row is None or row.used_at is not None:
         return "短信验证码已失效，请重新获取。"
-    if max(row.failed_attempts, _cached_failures(row)) >= policies.SMS_MAX_FAILED_ATTEMPTS:
+    # The cache counter is part of the bound: with the shared cache down, refuse (fail closed, ADR 0034).
+    try:
+        cached_failures = _cached_failures(row)
+    except CACHE_ERRORS:
+        return CACHE_DOWN_MESSAGE
+    if max(row.failed_attempts, cached_failures) >= policies.SMS_MAX_FAILED_ATTEMPTS:
         return "验证码错误次数过多，请重新获取。"
     if row.expires_at <= now:
         return "短信验证码已过期，请重新获取。"
@@ -197,7 +203,10 @@ def _consume_sms_code(*, phone: str, purpose: str, code: str) -> str:
     if not hmac.compare_digest(row.code_hash, candidate):
         row.failed_attempts += 1
         row.save(update_fields=["failed_attempts"])
-        failures = max(row.failed_attempts, _count_cached_failure(row))
+        try:
+            failures = max(row.failed_attempts, _count_cached_failure(row))
+        except CACHE_ERRORS:
+            return CACHE_DOWN_MESSAGE
         if failures >= policies.SMS_MAX_FAILED_ATTEMPTS:
             return "验证码错误次数过多，请重新获取。"
         return "短信验证码不正确。"

@@ -66,6 +66,7 @@ def test_public_urls_are_few_and_named():
         "organisations/employer/password/reset/",
         "organisations/employer/register/",
         "organisations/employer/register/name/",
+        "readyz",
         "verification/captcha/<slug:key>.png",
         "verification/captcha/new/",
         "verification/sms/send/",

@@ -89,7 +89,12 @@ def test_production_settings_without_an_sms_backend_refuse_to_start():
 
 
 def test_production_settings_with_a_gateway_start():
-    env = {"DJANGO_SMS_BACKEND": GATEWAY, "DJANGO_SMS_GATEWAY_URL": "https://sms.example.gov.cn/send"}
+    env = {
+        "DJANGO_SMS_BACKEND": GATEWAY,
+        "DJANGO_SMS_GATEWAY_URL": "https://sms.example.gov.cn/send",
+        # Production also needs the shared cache (core.E004, ADR 0034); nothing connects to it at start-up.
+        "DJANGO_REDIS_URL": "redis://127.0.0.1:6379/1",
+    }
     result = _prod(env, "-c", "import config.wsgi")
     assert result.returncode == 0, result.stderr
 
