@@ -25,7 +25,7 @@ from title_review.declarations.workflow import Status
 from title_review.notifications.services import notify
 
 from . import recusals
-from .models import BlindGrade, BlindReview, BlindWork, Expert, Meeting, MeetingStatus
+from .models import BlindGrade, BlindReview, BlindWork, Meeting, MeetingStatus
 
 MIN_REVIEWERS = 3
 COMMENT_MAX_LENGTH = 2000
@@ -53,13 +53,13 @@ def _reviewer_checks(declaration: Declaration, user_ids: list[int]) -> None:
         raise DomainError("代表作评审专家须为在库的评审专家。", field="reviewers")
     if declaration.applicant_id in user_ids:
         raise DomainError("申报人本人不能评审自己的代表作。", field="reviewers", code="recusal")
-    pool = {
-        u: (pk, e)
-        for u, pk, e in Expert.objects.filter(user_id__in=user_ids).values_list("user_id", "pk", "employer_id")
-    }
-    relations = recusals.declared_relations([pk for pk, _e in pool.values()], [declaration.applicant_id])
-    for user in User.objects.filter(pk__in=user_ids):
-        expert_id, employer_id = pool.get(user.pk, (None, user.organisation_id))
+    users = list(User.objects.filter(pk__in=user_ids))
+    entries = recusals.pool_entries(users)
+    relations = recusals.declared_relations(
+        [pk for pk, _e in entries.values() if pk is not None], [declaration.applicant_id]
+    )
+    for user in users:
+        expert_id, employer_id = entries[user.pk]
         if employer_id == declaration.employer_id:
             raise DomainError(f"评审专家{user}与申报人同单位，须回避。", field="reviewers", code="recusal")
         why = recusals.reason(

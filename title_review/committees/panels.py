@@ -20,7 +20,6 @@ from title_review.notifications.services import notify
 
 from . import recusals
 from .models import (
-    Expert,
     Meeting,
     MeetingMember,
     MeetingPanel,
@@ -43,12 +42,6 @@ def _managed_meeting(actor: Any, meeting_id: int) -> Meeting:
     if meeting.status == MeetingStatus.CLOSED:
         raise Conflict("会议已结束，不能再调整评议组。", code="meeting_closed")
     return meeting
-
-
-def _employers(members: list[MeetingMember]) -> dict[int, int | None]:
-    """Each member's unit: their pool entry's, else their account's organisation."""
-    pool = dict(Expert.objects.filter(user_id__in=[m.user_id for m in members]).values_list("user_id", "employer_id"))
-    return {m.pk: pool.get(m.user_id, m.user.organisation_id) for m in members}
 
 
 @transaction.atomic
@@ -101,8 +94,9 @@ def assign(*, actor: Any, panel_id: int, declaration_ids: list[int]) -> list[Pan
     if len(declarations) != len(set(declaration_ids)):
         raise Http404
     members = list(MeetingMember.objects.filter(panels__panel=panel).select_related("user"))
-    employers = _employers(members)
-    experts = dict(Expert.objects.filter(user_id__in=[m.user_id for m in members]).values_list("user_id", "pk"))
+    entries = recusals.pool_entries(m.user for m in members)  # each member's pool entry and unit
+    employers = {m.pk: entries[m.user_id][1] for m in members}
+    experts = {user_id: pk for user_id, (pk, _unit) in entries.items() if pk is not None}
     relations = recusals.declared_relations(experts.values(), [d.applicant_id for d in declarations])
     for declaration in declarations:
         if declaration.status != Status.ACCEPTED:

@@ -10,10 +10,11 @@ then both stand aside, which errs on the side the rule asks for.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from title_review.declarations.models import Declaration
 
-from .models import DeclaredRelation
+from .models import DeclaredRelation, Expert
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,19 @@ class Reviewer:
     real_name: str
     employer_id: int | None
     expert_id: int | None = None
+
+
+def pool_entries(users: Iterable[Any]) -> dict[int, tuple[int | None, int | None]]:
+    """user id → (pool entry id, unit) for the given users (one query): the unit is the pool entry's employer,
+    else the account's organisation (an expert may sit for a unit other than the account's)."""
+    users = list(users)
+    pool = {
+        u: (pk, e)
+        for u, pk, e in Expert.objects.filter(user_id__in=[u.pk for u in users]).values_list(
+            "user_id", "pk", "employer_id"
+        )
+    }
+    return {u.pk: pool.get(u.pk, (None, u.organisation_id)) for u in users}
 
 
 def recommenders_of(declaration: Declaration) -> set[str]:
