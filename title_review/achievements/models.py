@@ -100,6 +100,16 @@ class AchievementCategory(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+class LessonLevel(models.TextChoices):
+    """公开课的级别 (教师评审系统: 录入公开课)."""
+
+    SCHOOL = "school", _("校级")
+    COUNTY = "county", _("县级")
+    CITY = "city", _("市级")
+    PROVINCE = "province", _("省级")
+    NATIONAL = "national", _("国家级")
+
+
 class Achievement(OwnedRecord):
     """论文, 著作, 项目, 专利, 获奖, 标准, 公开课, other: common fields plus what each category adds."""
 
@@ -114,6 +124,8 @@ class Achievement(OwnedRecord):
     link = models.URLField(_("知网等链接"), blank=True, default="")
     role = models.CharField(_("本人角色"), max_length=100, blank=True, default="")
     is_representative = models.BooleanField(_("代表作"), default=False)
+    # 公开课 only: one row per lesson, with its 证明材料 (an attachment of kind "proof") required.
+    lesson_level = models.CharField(_("公开课级别"), max_length=10, choices=LessonLevel.choices, blank=True, default="")
 
     class Meta:
         ordering = ["owner_id", "category", "-date"]

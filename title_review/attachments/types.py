@@ -66,6 +66,8 @@ ATTACHMENT_TYPES: dict[str, AttachmentType] = {
         AttachmentType("review_form", "评审表", ("pdf",), 4 * MB),
         AttachmentType("certificate", "证书", ("pdf", "jpg", "png"), 5 * MB),
         AttachmentType("paper", "论文", ("pdf",), 20 * MB),
+        # 业绩档案 proofs: a 公开课's 证明 (one per lesson), a 论文's 知网节点文献截图.
+        AttachmentType("proof", "证明材料", ("pdf", "jpg", "png"), 5 * MB),
         AttachmentType("other", "其他", ("pdf", "jpg", "png"), 10 * MB),
         AttachmentType("notice", "通知附件", ("pdf", "jpg", "png"), 10 * MB),
     )
