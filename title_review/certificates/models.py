@@ -6,6 +6,7 @@ are known by 证件类型 + 证件号码, so a person's existing titles are foun
 account yet.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +47,18 @@ class Certificate(TimeStampedModel):
         _("来源"), max_length=10, choices=CertificateSource.choices, default=CertificateSource.LEGACY
     )
     imported_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+    # 撤销 (issue 14 point 7): shown on 证书查验; the holder is written into the 诚信档案 at the same time.
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("撤销人"),
+    )
+    revoke_reason = models.CharField(_("撤销原因"), max_length=500, blank=True, default="")
+    revoke_basis = models.CharField(_("撤销依据"), max_length=200, blank=True, default="")
 
     class Meta:
         ordering = ["-obtained_on", "-id"]
@@ -71,6 +84,10 @@ class Certificate(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.number} {self.qualification_name}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
 
 
 class LegacyCodeKind(models.TextChoices):
@@ -130,3 +147,33 @@ class NumberCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.key}:{self.year}:{self.last}"
+
+
+class VerificationLookup(models.Model):
+    """One look at a certificate on the public 证书查验 page (by the form or by the QR code).
+
+    The holder sees who looked: the organisation when the viewer was signed in; anonymous looks only as
+    counts by day. No address, no browser: nothing about an anonymous viewer is kept."""
+
+    certificate = models.ForeignKey(
+        Certificate, on_delete=models.CASCADE, related_name="lookups", verbose_name=_("证书")
+    )
+    looked_at = models.DateTimeField(_("查验时间"), auto_now_add=True)
+    looked_on = models.DateField(_("查验日期"))
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("查验单位"),
+    )
+    signed_in = models.BooleanField(_("登录查验"), default=False)
+
+    class Meta:
+        ordering = ["-looked_at", "-id"]
+        verbose_name = _("证书查验记录")
+        indexes = [models.Index(fields=["certificate", "looked_on"], name="certificate_lookup_day")]
+
+    def __str__(self) -> str:
+        return f"{self.certificate_id} {self.looked_at:%Y-%m-%d %H:%M}"
