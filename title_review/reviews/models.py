@@ -115,3 +115,19 @@ class CheckItem(TimeStampedModel):
         ordering = ["key"]
         verbose_name = _("资格审查项")
         constraints = [models.UniqueConstraint(fields=["declaration", "key"], name="one_check_per_item")]
+
+
+class ListColumns(models.Model):
+    """列设置: the columns one person keeps on one staff list (reviews.lists); no row means the list's defaults."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    list_key = models.CharField(_("列表"), max_length=30)
+    columns = models.JSONField(_("显示的列"), default=list)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("列设置")
+        constraints = [models.UniqueConstraint(fields=["user", "list_key"], name="one_column_choice_per_list")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.list_key}"
