@@ -224,7 +224,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     slots = []
     if decide["opinion"]:
         given = {o.slot: o for o in declaration.internal_opinions.select_related("author")}
-        required = services.required_slots(declaration.employer)
+        required = services.slots_for(declaration)
         slots = [
             {"slot": s, "label": OpinionSlot(s).label, "given": given.get(s), "mine": user.has_sub_permission(s)}
             for s in required

@@ -17,6 +17,7 @@ from .employer import (
     record_objection,
     required_slots,
     set_required_slots,
+    slots_for,
     start_publicity,
 )
 from .scheduled import end_publicities, expire_corrections, recall_forwarded, remind_corrections, run_scheduled
@@ -43,6 +44,7 @@ __all__ = [
     "reject",
     "remind_corrections",
     "required_slots",
+    "slots_for",
     "return_declaration",
     "run_scheduled",
     "set_required_slots",

@@ -44,6 +44,33 @@ def required_slots(employer: Organisation) -> list[str]:
     return list(row.slots) if row else []
 
 
+# 职称申报系统客户端: 学工部 reviews the 学生思想政治工作 of young teachers, those under 40.
+IDEOLOGY_AGE_LIMIT = 40
+
+
+def under_age_at(birth_date: dt.date | None, on: dt.date, years: int = IDEOLOGY_AGE_LIMIT) -> bool:
+    """Not yet `years` old on `on` (a 29 February birthday falls on 1 March in other years). An unknown
+    birth date counts as under age: the slot stays, and the employer can still judge."""
+    if birth_date is None:
+        return True
+    try:
+        birthday = birth_date.replace(year=birth_date.year + years)
+    except ValueError:
+        birthday = dt.date(birth_date.year + years, 3, 1)
+    return on < birthday
+
+
+def slots_for(declaration: Declaration) -> list[str]:
+    """The opinion slots this declaration needs: the employer's, with 思政 only for an applicant under 40
+    on the round's 申报截止 day."""
+    slots = required_slots(declaration.employer)
+    if OpinionSlot.IDEOLOGY in slots:
+        deadline = timezone.localdate(declaration.round.closes_at)
+        if not under_age_at(declaration.applicant.birth_date, deadline):
+            slots.remove(OpinionSlot.IDEOLOGY)
+    return slots
+
+
 @transaction.atomic
 def set_required_slots(*, actor: Any, employer_id: int, slots: list[str]) -> OpinionRequirement:
     """Which internal opinions (院系考核, 师德, 教学, 论文审核, 思政) the employer collects before passing."""
@@ -65,6 +92,12 @@ def give_internal_opinion(*, actor: Any, declaration_id: int, slot: str, agrees:
         raise DomainError("只有待单位审核的申报材料可以填写内部审核意见。")
     if not actor.has_sub_permission(slot):
         raise DomainError(f"该账号没有填写“{OpinionSlot(slot).label}”意见的权限。")
+    if slot == OpinionSlot.IDEOLOGY and slot not in slots_for(declaration):
+        raise DomainError(
+            f"申报人在申报截止时已满 {IDEOLOGY_AGE_LIMIT} 周岁，无需填写思政意见。",
+            code="slot_not_needed",
+            field="slot",
+        )
     text = _reason_required(opinion, "意见", "opinion")
     row, _created = InternalOpinion.objects.update_or_create(
         declaration=declaration, slot=slot, defaults={"agrees": agrees, "opinion": text, "author": actor}
@@ -94,7 +127,7 @@ def employer_pass(*, actor: Any, declaration_id: int, version: int, opinion: str
     text = _reason_required(opinion, "单位意见", "opinion")
     missing = [
         str(OpinionSlot(s).label)
-        for s in required_slots(declaration.employer)
+        for s in slots_for(declaration)
         if not declaration.internal_opinions.filter(slot=s).exists()
     ]
     if missing:
