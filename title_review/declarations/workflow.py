@@ -23,6 +23,12 @@ class Status(models.TextChoices):
     REJECTED = "rejected", _("不予受理")
     RETURNED = "returned", _("被退回")
     WITHDRAWN = "withdrawn", _("已撤回")
+    # 评后管理 (title_review/results): the committee's vote, or the office's 审批 for 初定 / 认定, then 发文.
+    PASSED = "passed", _("评审通过")
+    FAILED = "failed", _("评审未通过")
+    APPROVED = "approved", _("审批通过")
+    NOT_APPROVED = "not_approved", _("审批未通过")
+    CONFIRMED = "confirmed", _("已发文")
 
 
 class Action(models.TextChoices):
@@ -49,6 +55,13 @@ class Action(models.TextChoices):
     RECALL = "recall", _("归口部门变更，退回待上报")
     # a 补正 deadline passed without a resubmission
     EXPIRE = "expire", _("逾期未补正，视为撤回")
+    # 评后管理 (title_review/results)
+    RECORD_PASS = "record_pass", _("接收评审情况：通过")
+    RECORD_FAIL = "record_fail", _("接收评审情况：未通过")
+    APPROVE = "approve", _("审批通过")
+    DISAPPROVE = "disapprove", _("审批不通过")
+    DROP = "drop", _("异议成立，不予通过")
+    CONFIRM = "confirm", _("确认发文")
 
 
 TRANSITIONS: dict[tuple[str, str], str] = {
@@ -77,12 +90,34 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (Status.QUALIFICATION_CHECK, Action.RETURN): Status.RETURNED,
     (Status.QUALIFICATION_CHECK, Action.RECALL): Status.READY_TO_FORWARD,
     (Status.RETURNED, Action.EXPIRE): Status.WITHDRAWN,
+    # 评后管理: the committee's result (or the office's 审批 for 初定 / 认定), an upheld objection, 确认发文.
+    (Status.ACCEPTED, Action.RECORD_PASS): Status.PASSED,
+    (Status.ACCEPTED, Action.RECORD_FAIL): Status.FAILED,
+    (Status.ACCEPTED, Action.APPROVE): Status.APPROVED,
+    (Status.ACCEPTED, Action.DISAPPROVE): Status.NOT_APPROVED,
+    (Status.PASSED, Action.DROP): Status.FAILED,
+    (Status.APPROVED, Action.DROP): Status.NOT_APPROVED,
+    (Status.PASSED, Action.CONFIRM): Status.CONFIRMED,
+    (Status.APPROVED, Action.CONFIRM): Status.CONFIRMED,
 }
 EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
 LIVE = frozenset(Status) - {Status.WITHDRAWN}
 # Forwarded and still being reviewed above the employer.
 IN_CHAIN = frozenset({Status.IN_REVIEW, Status.QUALIFICATION_CHECK})
-FINAL = frozenset({Status.ACCEPTED, Status.REJECTED, Status.WITHDRAWN})
+FINAL = frozenset(
+    {
+        Status.ACCEPTED,
+        Status.REJECTED,
+        Status.WITHDRAWN,
+        Status.PASSED,
+        Status.FAILED,
+        Status.APPROVED,
+        Status.NOT_APPROVED,
+        Status.CONFIRMED,
+    }
+)
+# 评后管理: a result recorded (a passed one may still be dropped by an upheld objection until 发文).
+RESULT_STATUSES = frozenset({Status.PASSED, Status.FAILED, Status.APPROVED, Status.NOT_APPROVED, Status.CONFIRMED})
 
 # Plain stage names for the applicant's 上报材料跟踪.
 STAGE_FOR_APPLICANT: dict[str, str] = {
@@ -97,6 +132,11 @@ STAGE_FOR_APPLICANT: dict[str, str] = {
     Status.REJECTED: "不予受理",
     Status.RETURNED: "被退回，请按退回理由修改后重新提交",
     Status.WITHDRAWN: "已撤回",
+    Status.PASSED: "评审通过，公示及确认后发文",
+    Status.FAILED: "评审未通过",
+    Status.APPROVED: "审批通过，公示及确认后发文",
+    Status.NOT_APPROVED: "审批未通过",
+    Status.CONFIRMED: "已确认并发文，证书待编号发放",
 }
 
 
