@@ -29,6 +29,11 @@ class Job(TimeStampedModel):
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     expires_at = models.DateTimeField(_("文件到期时间"), null=True, blank=True)
+    # The task framework's side (ADR 0036): the id of the task that runs this job, how many runs were
+    # started, and the running worker's last sign of life (a job whose heartbeat stops is taken back).
+    task_id = models.CharField(_("任务编号"), max_length=64, blank=True, default="")
+    attempts = models.PositiveSmallIntegerField(_("执行次数"), default=0)
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -49,7 +54,8 @@ class Job(TimeStampedModel):
 
 
 class ScheduledRun(models.Model):
-    """The last day a daily task ran: one worker claims each day's run."""
+    """The last day a daily task ran. A worker claims the day in the transaction that does the day's
+    work, so a worker killed mid-way leaves neither the work nor the claim (jobs.services.run_daily)."""
 
     name = models.CharField(max_length=60, unique=True)
     last_run_on = models.DateField(null=True, blank=True)
