@@ -66,8 +66,12 @@ def record_certificate(
     number: str,
     issuing_body: str,
     source: str = CertificateSource.LEGACY,
+    document_number: str = "",
+    review_year: int | None = None,
 ) -> Certificate:
     """Record one certificate (a legacy one from 接收原系统数据, or one issued here).
+
+    An issued one may carry its batch's 发文字号 and 评审年度 (results.services.confirm_batch).
 
     `qualification` is a 资格名称 entry (disabled ones too: old certificates name old titles); its
     series and level are kept beside it as code and name. One number once per issuing body.
@@ -95,6 +99,7 @@ def record_certificate(
         and Certificate.objects.filter(issuing_body=certificate.issuing_body, number=certificate.number).exists()
     ):
         raise _already_recorded(certificate)
+    certificate.document_number, certificate.review_year = document_number, review_year
     certificate.save(force_insert=True)
     record_event(actor=actor, action="certificate.create", obj=certificate, after=after, organisation=item.organisation)
     return certificate
