@@ -352,11 +352,8 @@ def submit_declaration(*, actor: Any, declaration_id: int) -> Declaration:
     refusal = accepts(declaration.round, declaration.employer)
     if refusal and not (resubmission and declaration.round.status == "published"):
         raise DomainError(refusal)
-    if declaration.round.precheck_mode == "block":
-        results, passed = precheck.run(declaration)
-        if passed is False:
-            failed = "；".join(r.detail for r in results if r.passed is False)
-            raise DomainError(f"资格预审未通过，该评审活动不接受未通过预审的申报：{failed}", code="precheck_failed")
+    # A 诚信档案 ban refuses in every precheck mode; a failed rule where the round blocks (ADR 0040).
+    precheck.gate(declaration)
     # The attachments once, for the completeness check and the snapshot.
     files = list(attachments_of(declaration).order_by("pk"))
     missing = completeness(declaration, attachment_kinds={a.kind for a in files})

@@ -2,6 +2,6 @@
 诚信档案 (integrity records) whose bans the precheck reads.
 
 Public API: `facts.ApplicantFacts`, `policy.Policy`, `evaluate.precheck`, `evaluate.overall`,
-`evaluate.RuleResult`, `rules.RULES`, `selectors.active_ban_until`, `services.record_integrity_ban`,
-`services.lift_integrity_ban` (ADR 0008).
+`evaluate.RuleResult`, `rules.RULES`, `selectors.active_ban_until`, `selectors.active_restrictions`, `services.record_integrity_ban`,
+`services.lift_integrity_ban` (ADR 0008, ADR 0040).
 """

@@ -11,6 +11,7 @@ implemented here.
 """
 
 import calendar
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Sequence
@@ -33,15 +34,16 @@ from .rules import (
     qualification_name,
 )
 
-__all__ = ["Policy", "RuleResult", "months_between", "overall", "precheck"]
+__all__ = ["Policy", "RuleResult", "integrity_result", "months_between", "overall", "precheck"]
 
 # Result codes, stable for the dossier and the UI.
-NO_RULE = "no_rule"
 EDUCATION_SENIORITY = "education_seniority"
 APPRAISAL = "appraisal"
+PREVIOUS_APPRAISAL = "previous_appraisal"
 CONTINUING_EDUCATION = "continuing_education"
 RETIREMENT = "retirement"
 INTEGRITY = "integrity"
+DISCIPLINE = "discipline"
 RECOMMENDATION = "recommendation"
 
 APPRAISAL_NAMES = {"01": "优秀", "02": "合格", "03": "基本合格", "04": "不合格", "05": "未参加考核"}
@@ -58,22 +60,43 @@ class RuleResult:
 def precheck(
     facts: ApplicantFacts, *, policy: Policy | None = None, rules: Sequence[EligibilityRule] = RULES
 ) -> list[RuleResult]:
-    """Every precheck result for `facts`; a single passed=None result when no rule row applies."""
+    """Every precheck result for `facts`, in every series.
+
+    The universal rules (年度考核, 继续教育, 退休年龄, 诚信记录, 处分期) run whatever the series; only 学历与
+    资历 depends on the series table, and is 人工审核 (passed=None, saying why) where it has no row.
+    """
     policy = policy or DEFAULT_POLICY
     rule = find_rule(facts.series_code, facts.target_level, facts.route, rules)
-    if rule is None:
-        return [RuleResult(NO_RULE, "预审规则", None, "该系列暂无预审规则，由审核部门人工审核。")]
-    attempt = _best_attempt(facts, rule, policy)
+    if rule is None or not rule.alternatives:
+        seniority = RuleResult(EDUCATION_SENIORITY, "学历与资历", None, _no_table(facts, rule))
+        start = facts.current_qualification_obtained
+        penalties, unknown = _penalties(facts, start, facts.cutoff_date, policy) if start else ((), ())
+        attempt = None
+    else:
+        attempt = _best_attempt(facts, rule, policy)
+        detail = f"{attempt.detail}{rule.note}" if rule.note and attempt.passed is not False else attempt.detail
+        seniority = RuleResult(EDUCATION_SENIORITY, "学历与资历", attempt.passed, detail)
+        start, penalties, unknown = attempt.start, attempt.penalties, attempt.unknown_codes
     results = [
-        RuleResult(EDUCATION_SENIORITY, "学历与资历", attempt.passed, attempt.detail),
-        _appraisal(facts, attempt),
+        seniority,
+        _appraisal(facts, attempt, start, penalties, unknown),
+        _previous_year(facts),
         _continuing_education(facts, policy),
         _retirement(facts, policy),
         _integrity(facts),
+        _discipline(facts),
     ]
-    if rule.recommenders:
+    if rule is not None and rule.recommenders:
         results.append(_recommendation(facts, rule.recommenders))
     return results
+
+
+def _no_table(facts: ApplicantFacts, rule: EligibilityRule | None) -> str:
+    if rule is not None:
+        return rule.manual
+    if not facts.target_level or not facts.route:
+        return "尚未选择申报资格或申报方式，无法核对学历与资历；其余条件已按填写的信息核对。"
+    return "该系列（级别、申报方式）暂无学历资历条件表，由审核部门人工审核；其余条件已按填写的信息核对。"
 
 
 def overall(results: Sequence[RuleResult]) -> bool | None:
@@ -190,9 +213,9 @@ def _try(facts: ApplicantFacts, rule: EligibilityRule, alt: Alternative, policy:
         # The appraisals while holding the lower title are still shown (they extend nothing here).
         start = facts.current_qualification_obtained if alt.lower_level else None
         if start is None:
-            return _Attempt(0, 0, True, detail, alt)
+            return _met(_Attempt(0, 0, True, detail, alt))
         penalties, unknown = _penalties(facts, start, facts.cutoff_date, policy)
-        return _Attempt(0, 0, True, detail, alt, start, penalties, unknown)
+        return _met(_Attempt(0, 0, True, detail, alt, start, penalties, unknown))
 
     if alt.since is Since.GRADUATION:
         start = facts.graduation_date
@@ -219,9 +242,17 @@ def _try(facts: ApplicantFacts, rule: EligibilityRule, alt: Alternative, policy:
     if shortfall <= 0:
         held = have if alt.since is Since.GRADUATION else f"任{lower} {_span(served)}"
         detail = f"{schooling}现{held}（截至 {cutoff.isoformat()}），满足{requirement}的要求。"
-        return _Attempt(0, 0, True, detail, alt, start, penalties, unknown)
+        return _met(_Attempt(0, 0, True, detail, alt, start, penalties, unknown))
     detail = f"需{requirement}，现{have}（截至 {cutoff.isoformat()}）。"
     return _Attempt(2, shortfall, False, detail, alt, start, penalties, unknown)
+
+
+def _met(attempt: _Attempt) -> _Attempt:
+    """A met alternative with a condition the system cannot check is 人工审核 (ranked after a plain met one)."""
+    if not attempt.alternative.manual:
+        return attempt
+    detail = f"{attempt.detail}但{attempt.alternative.manual}，由审核部门人工审核。"
+    return dataclasses.replace(attempt, rank=1, passed=None, detail=detail)
 
 
 # ---- 年度考核 ---------------------------------------------------------------------------------
@@ -244,26 +275,51 @@ def _penalties(
     return tuple(penalties), tuple(unknown)
 
 
-def _appraisal(facts: ApplicantFacts, attempt: _Attempt) -> RuleResult:
+def _appraisal(
+    facts: ApplicantFacts,
+    attempt: _Attempt | None,
+    start: dt.date | None,
+    penalties: tuple[tuple[int, str, int], ...],
+    unknown_codes: tuple[tuple[int, str], ...],
+) -> RuleResult:
+    """Penalties that extend the years (基本合格 +1, 不合格 +2) of the years counted."""
     label = "年度考核"
-    if attempt.start is None:
-        return RuleResult(APPRAISAL, label, None, "无资历年限要求或资历无法计算，年度考核不延长资历。")
-    window = f"{attempt.start.year}–{facts.cutoff_date.year} 年"
-    parts = [
-        f"{year} 年度考核{APPRAISAL_NAMES.get(code, code)}，资历要求延长 {years} 年"
-        for year, code, years in attempt.penalties
-    ]
-    if attempt.unknown_codes:
-        codes = "、".join(f"{year} 年度（{code}）" for year, code in attempt.unknown_codes)
+    if unknown_codes:
+        codes = "、".join(f"{year} 年度（{code}）" for year, code in unknown_codes)
         return RuleResult(APPRAISAL, label, None, f"考核结果代码无法识别：{codes}，由审核部门人工审核。")
-    if not parts:
+    if start is None:
+        if attempt is None:
+            return RuleResult(APPRAISAL, label, None, "资历无法计算，年度考核对资历的延长由审核部门人工核对。")
+        return RuleResult(APPRAISAL, label, None, "无资历年限要求或资历无法计算，年度考核不延长资历。")
+    window = f"{start.year}–{facts.cutoff_date.year} 年"
+    if not penalties:
         return RuleResult(APPRAISAL, label, True, f"资历计算期内（{window}）无基本合格或不合格的考核结果。")
-    if attempt.alternative.years == 0:
-        parts = [f"{year} 年度考核{APPRAISAL_NAMES.get(code, code)}" for year, code, _ in attempt.penalties]
-        detail = "无资历年限要求，" + "；".join(parts) + "，由审核部门人工审核。"
-        return RuleResult(APPRAISAL, label, None, detail)
-    outcome = "延长后资历已满足要求。" if attempt.passed else "延长后资历不足。"
+    if attempt is None or attempt.alternative.years == 0:
+        parts = [f"{year} 年度考核{APPRAISAL_NAMES.get(code, code)}" for year, code, _ in penalties]
+        lead = "无资历年限要求，" if attempt is not None else ""
+        return RuleResult(APPRAISAL, label, None, lead + "；".join(parts) + "，由审核部门人工审核。")
+    parts = [
+        f"{year} 年度考核{APPRAISAL_NAMES.get(code, code)}，资历要求延长 {years} 年" for year, code, years in penalties
+    ]
+    outcome = "延长后资历已满足要求。" if attempt.passed is not False else "延长后资历不足。"
     return RuleResult(APPRAISAL, label, attempt.passed, "；".join(parts) + "，" + outcome)
+
+
+def _previous_year(facts: ApplicantFacts) -> RuleResult:
+    """上一年度 (the year before the 评审年度) must be 合格 or better; 未参加考核 or no entry: 人工审核."""
+    label = "上一年度考核"
+    year = facts.round_year - 1
+    code = facts.appraisals.get(year)
+    if code is None:
+        return RuleResult(PREVIOUS_APPRAISAL, label, None, f"未填写 {year} 年度考核结果，由审核部门人工审核。")
+    name = APPRAISAL_NAMES.get(code, code)
+    if code in ("01", "02"):
+        return RuleResult(PREVIOUS_APPRAISAL, label, True, f"{year} 年度考核{name}，须为合格及以上。")
+    if code in ("03", "04"):
+        return RuleResult(PREVIOUS_APPRAISAL, label, False, f"{year} 年度考核{name}，须为合格及以上，不能申报。")
+    return RuleResult(
+        PREVIOUS_APPRAISAL, label, None, f"{year} 年度考核结果为{name}，须为合格及以上，由审核部门人工审核。"
+    )
 
 
 # ---- 继续教育 ---------------------------------------------------------------------------------
@@ -326,12 +382,13 @@ def _retirement(facts: ApplicantFacts, policy: Policy) -> RuleResult:
     limit = retirement_age_months(facts.sex, facts.birth_date, policy)
     if limit is None:
         return RuleResult(RETIREMENT, label, None, f"性别“{facts.sex}”无法识别，无法核对退休年龄。")
-    cutoff = facts.cutoff_date
+    cutoff = facts.deadline or facts.cutoff_date
+    when = f"申报截止日 {cutoff.isoformat()}" if facts.deadline else cutoff.isoformat()
     age = months_between(facts.birth_date, cutoff)
     if age >= limit:
-        detail = f"截至 {cutoff.isoformat()} 已满 {_age(age)}，达到法定退休年龄 {_age(limit)}，不能申报。"
+        detail = f"截至 {when} 已满 {_age(age)}，达到法定退休年龄 {_age(limit)}，不能申报。"
         return RuleResult(RETIREMENT, label, False, detail)
-    detail = f"截至 {cutoff.isoformat()} 年龄 {_age(age)}，未达法定退休年龄 {_age(limit)}。"
+    detail = f"截至 {when} 年龄 {_age(age)}，未达法定退休年龄 {_age(limit)}。"
     return RuleResult(RETIREMENT, label, True, detail)
 
 
@@ -348,14 +405,29 @@ def _integrity(facts: ApplicantFacts) -> RuleResult:
     Judging it at the cutoff (Dec 31 of the 评审年度) would let a ban that ends in, say, June pass a
     declaration filed in March. Without `checked_on` (a bare call) the cutoff is the reference.
     """
+    return integrity_result(facts.integrity_ban_until, facts.checked_on or facts.cutoff_date)
+
+
+def integrity_result(ban: dt.date | None, reference: dt.date) -> RuleResult:
+    """The 诚信记录 rule alone, for the gate at 提交 that needs no other fact."""
     label = "诚信记录"
-    ban = facts.integrity_ban_until
     if ban is None:
         return RuleResult(INTEGRITY, label, True, "无诚信档案限制申报记录。")
-    reference = facts.checked_on or facts.cutoff_date
     if ban >= reference:
         return RuleResult(INTEGRITY, label, False, f"存在诚信记录，禁止申报至 {_chinese_date(ban)}。")
     return RuleResult(INTEGRITY, label, True, f"诚信记录的禁止申报期限已于 {_chinese_date(ban)} 届满。")
+
+
+def _discipline(facts: ApplicantFacts) -> RuleResult:
+    """处分期: no filing while a 处分 runs, judged like the ban on the day of the check."""
+    label = "处分期"
+    until = facts.discipline_until
+    if until is None:
+        return RuleResult(DISCIPLINE, label, True, "无处分期内的处分记录。")
+    reference = facts.checked_on or facts.cutoff_date
+    if until >= reference:
+        return RuleResult(DISCIPLINE, label, False, f"处于处分期内，处分期至 {_chinese_date(until)}，期内不得申报。")
+    return RuleResult(DISCIPLINE, label, True, f"处分期已于 {_chinese_date(until)} 届满。")
 
 
 def _recommendation(facts: ApplicantFacts, required: int) -> RuleResult:

@@ -34,9 +34,13 @@ class ApplicantFacts:
     recommenders: int = 0  # 正高级专家推荐人数 (破格)
     # 诚信档案: the last barred day of a ban (title_review.eligibility.selectors.active_ban_until).
     integrity_ban_until: dt.date | None = None
+    # 处分期: the last day of a disciplinary period (处分) in force; no filing inside it.
+    discipline_until: dt.date | None = None
     # The day the precheck runs (申报日): a ban still running on it blocks. None = judge at the cutoff.
     checked_on: dt.date | None = None
     cutoff: dt.date | None = None  # 计算截止日; None = Dec 31 of round_year
+    # 申报截止日 of the round: the retirement age is judged on it. None = judge at the cutoff.
+    deadline: dt.date | None = None
 
     def __post_init__(self) -> None:
         # Frozen all the way down: callers cannot change the facts behind a result.

@@ -7,6 +7,8 @@ from django.utils import timezone
 from title_review.core.forms import DateInput, StyledForm
 from title_review.dictionaries.selectors import active_entries
 
+from .models import IntegrityKind
+
 
 class IntegritySearchForm(StyledForm):
     keyword = forms.CharField(label="姓名或证件号码", required=False, max_length=50)
@@ -14,6 +16,13 @@ class IntegritySearchForm(StyledForm):
 
 class IntegrityRecordForm(StyledForm):
     organisation: forms.ModelChoiceField = forms.ModelChoiceField(label="记录机构", queryset=None, empty_label=None)
+    kind = forms.ChoiceField(
+        label="记录类别",
+        choices=IntegrityKind.choices,
+        initial=IntegrityKind.BAN,
+        required=False,
+        help_text="诚信记录在任何预审模式下都不能提交申报；处分期内的申报在资格预审中列为不符合。",
+    )
     id_type = forms.ChoiceField(label="证件类型", choices=())
     id_number = forms.CharField(label="证件号码", max_length=30)
     name = forms.CharField(label="姓名", max_length=50)

@@ -22,7 +22,16 @@ class IntegrityStatus(models.TextChoices):
     PENDING = "pending", _("未生效")  # starts on a later date
 
 
+class IntegrityKind(models.TextChoices):
+    """What the record bars: a 诚信档案 ban (blocks 提交 in every precheck mode) or a 处分 period (no
+    filing inside it: a failed precheck rule, blocking where the round blocks failed prechecks)."""
+
+    BAN = "ban", _("诚信记录（禁止申报）")
+    DISCIPLINE = "discipline", _("处分（处分期内不得申报）")
+
+
 class IntegrityRecord(TimeStampedModel):
+    kind = models.CharField(_("记录类别"), max_length=12, choices=IntegrityKind.choices, default=IntegrityKind.BAN)
     id_type = models.CharField(_("证件类型"), max_length=4)
     # Normalised (upper-case X); shown masked (core.identity.mask_identity) on every page and in the audit log.
     id_number = models.CharField(_("证件号码"), max_length=20, db_index=True)
@@ -38,7 +47,8 @@ class IntegrityRecord(TimeStampedModel):
     reason = models.TextField(_("记录事由"))
     basis = models.CharField(_("文件依据"), max_length=200, blank=True, default="")
     starts_on = models.DateField(_("开始日期"))
-    ban_until = models.DateField(_("禁止申报截止日期"))  # the last day on which declaring is barred
+    # The last day on which declaring is barred (for a 处分: the last day of the 处分期).
+    ban_until = models.DateField(_("禁止申报截止日期"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("记录人")
     )

@@ -17,7 +17,7 @@ from title_review.core.text import clean_name
 from title_review.dictionaries.selectors import active_entries
 from title_review.organisations.models import Organisation, OrganisationKind
 
-from .models import IntegrityRecord, IntegrityStatus
+from .models import IntegrityKind, IntegrityRecord, IntegrityStatus
 
 BAN_YEARS_POLICY = "integrity.ban_years"
 
@@ -51,11 +51,13 @@ def record_integrity_ban(
     basis: str,
     starts_on: dt.date,
     ban_until: dt.date | None = None,
+    kind: str = IntegrityKind.BAN,
 ) -> IntegrityRecord:
     """新增诚信记录: bar the person from declaring from `starts_on` to `ban_until` (both included).
 
     `organisation_id` is the recording title office, inside the actor's `integrity.manage` subtree.
-    `ban_until` defaults to `starts_on` plus the policy `integrity.ban_years` (3 by default).
+    `ban_until` defaults to `starts_on` plus the policy `integrity.ban_years` (3 by default) for a ban;
+    a 处分 (`kind` DISCIPLINE) names the last day of its 处分期 itself.
     """
     # The office row is locked so that two clicks on 保存 queue up and the second finds the first record.
     organisation = Organisation.objects.select_for_update().filter(pk=organisation_id).first()
@@ -78,8 +80,12 @@ def record_integrity_ban(
     basis = (basis or "").strip()
     if len(basis) > 200:
         raise DomainError("文件依据不能超过 200 个字。")
+    if kind not in IntegrityKind.values:
+        raise DomainError("请选择记录类别：诚信记录或处分。")
     if starts_on is None:
         raise DomainError("请填写开始日期。")
+    if ban_until is None and kind == IntegrityKind.DISCIPLINE:
+        raise DomainError("请填写处分期的截止日期（禁止申报截止日期）。")
     if ban_until is None:
         ban_until = default_ban_until(starts_on)
     elif ban_until < starts_on:
@@ -87,13 +93,14 @@ def record_integrity_ban(
             f"禁止申报截止日期（{_chinese_date(ban_until)}）不能早于开始日期（{_chinese_date(starts_on)}）。"
         )
     if IntegrityRecord.objects.filter(
-        id_number=number, starts_on=starts_on, ban_until=ban_until, lifted_at__isnull=True
+        kind=kind, id_number=number, starts_on=starts_on, ban_until=ban_until, lifted_at__isnull=True
     ).exists():
         raise DomainError(
             f"该证件号码已有 {_chinese_date(starts_on)} 至 {_chinese_date(ban_until)} 的诚信记录，请勿重复录入。"
         )
     person = User.objects.filter(id_number=number).order_by("pk").first()
     record = IntegrityRecord.objects.create(
+        kind=kind,
         id_type=id_type,
         id_number=number,
         name=name,
@@ -110,6 +117,7 @@ def record_integrity_ban(
         action="integrity.record",
         obj=record,
         after={
+            "kind": str(IntegrityKind(kind).label),
             "id_type": id_type,
             "id_number": mask_identity(number),
             "name": name,

@@ -16,7 +16,7 @@ from title_review.organisations.models import OrganisationKind
 
 from . import services
 from .forms import IntegrityRecordForm, IntegritySearchForm, LiftForm
-from .models import IntegrityStatus
+from .models import IntegrityKind, IntegrityStatus
 from .selectors import integrity_records_visible_to, search_integrity_records
 
 # The search may be an identity number, which must never appear in a URL (quality bar: personal
@@ -25,6 +25,7 @@ SEARCH_KEY = "integrity_search"
 
 RECORD_ERROR_FIELDS = {
     "organisation": ("记录机构", "职改办"),
+    "kind": ("记录类别",),
     "id_type": ("证件类型",),
     "id_number": ("证件号码", "身份证号码"),
     "name": ("姓名",),
@@ -102,6 +103,7 @@ def integrity_new(request: HttpRequest) -> HttpResponse:
                 basis=data["basis"],
                 starts_on=data["starts_on"],
                 ban_until=data["ban_until"],
+                kind=data["kind"] or IntegrityKind.BAN,
             )
         except DomainError as exc:
             attach_error(form, exc.message, RECORD_ERROR_FIELDS)

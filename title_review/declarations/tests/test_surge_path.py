@@ -18,8 +18,9 @@ from .test_services import _fill, _review_form
 SAVE_QUERIES = 6
 # submit: the lock (1), the round's scope (1), the attachments (1), the 4-year appraisal check (1), the picked
 # rows per section (3 here) and the qualification's name (1) for the snapshot, the row, 审核记录 and audit
-# row (3), the attachments locked (1), and the savepoint (2).
-SUBMIT_QUERIES = 14
+# row (3), the attachments locked (1), the savepoint (2), and the 诚信档案 ban, read in every precheck mode (1,
+# ADR 0040).
+SUBMIT_QUERIES = 15
 
 
 def _draft(users, open_round):

@@ -267,7 +267,7 @@ def test_a_banned_applicant_fails_with_the_end_date_until_the_ban_is_lifted(user
     check, passed = integrity_result(declaration)
     assert check.passed is False and passed is False
     assert check.detail == f"存在诚信记录，禁止申报至 {chinese(ban.ban_until)}。"
-    with pytest.raises(DomainError, match=f"资格预审未通过.*禁止申报至 {chinese(ban.ban_until)}"):
+    with pytest.raises(DomainError, match=f"禁止申报至 {chinese(ban.ban_until)}。.*不能提交"):
         declarations.submit_declaration(actor=users["applicant"], declaration_id=declaration.pk)
 
     services.lift_integrity_ban(actor=users["hzadmin"], record_id=ban.pk, reason="复核后撤销原处理决定")

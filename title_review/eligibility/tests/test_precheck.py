@@ -51,7 +51,16 @@ def test_with_four_years_the_same_engineer_passes_everything():
     results = precheck(engineer(current_qualification_obtained=dt.date(2021, 10, 1)))
     assert result(results, "education_seniority").passed is True
     assert "任助理工程师 4 年 2 个月" in result(results, "education_seniority").detail
-    assert [r.passed for r in results] == [True, True, True, True, True]
+    assert [r.label for r in results] == [
+        "学历与资历",
+        "年度考核",
+        "上一年度考核",
+        "继续教育",
+        "退休年龄",
+        "诚信记录",
+        "处分期",
+    ]
+    assert [r.passed for r in results] == [True] * 7
     assert overall(results) is True
 
 
@@ -372,13 +381,20 @@ def test_a_ban_still_running_on_the_day_of_the_check_fails_even_if_it_ends_befor
 # ---- no rule ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("series", "level", "route"), [("22", "2", "01"), ("05", "3", "02"), ("05", "3", "03")])
-def test_without_a_rule_row_the_precheck_is_left_to_people(series, level, route):
+@pytest.mark.parametrize(("series", "level", "route"), [("06", "2", "01"), ("05", "3", "02"), ("05", "3", "03")])
+def test_without_a_rule_row_only_the_schooling_is_left_to_people(series, level, route):
     results = precheck(engineer(series_code=series, target_level=level, route=route))
-    assert len(results) == 1
-    assert results[0].passed is None
-    assert results[0].detail == "该系列暂无预审规则，由审核部门人工审核。"
+    seniority = result(results, "education_seniority")
+    assert seniority.passed is None
+    assert seniority.detail.startswith("该系列（级别、申报方式）暂无学历资历条件表，由审核部门人工审核")
+    # The universal rules still run and pass on their own.
+    assert [r.passed for r in results if r.code != "education_seniority"] == [True] * 6
     assert overall(results) is None
+    banned = precheck(
+        engineer(series_code=series, target_level=level, route=route, integrity_ban_until=dt.date(2026, 1, 1))
+    )
+    assert result(banned, "integrity").passed is False
+    assert overall(banned) is False
 
 
 def test_facts_cannot_be_changed_behind_a_result():
