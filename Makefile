@@ -24,6 +24,8 @@ migrate: setup
 demo: migrate
 	$(MANAGE) load_dictionaries
 	$(MANAGE) load_demo
+	@# Rounds and declarations at every stage (issue 15 point 9; skipped once loaded): not in the test seed.
+	$(MANAGE) load_demo_activity
 
 run: demo
 	@echo "职称评审管理信息系统: http://$(HOST):$(PORT)/ (演示账号见 README.md)"
