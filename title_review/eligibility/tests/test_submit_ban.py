@@ -1,0 +1,155 @@
+"""A banned person is refused at 提交 in a round in `warn` mode, in any series (issue 15 point 1): through the real
+提交 button's URL, with the Chinese refusal on the dossier page, nothing submitted; lifting the ban lets the same
+declaration go. A 处分 period only warns in `warn` mode and refuses in `block` mode."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from title_review.accounts.models import User
+from title_review.declarations.models import Declaration
+from title_review.declarations.workflow import Status
+from title_review.dictionaries.models import Entry
+from title_review.eligibility import services
+from title_review.eligibility.models import IntegrityKind
+from title_review.organisations.models import Organisation
+from title_review.reviews.tests.factories import complete_draft
+from title_review.rounds import services as rounds
+
+pytestmark = pytest.mark.usefixtures("seeded")
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+HZ = "杭州市职称工作领导小组办公室"
+
+
+def chinese(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def open_round(series_name: str, *, mode: str = "warn", level: str = "副高级"):
+    admin = User.objects.get(username="hzadmin")
+    now = dt.datetime.now(tz=SHANGHAI)
+    round_ = rounds.create_round(
+        actor=admin,
+        publisher=Organisation.objects.get(name=HZ),
+        title=f"{now.year}年度{series_name}职称评审",
+        year=now.year,
+        kind="review",
+        series=Entry.objects.get(type__code="series", name=series_name),
+        committee=None,
+        opens_at=now - dt.timedelta(days=1),
+        closes_at=now + dt.timedelta(days=30),
+    )
+    rounds.update_round(
+        actor=admin,
+        round_id=round_.pk,
+        changes={
+            "levels": [Entry.objects.get(type__code="level", name=level).code],
+            "routes": ["01"],
+            "precheck_mode": mode,
+        },
+        scope=[Organisation.objects.get(name="杭州市卫生健康委员会")],
+    )
+    return rounds.publish_round(actor=admin, round_id=round_.pk)
+
+
+def ban(applicant, *, kind=IntegrityKind.BAN, until=None):
+    today = timezone.localdate()
+    return services.record_integrity_ban(
+        actor=User.objects.get(username="hzadmin"),
+        organisation_id=Organisation.objects.get(name=HZ).pk,
+        id_type="01",
+        id_number=applicant.id_number,
+        name=applicant.real_name,
+        reason="2025年度申报材料中论文弄虚作假" if kind == IntegrityKind.BAN else "警告处分",
+        basis="杭人社发〔2026〕12号",
+        starts_on=today - dt.timedelta(days=10),
+        ban_until=until,
+        kind=kind,
+    )
+
+
+@pytest.mark.parametrize(
+    "series_name",
+    ["卫生技术人员", "中小学教师", "经济专业人员", "会计专业人员", "高等学校教师", "农业技术人员", "工程技术人员"],
+)
+def test_a_banned_applicant_is_refused_at_submit_in_warn_mode(login, series_name, django_assert_max_num_queries):
+    applicant = User.objects.get(username="applicant")
+    round_ = open_round(series_name)
+    assert round_.precheck_mode == "warn"
+    draft = complete_draft(applicant, round_)
+    record = ban(applicant)
+    client = login("applicant")
+    with django_assert_max_num_queries(25):
+        response = client.post(f"/declarations/{draft.pk}/submit/")
+    assert response.status_code == 302 and response["Location"] == f"/declarations/{draft.pk}/"
+    page = client.get(response["Location"]).content.decode()
+    assert f"存在诚信记录，禁止申报至 {chinese(record.ban_until)}。诚信档案记录期限内不能提交职称申报" in page
+    assert "已提交至单位审核" not in page
+    # The dossier's precheck shows the same rule as failed.
+    assert "诚信记录</strong>：存在诚信记录" in page
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT and draft.submitted_at is None
+
+
+def test_lifting_the_ban_lets_the_same_declaration_go(login):
+    applicant = User.objects.get(username="applicant")
+    draft = complete_draft(applicant, open_round("卫生技术人员"))
+    record = ban(applicant)
+    client = login("applicant")
+    client.post(f"/declarations/{draft.pk}/submit/")
+    assert Declaration.objects.get(pk=draft.pk).status == Status.DRAFT
+    services.lift_integrity_ban(actor=User.objects.get(username="hzadmin"), record_id=record.pk, reason="复核后撤销")
+    response = client.post(f"/declarations/{draft.pk}/submit/", follow=True)
+    assert "已提交至单位审核" in response.content.decode()
+    assert Declaration.objects.get(pk=draft.pk).status == Status.WITH_EMPLOYER
+
+
+def test_a_ban_that_ended_yesterday_does_not_refuse(login):
+    applicant = User.objects.get(username="applicant")
+    draft = complete_draft(applicant, open_round("会计专业人员"))
+    services.record_integrity_ban(
+        actor=User.objects.get(username="hzadmin"),
+        organisation_id=Organisation.objects.get(name=HZ).pk,
+        id_type="01",
+        id_number=applicant.id_number,
+        name=applicant.real_name,
+        reason="申报材料弄虚作假",
+        basis="",
+        starts_on=timezone.localdate() - dt.timedelta(days=400),
+        ban_until=timezone.localdate() - dt.timedelta(days=1),
+    )
+    login("applicant").post(f"/declarations/{draft.pk}/submit/")
+    assert Declaration.objects.get(pk=draft.pk).status == Status.WITH_EMPLOYER
+
+
+def test_a_discipline_period_refuses_in_block_mode_and_only_warns_in_warn_mode(login):
+    applicant = User.objects.get(username="applicant")
+    until = timezone.localdate() + dt.timedelta(days=90)
+    ban(applicant, kind=IntegrityKind.DISCIPLINE, until=until)
+    client = login("applicant")
+    round_ = open_round("经济专业人员", mode="block")
+    draft = complete_draft(applicant, round_)
+
+    response = client.post(f"/declarations/{draft.pk}/submit/", follow=True)
+    text = response.content.decode()
+    assert "资格预审未通过，该评审活动不接受未通过预审的申报" in text
+    assert f"处于处分期内，处分期至 {chinese(until)}，期内不得申报。" in text
+    assert Declaration.objects.get(pk=draft.pk).status == Status.DRAFT
+
+    rounds.update_round(
+        actor=User.objects.get(username="hzadmin"), round_id=round_.pk, changes={"precheck_mode": "warn"}
+    )
+    page = client.get(f"/declarations/{draft.pk}/").content.decode()
+    assert f"处分期</strong>：处于处分期内，处分期至 {chinese(until)}，期内不得申报。" in page
+    client.post(f"/declarations/{draft.pk}/submit/")
+    assert Declaration.objects.get(pk=draft.pk).status == Status.WITH_EMPLOYER
+
+
+def test_a_discipline_record_needs_its_end_date():
+    applicant = User.objects.get(username="applicant")
+    from title_review.core.errors import DomainError
+
+    with pytest.raises(DomainError, match="请填写处分期的截止日期"):
+        ban(applicant, kind=IntegrityKind.DISCIPLINE)
