@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "title_review.committees",
     "title_review.jobs",
     "title_review.certificates",
+    "title_review.results",
     "title_review.printing",
     "title_review.exchange",
     "title_review.exports",

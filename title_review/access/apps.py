@@ -12,7 +12,7 @@ class AccessConfig(AppConfig):
         # The kinds of material a file can be attached to, each with the policy of its own kind.
         from title_review.achievements.models import Achievement, Appraisal, Education, Training, WorkHistory
 
-        from . import declarations, people, personal, rounds, scoped  # noqa: F401 — importing registers the policies
+        from . import declarations, people, personal, results, rounds, scoped  # noqa: F401 — importing registers the policies
         from .attachments import register_target
 
         register_target(

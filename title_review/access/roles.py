@@ -166,6 +166,14 @@ CAPABILITIES: dict[str, tuple[frozenset[Role], Scope]] = {
     # 证书信息 (legacy certificate records and, later, issued certificates).
     "certificate.view": (frozenset({Role.OFFICE_ADMIN, Role.CERTIFICATE_OFFICER}), Scope.SUBTREE),
     "certificate.import": (frozenset({Role.OFFICE_ADMIN, Role.CERTIFICATE_OFFICER}), Scope.SUBTREE),
+    # 评后管理 (title_review/results, ADR 0038): the title office that published the round receives the results,
+    # 审批 初定 / 认定, confirms and issues the 发文; it starts the 公示 and handles the objections (异议).
+    "result.manage": (frozenset({Role.OFFICE_ADMIN}), Scope.SUBTREE),
+    "result.publicise": (frozenset({Role.OFFICE_ADMIN}), Scope.SUBTREE),
+    "objection.handle": (frozenset({Role.OFFICE_ADMIN}), Scope.SUBTREE),
+    # Results back: a unit (and its competent department) sees its own people's results; the applicant their own.
+    "result.unit": (frozenset({Role.EMPLOYER_ADMIN, Role.EMPLOYER_STAFF, Role.DEPARTMENT_ADMIN}), Scope.SUBTREE),
+    "result.own": (frozenset({Role.APPLICANT}), Scope.OWN),
     # 本级人员授权: an organisation's administrator adds its own people and ticks their roles (the roles a
     # kind of organisation may hand out: GRANTABLE_ROLES). At the province the 安全管理员 does it instead
     # (三员分立); access.people holds that rule.
@@ -209,6 +217,7 @@ SUB_ACCOUNT_PERMISSION: dict[str, str] = {
     "review.employer": "submit",
     "review.employer_view": "view",
     "declaration.print": "print",
+    "result.unit": "view",
 }
 
 

@@ -20,6 +20,8 @@ DEFAULTS: dict[str, Any] = {
     "audit.retention_days": 183,
     # 单位内部公示: at least 5 working days (domain-model.md §5).
     "publicity.working_days": 5,
+    # 评审结果公示 (results/): at least 5 working days on the calendar (人社部令第40号, domain.md §1.1).
+    "result.publicity_working_days": 5,
     # 补正: default deadline in working days, and the reminder sent this many working days before it.
     "correction.working_days": 10,
     "correction.reminder_working_days": 2,
@@ -55,6 +57,7 @@ LABELS: dict[str, str] = {
     "password.max_age_days": "密码有效天数（0 表示不过期）",
     "audit.retention_days": "审计日志至少保留天数",
     "publicity.working_days": "单位内部公示工作日数（不少于 5）",
+    "result.publicity_working_days": "评审结果公示工作日数（不少于 5）",
     "correction.working_days": "补正期限默认工作日数",
     "correction.reminder_working_days": "补正截止前提醒的工作日数",
     "downloads.keep_days": "我的下载中的文件保存天数",

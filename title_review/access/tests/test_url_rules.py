@@ -67,6 +67,8 @@ def test_public_urls_are_few_and_named():
         "organisations/employer/register/",
         "organisations/employer/register/name/",
         "readyz",
+        "results/publicity/",
+        "results/publicity/objection/",
         "verification/captcha/<slug:key>.png",
         "verification/captcha/new/",
         "verification/sms/send/",

@@ -1,0 +1,269 @@
+"""评后管理 pages (thin: services write, selectors read, access decides)."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from title_review.access import results as policies
+from title_review.access import rounds as round_policy
+from title_review.access.decorators import guards, public, rule
+from title_review.core.clientip import client_ip
+from title_review.core.errors import DomainError
+from title_review.core.excel import write_table, xlsx_response
+from title_review.verification.captcha import captcha_context, validate_captcha
+
+from . import selectors, services
+from .models import BatchStatus, Outcome
+
+
+def _date(raw: str, label: str) -> dt.date | None:
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise DomainError(f"{label}“{raw}”不是有效日期，请按 2026-12-07 的格式填写。") from None
+
+
+# ---- the title office ---------------------------------------------------------------------------------
+
+
+@rule("result.manage")
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """评后管理: batches, closed meetings whose results wait to be received, 初定 / 认定 rounds to decide."""
+    return render(
+        request,
+        "results/index.html",
+        {
+            "batches": selectors.batches_of(request.user)[:200],
+            "meetings": selectors.meetings_to_receive(request.user)[:100],
+            "approval_rounds": selectors.approval_rounds(request.user)[:100],
+        },
+    )
+
+
+@rule("result.manage")
+@guards("meeting", "results")
+@require_POST
+def receive(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        batch = services.receive_meeting(actor=request.user, meeting_id=pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("results:index")
+    messages.success(request, f"已接收评审情况：共 {batch.entries.count()} 人。")
+    return redirect("results:batch", pk=batch.pk)
+
+
+@rule("result.manage")
+@guards("result_batch", "view")
+@require_GET
+def batch(request: HttpRequest, pk: int) -> HttpResponse:
+    found = policies.batches.get(request.user, pk, "view", selectors.batches_of(request.user))
+    entries = selectors.batch_entries(found)
+    starts = timezone.localdate()
+    return render(
+        request,
+        "results/batch.html",
+        {
+            "batch": found,
+            "entries": entries,
+            "held": [
+                e for e in entries if e.outcome == Outcome.PASSED and any(not o.outcome for o in e.objections.all())
+            ],
+            "default_start": starts,
+            "default_end": services.earliest_end(starts) if found.status == BatchStatus.RECEIVED else None,
+            "days": services.publicity_days(),
+            "publicity_over": found.publicity_ends is not None and timezone.localdate() > found.publicity_ends,
+        },
+    )
+
+
+@rule("result.publicise")
+@guards("result_batch", "publicise")
+@require_POST
+def publicise(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        starts = _date(request.POST.get("starts_on", ""), "公示开始日期")
+        ends = _date(request.POST.get("ends_on", ""), "公示截止日期")
+        found = services.start_publicity(actor=request.user, batch_id=pk, starts_on=starts, ends_on=ends)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("results:batch", pk=pk)
+    messages.success(
+        request,
+        f"已开始公示：{found.publicity_starts:%Y年%m月%d日}至{found.publicity_ends:%Y年%m月%d日}"
+        f"（不少于 {found.publicity_days} 个工作日）。",
+    )
+    return redirect("results:batch", pk=pk)
+
+
+@rule("result.manage")
+@guards("result_batch", "manage")
+@require_POST
+def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        found = services.confirm_batch(
+            actor=request.user,
+            batch_id=pk,
+            agency_code=request.POST.get("agency_code", ""),
+            issuing_body=request.POST.get("issuing_body", ""),
+            title=request.POST.get("title", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("results:batch", pk=pk)
+    messages.success(request, f"已确认发文：{found.document_number}，证书待编号。")
+    return redirect("results:batch", pk=pk)
+
+
+@rule("result.manage")
+@guards("result_batch", "view")
+@require_GET
+def document(request: HttpRequest, pk: int) -> FileResponse:
+    found = policies.batches.get(request.user, pk, "view")
+    if not found.document:
+        raise Http404
+    return FileResponse(
+        found.document.open("rb"), content_type="application/pdf", filename=f"{found.document_number}.pdf"
+    )
+
+
+@rule("objection.handle")
+@guards("result_objection", "handle")
+@require_POST
+def handle(request: HttpRequest, pk: int) -> HttpResponse:
+    objection = policies.objections.get(request.user, pk, "handle")
+    batch_id = objection.entry.batch_id
+    outcome = request.POST.get("outcome", "")
+    try:
+        if outcome not in ("upheld", "dismissed"):
+            raise DomainError("请选择处理结果：成立或不成立。")
+        services.handle_objection(
+            actor=request.user,
+            objection_id=pk,
+            upheld=outcome == "upheld",
+            explanation=request.POST.get("explanation", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "异议已处理。" + ("该人员不予通过。" if outcome == "upheld" else ""))
+    return redirect("results:batch", pk=batch_id)
+
+
+@rule("result.manage")
+@guards("round", "manage")
+@require_http_methods(["GET", "POST"])
+def approvals(request: HttpRequest, pk: int) -> HttpResponse:
+    """初定 / 认定 审批: the round's accepted declarations, approved or not (with a reason) in one go."""
+    round_ = round_policy.policy.get(request.user, pk, round_policy.MANAGE)
+    if request.method == "POST":
+        try:
+            ids = [int(v) for v in request.POST.getlist("declaration") if v.isdigit()]
+            made = services.decide_approval(
+                actor=request.user,
+                round_id=round_.pk,
+                declaration_ids=ids,
+                approve=request.POST.get("decision") == "approve",
+                reason=request.POST.get("reason", ""),
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"已审批 {len(ids)} 人，结果已进入批次，请公示后确认发文。")
+            return redirect("results:batch", pk=made.pk)
+    return render(
+        request,
+        "results/approvals.html",
+        {"round": round_, "declarations": selectors.waiting_for_approval(round_)[:500]},
+    )
+
+
+# ---- results back ---------------------------------------------------------------------------------------
+
+UNIT_HEADERS = ["姓名", "工作单位", "系列", "资格名称", "级别", "评委会", "结果", "发文字号", "状态"]
+
+
+def _unit_row(entry):  # type: ignore[no-untyped-def]
+    return [
+        entry.person_name,
+        entry.employer_name,
+        entry.series_name,
+        entry.qualification_name,
+        entry.level_name,
+        entry.batch.committee_name,
+        entry.get_outcome_display(),
+        entry.batch.document_number,
+        entry.batch.get_status_display(),
+    ]
+
+
+@rule("result.unit")
+@require_GET
+def unit(request: HttpRequest) -> HttpResponse:
+    """评审结果 of the unit's own people (公示 started or 发文 done)."""
+    return render(request, "results/unit.html", {"entries": selectors.unit_results(request.user)[:500]})
+
+
+@rule("result.unit")
+@require_GET
+def unit_export(request: HttpRequest) -> HttpResponse:
+    rows = [_unit_row(e) for e in selectors.unit_results(request.user)[:5000]]
+    return xlsx_response("评审结果.xlsx", write_table(UNIT_HEADERS, rows, sheet="评审结果"))
+
+
+@rule("result.own")
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    return render(request, "results/mine.html", {"entries": selectors.own_results(request.user)})
+
+
+# ---- public 公示 (no login) --------------------------------------------------------------------------------
+
+
+@public
+@require_GET
+def publicity(request: HttpRequest) -> HttpResponse:
+    """评审结果公示: every batch in its 公示 period, by committee; name, employer, series, title, level."""
+    return render(request, "results/publicity.html", {"batches": selectors.public_batches()})
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def objection(request: HttpRequest) -> HttpResponse:
+    """Real-name 异议 on one published result (?entry=…), during its 公示 only; captcha and a per-address limit."""
+    entry = selectors.public_entry(request.GET.get("entry") or request.POST.get("entry"))
+    values = {key: (request.POST.get(key) or "").strip() for key in ("name", "mobile", "content")}
+    if request.method == "POST":
+        try:
+            if entry is None:
+                raise DomainError("该公示已结束或不存在，不再受理异议。", code="ended")
+            validate_captcha(request, request.POST)
+            services.submit_objection(
+                entry_id=entry.pk,
+                evidence=request.FILES.get("evidence"),
+                ip=client_ip(request),
+                **values,
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "异议已提交。我们将依规核实处理，并通过您留下的联系电话反馈。")
+            return redirect("results:publicity")
+    elif entry is None:
+        messages.error(request, "该公示已结束或不存在，不再受理异议。")
+        return redirect("results:publicity")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "results/objection.html",
+        {"entry": entry, "values": values, **captcha_context(request)},
+        status=status,
+    )
