@@ -189,7 +189,10 @@ DESKS = {
     "xhadmin": [("/reviews/inbox/", "曾晓东")],
     "hzcheck": [("/reviews/inbox/", "胡晓燕"), ("/reviews/inbox/", "许振宇"), ("/reviews/inbox/", "董秀英")],
     "hzreturn": [("/reviews/inbox/", "许振宇")],
-    "hzadmin": [("/reviews/accepted/", "郭明辉"), ("/rounds/", "{year}年度杭州市卫生系列高级职称申报")],
+    "hzadmin": [
+        ("/reviews/accepted/", "郭明辉"),
+        ("/rounds/", "{year}年度杭州市卫生系列高级职称申报"),
+    ],
     "zjadmin": [("/reviews/accepted/", "潘丽"), ("/rounds/committees/", data.COMMITTEES[0]["name"])],
     "sysadmin": [("/verification/outbox/", "申报材料")],
     "secadmin": [("/verification/outbox/", "申报材料")],
