@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("committees/", include("title_review.committees.urls")),
     path("downloads/", include("title_review.jobs.urls")),
     path("certificates/", include("title_review.certificates.urls")),
+    path("public/", include("title_review.portal.urls")),  # 公共服务门户 (no login)
     path("results/", include("title_review.results.urls")),
     path("printing/", include("title_review.printing.urls")),
     path("exchange/", include("title_review.exchange.urls")),

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "title_review.committees",
     "title_review.jobs",
     "title_review.certificates",
+    "title_review.portal",
     "title_review.results",
     "title_review.printing",
     "title_review.exchange",
@@ -214,3 +215,16 @@ JOBS_RUNNER = os.environ.get("JOBS_RUNNER", "worker")
 PRINTING = {
     "FONT_DIR": BASE_DIR / "static" / "fonts",
 }
+
+# 电子证书 signatures (title_review/certificates/signing.py, ADR 0039). Development and tests sign with a test
+# CA made under var/signing on first use (or by `manage.py make_test_ca var/signing`); production sets
+# real paths and refuses to start without them (certificates.E001/E002).
+CERTIFICATE_SIGNING = {
+    "KEY": VAR_DIR / "signing" / "signer.key",
+    "CERT": VAR_DIR / "signing" / "signer.pem",
+    "CHAIN": [VAR_DIR / "signing" / "ca.pem"],
+    "TRUST_ROOTS": [VAR_DIR / "signing" / "ca.pem"],
+    "TEST_CA": True,
+}
+# 证书查验 (public): lookups per client address (DRF's rate syntax; over it: 429 with a Chinese page).
+CERTIFICATE_VERIFY_RATE = "20/minute"

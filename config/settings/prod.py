@@ -1,6 +1,7 @@
 """Production: every secret and address comes from the environment (docs/deploy.md)."""
 
 import os
+from typing import Any
 
 from .base import *  # noqa: F403 — settings modules extend the base namespace
 
@@ -12,6 +13,8 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS",
 TRUSTED_PROXIES = [p.strip() for p in os.environ.get("DJANGO_TRUSTED_PROXIES", "").split(",") if p.strip()]
 
 SECURE_SSL_REDIRECT = os.environ.get("DJANGO_SECURE_SSL_REDIRECT", "1") == "1"
+# The load balancer's health checks reach each app server's gunicorn over plain HTTP (deploy/nginx/).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -54,11 +57,44 @@ if REDIS_URL:
         }
     }
 
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
 }
 
+# Uploaded and generated files: MEDIA_ROOT on the local disk by default; an S3-compatible object store
+# (MinIO, a cloud's S3 interface) through django-storages when DJANGO_S3_* name one (ADR 0037,
+# docs/deploy.md). A half-given store (a bucket without keys, …) or one reached over plain HTTP across
+# the network is refused by the system checks core.E005/E006, which stop every command and the WSGI app.
+S3_REQUIRED = ("DJANGO_S3_BUCKET", "DJANGO_S3_ENDPOINT_URL", "DJANGO_S3_ACCESS_KEY_ID", "DJANGO_S3_SECRET_ACCESS_KEY")
+S3_OPTIONAL = ("DJANGO_S3_REGION", "DJANGO_S3_PREFIX")
+S3_GIVEN = sorted(name for name in S3_REQUIRED + S3_OPTIONAL if os.environ.get(name, "").strip())
+S3_ENDPOINT_URL = os.environ.get("DJANGO_S3_ENDPOINT_URL", "").strip()
+if S3_GIVEN and all(name in S3_GIVEN for name in S3_REQUIRED):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["DJANGO_S3_BUCKET"].strip(),
+            "endpoint_url": S3_ENDPOINT_URL,
+            "access_key": os.environ["DJANGO_S3_ACCESS_KEY_ID"].strip(),
+            "secret_key": os.environ["DJANGO_S3_SECRET_ACCESS_KEY"].strip(),
+            "region_name": os.environ.get("DJANGO_S3_REGION", "").strip() or "us-east-1",
+            "location": os.environ.get("DJANGO_S3_PREFIX", "").strip().strip("/"),
+            # Private objects, read back only through the permission-checked download views; a name
+            # already taken gets a suffix, as on the local disk (never an overwrite).
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "file_overwrite": False,
+            "signature_version": "s3v4",
+            "addressing_style": "path",
+        },
+    }
+
+
+# Lists above this many rows are exported by a background job (我的下载) instead of in the request.
+if os.environ.get("DJANGO_EXPORT_INLINE_MAX_ROWS", "").strip():
+    EXPORT_INLINE_MAX_ROWS = int(os.environ["DJANGO_EXPORT_INLINE_MAX_ROWS"])
 
 # Structured logs without personal data (ADR 0035): one JSON object per line on stderr, identity and mobile
 # numbers masked before any handler sees a record. Collected by the process manager (journald, docker).

@@ -89,7 +89,10 @@ MENU: tuple[MenuSection, ...] = (
         "证书管理",
         (
             MenuItem("证书信息", "certificates:list", "certificate.view", "bi-award"),
+            MenuItem("证书编号", "certificates:numbering", "certificate.number", "bi-123"),
             MenuItem("导入证书信息", "certificates:import", "certificate.import", "bi-file-earmark-arrow-up"),
+            MenuItem("本单位证书", "certificates:unit", "certificate.unit", "bi-award"),
+            MenuItem("我的证书", "certificates:mine", "certificate.mine", "bi-patch-check"),
         ),
     ),
     MenuSection(

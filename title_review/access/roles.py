@@ -166,6 +166,13 @@ CAPABILITIES: dict[str, tuple[frozenset[Role], Scope]] = {
     # 证书信息 (legacy certificate records and, later, issued certificates).
     "certificate.view": (frozenset({Role.OFFICE_ADMIN, Role.CERTIFICATE_OFFICER}), Scope.SUBTREE),
     "certificate.import": (frozenset({Role.OFFICE_ADMIN, Role.CERTIFICATE_OFFICER}), Scope.SUBTREE),
+    # 证书编号: the 待编号 certificates of the subtree get their 证书编号, 发文字号 and 发证单位.
+    "certificate.number": (frozenset({Role.OFFICE_ADMIN, Role.CERTIFICATE_OFFICER}), Scope.SUBTREE),
+    # 撤销证书: also writes the holder into the 诚信档案, so only those who hold integrity.manage.
+    "certificate.revoke": (frozenset({Role.OFFICE_ADMIN}), Scope.SUBTREE),
+    # 电子证书: the holder's unit downloads its people's certificates; the applicant their own (我的证书).
+    "certificate.unit": (frozenset({Role.EMPLOYER_ADMIN}), Scope.OWN),
+    "certificate.mine": (frozenset({Role.APPLICANT}), Scope.OWN),
     # 评后管理 (title_review/results, ADR 0038): the title office that published the round receives the results,
     # 审批 初定 / 认定, confirms and issues the 发文; it starts the 公示 and handles the objections (异议).
     "result.manage": (frozenset({Role.OFFICE_ADMIN}), Scope.SUBTREE),

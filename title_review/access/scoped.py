@@ -169,8 +169,39 @@ integrity = register(
         },
     )
 )
+
+
+class CertificatePolicy(ScopedPolicy):
+    """证书信息 by the office's subtree; the 电子证书 PDF also to the holder's unit and to the holder (by the
+    person's 证件类型 + 证件号码, so a certificate recorded before the account existed is theirs too)."""
+
+    def rule(self, user: Any, purpose: str) -> Q | None:
+        if purpose != "download":
+            return super().rule(user, purpose)
+        mine: Q | None = None
+        if has_capability(user, "certificate.mine"):
+            pk = person_pk(user)
+            person = user if pk == user.pk else User.objects.filter(pk=pk or 0).first()
+            if person is not None and person.id_number:
+                mine = Q(id_type=person.id_type, id_number=person.id_number)
+        return either(
+            scope_filter(user, "certificate.view", path_field="organisation__path"),
+            scope_filter(user, "certificate.unit", path_field="organisation__path"),
+            mine,
+        )
+
+
 certificates = register(
-    ScopedPolicy("certificate", Certificate, {"view": _one("certificate.view", "organisation__path")})
+    CertificatePolicy(
+        "certificate",
+        Certificate,
+        {
+            "view": _one("certificate.view", "organisation__path"),
+            "number": _one("certificate.number", "organisation__path"),
+            "revoke": _one("certificate.revoke", "organisation__path"),
+            "download": (),
+        },
+    )
 )
 received = register(
     ScopedPolicy("received_declaration", ReceivedDeclaration, {"manage": _one("exchange.manage", "organisation__path")})

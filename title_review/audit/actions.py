@@ -117,6 +117,7 @@ ACTION_LABELS: dict[str, str] = {
     "certificate.create": "新增证书信息",
     "certificate.import": "导入证书信息",
     "certificate.number": "证书编号和发文字号",
+    "certificate.revoke": "撤销证书",
     "organisation.legacy_code": "接收原系统机构代码",
 }
 

@@ -9,6 +9,7 @@ class CertificatesConfig(AppConfig):
     def ready(self) -> None:
         from title_review.core import importing
 
+        from . import checks  # noqa: F401 — registers the signing-key system check
         from .imports import CERTIFICATES, LEGACY_CODES
 
         importing.register(CERTIFICATES, LEGACY_CODES)

@@ -129,7 +129,7 @@ def number_certificates(
     certificate_ids: Collection[int],
     review_year: int,
     issuing_body: str,
-    agency_code: str,
+    agency_code: str = "",
     region_code: str = "",
     committee_code: str = "",
     document_year: int | None = None,
@@ -141,13 +141,15 @@ def number_certificates(
     系列 and 级别 come from each certificate (the 级别 dictionary's code: 1 正高级 … 4 初级, 5 员级); 地区 and
     评委会 codes from the caller. A certificate numbered already, imported from the old system, or outside
     the actor's scope refuses the whole batch. One `certificate.number` audit row per certificate.
+
+    A batch whose certificates got their 发文字号 at 发文 (results) keeps it: no new one is taken and the
+    机关代字 is not needed. A batch mixing certificates with and without one is refused.
     """
     ids = sorted(set(certificate_ids))
     if not ids:
         raise DomainError("请选择要编号的证书。")
     review_year = clean_year(review_year, "评审年度")
     year = clean_year(document_year if document_year is not None else timezone.localdate().year, "发文年份")
-    agency = clean_agency_code(agency_code)
     body = _clean_text(issuing_body, "发证单位", 100)
     pattern = parse_number_pattern(str(get_policy("certificate.number_pattern")))
     given = {"year": str(review_year)}
@@ -169,7 +171,7 @@ def number_certificates(
     by_key: dict[tuple[str, int], list[tuple[Certificate, dict[str, str]]]] = defaultdict(list)
     for certificate in certificates:
         if certificate.organisation_id not in allowed:
-            require(actor, "certificate.import", certificate.organisation)
+            require(actor, "certificate.number", certificate.organisation, message="您没有证书编号的权限。")
             allowed.add(certificate.organisation_id)
         if certificate.source != CertificateSource.ISSUED:
             raise DomainError(
@@ -183,7 +185,10 @@ def number_certificates(
         values = _certificate_values(certificate, pattern, given)
         by_key[(pattern.key(values), review_year if "year" in pattern.parts else 0)].append((certificate, values))
 
-    document_number = next_document_number(agency, year)
+    given_documents = {c.document_number for c in certificates}
+    if "" in given_documents and len(given_documents) > 1:
+        raise DomainError("所选证书中有的已有发文字号、有的没有，请按批次（发文字号）分别编号。")
+    document_number = "" if "" not in given_documents else next_document_number(clean_agency_code(agency_code), year)
     for key, year_part in sorted(by_key):
         members = by_key[(key, year_part)]
         values = members[0][1]
@@ -199,7 +204,7 @@ def number_certificates(
             certificate.number = number
     for certificate in certificates:
         certificate.issuing_body = body
-        certificate.document_number = document_number
+        certificate.document_number = document_number or certificate.document_number
         certificate.review_year = review_year
     Certificate.objects.bulk_update(certificates, ["number", "issuing_body", "document_number", "review_year"])
     record_events(
@@ -211,7 +216,7 @@ def number_certificates(
                 before={"number": ""},
                 after={
                     "number": c.number,
-                    "document_number": document_number,
+                    "document_number": c.document_number,
                     "issuing_body": body,
                     "review_year": review_year,
                 },
@@ -220,4 +225,5 @@ def number_certificates(
             for c in certificates
         ),
     )
-    return NumberedBatch(document_number=document_number, certificates=certificates)
+    documents = sorted({c.document_number for c in certificates})
+    return NumberedBatch(document_number="、".join(documents), certificates=certificates)

@@ -1,14 +1,19 @@
 """Reads of 证书信息 and of the old system's organisation codes."""
 
+import datetime as dt
 from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
 
 from title_review.access import scoped
+from title_review.access.policies import person_pk
+from title_review.accounts.models import User
 from title_review.organisations.models import Organisation
 
-from .models import Certificate, LegacyOrganisationCode
+from .models import Certificate, CertificateSource, LegacyOrganisationCode, VerificationLookup
 
 
 def certificates_visible_to(user: Any) -> QuerySet[Certificate]:
@@ -46,3 +51,72 @@ def organisations_by_code_or_legacy(codes: Collection[str]) -> dict[str, Organis
         ):
             found.setdefault(mapping.code, mapping.organisation)
     return found
+
+
+def certificates_to_number(user: Any, *, document_number: str = "", q: str = "") -> QuerySet[Certificate]:
+    """证书编号: the 待编号 certificates issued here in the user's `certificate.number` subtree, by batch
+    (发文字号 the 发文 gave them) or by name / qualification."""
+    queryset = scoped.certificates.visible(user, "number").filter(source=CertificateSource.ISSUED, number="")
+    if document_number:
+        queryset = queryset.filter(document_number=document_number)
+    text = (q or "").strip()
+    if text:
+        queryset = queryset.filter(Q(person_name__contains=text) | Q(qualification_name__contains=text))
+    return queryset.select_related("organisation").order_by("document_number", "pk")
+
+
+def pending_batches(user: Any) -> list[str]:
+    """The 发文字号 of the batches that still have certificates waiting for their number."""
+    queryset = scoped.certificates.visible(user, "number").filter(source=CertificateSource.ISSUED, number="")
+    return sorted({n for n in queryset.values_list("document_number", flat=True).distinct() if n})
+
+
+def person_of(user: Any) -> Any:
+    """The person whose certificates 我的证书 shows (a 个人申报账号's person, else the account itself)."""
+    pk = person_pk(user)
+    if pk == getattr(user, "pk", None):
+        return user
+    return User.objects.filter(pk=pk).first() if pk is not None else None
+
+
+def my_certificates(user: Any) -> QuerySet[Certificate]:
+    """我的证书: the numbered certificates of the signed-in person, found by their 证件类型 + 证件号码."""
+    person = person_of(user)
+    if person is None or not person.id_number:
+        return Certificate.objects.none()
+    return certificates_of(id_type=person.id_type, id_number=person.id_number).exclude(number="")
+
+
+def certificate_for_verification(*, number: str, name: str = "") -> Certificate | None:
+    """证书查验: the numbered certificate with this 证书编号 (and this holder's name, when given)."""
+    number = (number or "").strip()
+    if not number:
+        return None
+    queryset = Certificate.objects.filter(number=number)
+    if name:
+        queryset = queryset.filter(person_name=(name or "").strip())
+    # A number issued here first (unique); an old system's number may repeat across issuers: the newest.
+    return queryset.order_by("-source", "-obtained_on", "-pk").first()
+
+
+@dataclass(frozen=True)
+class LookupSummary:
+    organisations: list[dict[str, Any]]
+    anonymous_days: list[dict[str, Any]]
+
+
+def lookups_of(certificate_ids: Collection[int], *, days: int = 90) -> LookupSummary:
+    """Who looked the holder's certificates up in the last `days` days: signed-in viewers by organisation
+    (with their last look), anonymous ones as counts by day. Two queries for any number of certificates."""
+    since = timezone.localdate() - dt.timedelta(days=days)
+    rows = VerificationLookup.objects.filter(certificate_id__in=certificate_ids, looked_on__gte=since)
+    organisations = list(
+        rows.filter(signed_in=True)
+        .values("organisation__name")
+        .annotate(count=Count("id"), last=Max("looked_at"))
+        .order_by("-last")
+    )
+    anonymous = list(
+        rows.filter(signed_in=False).values("looked_on").annotate(count=Count("id")).order_by("-looked_on")
+    )
+    return LookupSummary(organisations=organisations, anonymous_days=anonymous)

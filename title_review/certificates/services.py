@@ -22,7 +22,7 @@ from title_review.organisations.codes import normalise_credit_code
 from title_review.organisations.models import Organisation, OrganisationKind
 from title_review.organisations.services import create_organisation
 
-from .models import Certificate, CertificateSource, LegacyCodeKind, LegacyOrganisationCode
+from .models import Certificate, CertificateSource, LegacyCodeKind, LegacyOrganisationCode, VerificationLookup
 
 QUALIFICATION = "qualification"
 LEVEL = "level"
@@ -351,3 +351,84 @@ def assign_legacy_code(
         organisation=org,
     )
     return mapping, outcome
+
+
+# 撤销 (issue 14 point 7) ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def revoke_certificate(*, actor: Any, certificate_id: int, reason: str, basis: str) -> Certificate:
+    """撤销: the certificate shows 已撤销 with its reason and date on 证书查验, and its holder is written into
+    the 诚信档案 with the policy's 不得申报 period (integrity.ban_years, 3 years) from today, recorded by the
+    actor's title office. Reason and basis (依据) are both required; a certificate is revoked once."""
+    from title_review.eligibility.services import record_integrity_ban
+
+    certificate = (
+        Certificate.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .filter(pk=certificate_id)
+        .first()
+    )
+    if certificate is None:
+        raise Http404
+    require(actor, "certificate.revoke", certificate.organisation, message="只有职改办管理员可以撤销证书。")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("请填写撤销原因，例如：申报材料弄虚作假。", field="reason")
+    if len(reason) > 500:
+        raise DomainError("撤销原因不能超过 500 个字。", field="reason")
+    basis = (basis or "").strip()
+    if not basis:
+        raise DomainError("请填写撤销依据，例如：人社部令第40号第四十条。", field="basis")
+    if len(basis) > 200:
+        raise DomainError("撤销依据不能超过 200 个字。", field="basis")
+    if certificate.revoked_at is not None:
+        raise DomainError(f"该证书已于 {timezone.localtime(certificate.revoked_at):%Y年%m月%d日} 撤销，不能重复撤销。")
+    if not certificate.number:
+        raise DomainError("该证书尚未编号，不能撤销。")
+    office = getattr(actor, "organisation", None)
+    certificate.revoked_at = timezone.now()
+    certificate.revoked_by = actor
+    certificate.revoke_reason = reason
+    certificate.revoke_basis = basis
+    certificate.save(update_fields=["revoked_at", "revoked_by", "revoke_reason", "revoke_basis", "updated_at"])
+    record_event(
+        actor=actor,
+        action="certificate.revoke",
+        obj=certificate,
+        before={"status": "有效"},
+        after={"status": "已撤销", "number": certificate.number, "reason": reason, "basis": basis},
+        organisation=certificate.organisation,
+    )
+    record_integrity_ban(
+        actor=actor,
+        organisation_id=office.pk if office is not None else 0,
+        id_type=certificate.id_type,
+        id_number=certificate.id_number,
+        name=certificate.person_name,
+        reason=f"证书撤销（{certificate.qualification_name}，证书编号 {certificate.number}）：{reason}",
+        basis=basis,
+        starts_on=timezone.localdate(),
+    )
+    return certificate
+
+
+# 证书查验 lookups ------------------------------------------------------------------------------------------
+
+
+def record_lookup(*, certificate: Certificate, viewer: Any) -> None:
+    """One look at `certificate` on the public page: the viewer's organisation when signed in, else nothing
+    but the day (the holder sees anonymous looks as counts by day)."""
+    signed_in = bool(getattr(viewer, "is_authenticated", False))
+    VerificationLookup.objects.create(
+        certificate=certificate,
+        looked_on=timezone.localdate(),
+        organisation_id=getattr(viewer, "organisation_id", None) if signed_in else None,
+        signed_in=signed_in,
+    )
+
+
+def mask_name(name: str) -> str:
+    """张** — the public verification page shows the family name only (a two-character name: 张*)."""
+    name = (name or "").strip()
+    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
