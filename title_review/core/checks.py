@@ -76,3 +76,51 @@ def shared_cache_in_production(app_configs: Any, **kwargs: Any) -> list[Error]:
             )
         ]
     return []
+
+
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@register()
+def object_storage_is_complete(app_configs: Any, **kwargs: Any) -> list[Error]:
+    """Production's S3-compatible file store (config.settings.prod, ADR 0037): all of it or none of it.
+
+    A half-given store would leave uploads on one app server's disk while the settings name a bucket;
+    files of identity documents travel to the store, so only a loopback endpoint may speak plain HTTP."""
+    from urllib.parse import urlsplit
+
+    given = list(getattr(settings, "S3_GIVEN", []) or [])
+    if not given:
+        return []
+    required = list(getattr(settings, "S3_REQUIRED", []) or [])
+    missing = [name for name in required if name not in given]
+    if missing:
+        return [
+            Error(
+                f"对象存储（S3）配置不完整，缺少 {'、'.join(missing)}；上传的文件不能存放。"
+                f" The S3-compatible file store is half configured: {', '.join(missing)} missing.",
+                hint="填写全部 DJANGO_S3_* 变量，或全部删除以使用本地磁盘（MEDIA_ROOT），见 docs/deploy.md。",
+                id="core.E005",
+            )
+        ]
+    endpoint = urlsplit(str(getattr(settings, "S3_ENDPOINT_URL", "")))
+    if endpoint.scheme == "https" and endpoint.hostname:
+        return []
+    if endpoint.scheme == "http" and endpoint.hostname and _loopback(endpoint.hostname):
+        return []
+    return [
+        Error(
+            "对象存储地址 DJANGO_S3_ENDPOINT_URL 必须是 https:// 地址（仅本机回环地址可用 http://）。"
+            " DJANGO_S3_ENDPOINT_URL must be an https:// URL (plain http only to a loopback address).",
+            hint="例如 https://oss.example.gov.cn 或 http://127.0.0.1:9000，见 docs/deploy.md。",
+            id="core.E006",
+        )
+    ]

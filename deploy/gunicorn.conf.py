@@ -1,0 +1,28 @@
+"""gunicorn for 职称评审管理信息系统: `gunicorn -c deploy/gunicorn.conf.py config.wsgi` (docs/deploy.md).
+
+Sync workers, two per core (ADR 0028), behind nginx on the same machine (deploy/nginx/title-review.conf),
+which buffers slow clients and whole request bodies, so a worker never waits on a client.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8001")
+worker_class = "sync"
+workers = int(os.environ.get("GUNICORN_WORKERS", "0")) or 2 * multiprocessing.cpu_count()
+# The longest request served in-line: a PDF form or an export below the background threshold. nginx's
+# proxy_read_timeout is a little longer, so a killed worker shows nginx's 504 page, not a dropped line.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = 30
+keepalive = 2
+# Recycle a worker now and then (memory held by a large PDF or workbook is returned to the system).
+max_requests = 1000
+max_requests_jitter = 100
+# nginx logs every request; gunicorn's own messages go to stderr beside the app's JSON lines (ADR 0035).
+accesslog = None
+errorlog = "-"
+# Only nginx on this machine may set X-Forwarded-Proto for gunicorn; Django applies its own rule
+# (TRUSTED_PROXIES, ADR 0019) to the forwarded headers in any case.
+forwarded_allow_ips = "127.0.0.1,::1"
+# No control socket: several instances on one machine (and the smoke) must not fight over its path.
+control_socket_disable = True
