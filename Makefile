@@ -29,7 +29,8 @@ demo: migrate
 
 run: demo
 	@echo "职称评审管理信息系统: http://$(HOST):$(PORT)/ (演示账号见 README.md)"
-	@# The job worker (exports, batch PDFs, daily tasks) runs beside the web server and stops with it.
+	@# The job worker (Django tasks, database queue: exports, batch PDFs, imports, daily work; ADR 0036) runs
+	@# beside the web server and stops with it.
 	$(MANAGE) run_jobs & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 

@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "title_review.reviews",
     "title_review.committees",
     "title_review.jobs",
+    # Django's task API (backport) and its database backend: the queue behind jobs (ADR 0036).
+    "django_tasks",
+    "django_tasks_db",
     "title_review.certificates",
     "title_review.portal",
     "title_review.results",
@@ -206,9 +209,23 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
-# Background jobs: "worker" = `manage.py run_jobs` processes pick them up (make run starts one; production
-# runs as many as needed, ADR 0012); "inline" runs each right after the enqueuing transaction (tests).
+# Background jobs (ADR 0036): a job is enqueued as a task of Django's task API; `manage.py run_jobs` processes
+# (make run starts one; production runs as many as needed) take tasks from the database backend.
+# JOBS_RUNNER "worker" hands each job to the TASKS backend; "inline" runs it right after the enqueuing
+# transaction commits through the immediate backend (tests).
 JOBS_RUNNER = os.environ.get("JOBS_RUNNER", "worker")
+TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    "inline": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}
+# A running job's worker writes a heartbeat every JOBS_HEARTBEAT_SECONDS; a job whose heartbeat is older
+# than JOBS_STALE_SECONDS (its worker was killed or lost its machine) is queued again for another worker,
+# up to JOBS_MAX_ATTEMPTS runs, then shown as 失败 with 重试. Idle workers look for such jobs and for
+# the day's daily work every JOBS_SWEEP_SECONDS. Defaults: a dead worker's job is back within 3 minutes.
+JOBS_HEARTBEAT_SECONDS = float(os.environ.get("JOBS_HEARTBEAT_SECONDS", "15"))
+JOBS_STALE_SECONDS = float(os.environ.get("JOBS_STALE_SECONDS", "120"))
+JOBS_SWEEP_SECONDS = float(os.environ.get("JOBS_SWEEP_SECONDS", "30"))
+JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "2"))
 
 # PDF forms (title_review/printing, ADR 0013): WeasyPrint reads only the vendored OFL font files in
 # FONT_DIR — never the network, never another file.

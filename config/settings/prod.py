@@ -57,6 +57,10 @@ if REDIS_URL:
         }
     }
 
+# Jobs go to the database queue that `manage.py run_jobs` workers drain (ADR 0036); the system check
+# jobs.E001/E002 stops start-up if JOBS_RUNNER or TASKS point anywhere else.
+REQUIRE_DURABLE_JOBS = True
+
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},

@@ -1,5 +1,7 @@
 """`make test`: the database comes from DATABASE_URL (PostgreSQL in CI) or SQLite."""
 
+import os
+
 from .base import *  # noqa: F403 — settings modules extend the base namespace
 
 DEBUG = False
@@ -13,8 +15,15 @@ STORAGES = {
 }
 # Many requests from one test client: keep the API's anonymous throttle out of the way of tests.
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute"}}  # noqa: F405 — from base
-# Background jobs run right after the enqueuing transaction commits, so a test sees the result.
-JOBS_RUNNER = "inline"
+# Background jobs run right after the enqueuing transaction commits, so a test sees the result (the
+# immediate backend). A test that sets JOBS_RUNNER = "worker" hands jobs to the default backend: the dummy
+# one, a queue nobody drains, so the job stays 排队中 until the test runs it. The worker tests start
+# `manage.py run_jobs` processes with DJANGO_TASKS_BACKEND=django_tasks_db.DatabaseBackend (ADR 0036).
+JOBS_RUNNER = "worker" if os.environ.get("DJANGO_TASKS_BACKEND") else "inline"
+TASKS = {
+    "default": {"BACKEND": os.environ.get("DJANGO_TASKS_BACKEND", "django_tasks.backends.dummy.DummyBackend")},
+    "inline": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}
 # The suite runs with DEBUG off (as production) yet sends SMS codes to the development outbox, where
 # tests read them (verification/testing.py) and the 短信发件箱 page is tested. This flag exists here
 # only: without it the system check verification.E002 refuses the outbox and the page answers 404.

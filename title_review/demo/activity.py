@@ -18,10 +18,12 @@ from PIL import Image
 from title_review.accounts.models import User
 from title_review.achievements import services as records
 from title_review.attachments.services import upload_attachment
+from title_review.committees import services as meetings
 from title_review.core.identity import check_digit
 from title_review.declarations import services as declarations
 from title_review.declarations.models import PLEDGE_VERSION, Declaration
 from title_review.demo import activity_data as data
+from title_review.demo.data import COMMITTEE as DEMO_COMMITTEE
 from title_review.demo.data import ORGANISATIONS, ROOT
 from title_review.dictionaries.models import Entry
 from title_review.organisations import filing
@@ -61,6 +63,7 @@ def build(today: dt.date) -> Built:
         declaration = _filled(applicants[key], round_, person, today)
         built.declarations[key] = declaration
     _advance(built, users, orgs, today)
+    built.rounds["sitting"] = _sitting(users, orgs, today)
     return built
 
 
@@ -73,6 +76,8 @@ def _demo_usernames() -> set[str]:
         *data.EMPLOYER_ADMINS.values(),
         *data.DEPARTMENT_REVIEWERS.values(),
         *(p["account"] for p in data.PEOPLE if "account" in p),
+        data.SITTING["by"],
+        data.SITTING["secretary"],
     }
 
 
@@ -130,6 +135,43 @@ def _round(
         scope=[orgs[key] for key in spec["scope"]],
     )
     return rounds.publish_round(actor=office, round_id=round_.pk)
+
+
+def _sitting(users: dict[str, User], orgs: dict[str, Organisation], today: dt.date) -> Round:
+    """The province's engineering committee sits: its round published by the province, the meeting organised
+    with named members and opened by the committee's secretary."""
+    spec = data.SITTING
+    office = users[spec["by"]]
+    committee = Committee.objects.get(name=DEMO_COMMITTEE["name"])
+    round_ = rounds.create_round(
+        actor=office,
+        publisher=orgs[ROOT["key"]],
+        title=spec["round_title"].format(year=today.year),
+        year=today.year,
+        kind="review",
+        series=committee.series,
+        committee=committee,
+        opens_at=dt.datetime.combine(today - dt.timedelta(days=data.OPENED_DAYS_AGO), dt.time(9), tzinfo=BEIJING),
+        closes_at=dt.datetime.combine(today + dt.timedelta(days=data.CLOSES_IN_DAYS), dt.time(17), tzinfo=BEIJING),
+    )
+    rounds.update_round(
+        actor=office,
+        round_id=round_.pk,
+        changes={"levels": _levels(spec["levels"]), "routes": ["01"]},
+        scope=[orgs[key] for key in spec["scope"]],
+    )
+    round_ = rounds.publish_round(actor=office, round_id=round_.pk)
+    members = dict(User.objects.filter(username__in=spec["members"]).values_list("username", "pk"))
+    secretary = User.objects.get(username=spec["secretary"])
+    meeting = meetings.create_meeting(
+        actor=secretary,
+        round_id=round_.pk,
+        committee_id=committee.pk,
+        title=spec["meeting_title"].format(year=today.year),
+        member_ids=[members[name] for name in spec["members"]],
+    )
+    meetings.start_meeting(actor=secretary, meeting_id=meeting.pk)
+    return round_
 
 
 def identity_number(region: str, born: str, sequence: int, male: bool) -> str:

@@ -201,3 +201,17 @@ ROUND_EMPLOYER = {
     "economics": "rcfw",
     "accounting": "rcfw",
 }
+
+# 评委会评审: a second round of the province's engineering committee (load_demo's COMMITTEE), for the 正高级 of
+# the 省属 units, whose sitting its secretary has organised (组织评审会议: 25 members named, 3 from outside
+# Zhejiang) and opened, so that the expert `gczj01` finds a meeting to 签到 at 我的评审会议. load_demo's own
+# round stays without a meeting: 抽取评委 on it is the README's walk-through.
+SITTING: dict[str, Any] = {
+    "round_title": "{year}年度浙江省正高级工程师职称评审（省属单位）",
+    "by": "zjadmin",
+    "levels": ["正高级"],
+    "scope": ["design"],
+    "secretary": "zjmishu",
+    "meeting_title": "{year}年度浙江省正高级工程师评审会议",
+    "members": [f"gczj{i:02d}" for i in (*range(1, 23), 49, 50, 51)],
+}

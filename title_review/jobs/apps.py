@@ -7,6 +7,7 @@ class JobsConfig(AppConfig):
     verbose_name = "后台任务"
 
     def ready(self) -> None:
+        from . import checks  # noqa: F401 — registers the system checks
         from .imports import JOB_KIND, run_import_job
         from .registry import register_daily, register_handler
         from .services import expire_downloads

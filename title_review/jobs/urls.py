@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.downloads, name="downloads"),
     path("<int:pk>/download/", views.download, name="download"),
     path("<int:pk>/delete/", views.delete, name="delete"),
+    path("<int:pk>/retry/", views.retry, name="retry"),
 ]

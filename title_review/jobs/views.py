@@ -42,3 +42,17 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "已删除。")
     return redirect("jobs:downloads")
+
+
+@authenticated
+@guards("job", "own")
+@require_POST
+def retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """我的下载 → 重试: a failed job (an interrupted worker, a handler's error) queued again by its owner."""
+    try:
+        services.retry_job(actor=request.user, job_id=pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已重新提交，请稍候。")
+    return redirect("jobs:downloads")

@@ -3,11 +3,13 @@
 import datetime as dt
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from title_review.core.errors import DomainError
 from title_review.jobs import registry, services
-from title_review.jobs.models import Job, JobStatus
+from title_review.jobs.models import Job, JobStatus, ScheduledRun
 
 
 @pytest.fixture
@@ -53,14 +55,15 @@ def test_failures_are_recorded_in_chinese(users, kinds, django_capture_on_commit
         services.enqueue(owner=users["hzadmin"], kind="no.such", title="x")
 
 
-def test_a_queued_job_is_claimed_once(users, kinds, settings):
-    settings.JOBS_RUNNER = "worker"
+def test_a_job_is_handed_to_the_task_framework_and_runs_once_however_often_its_task_comes(users, kinds, settings):
+    settings.JOBS_RUNNER = "worker"  # the default backend: in tests a queue nobody drains (config.settings.test)
     job = services.enqueue(owner=users["hzadmin"], kind="test.numbers", title="导出", params={"n": 1})
-    assert Job.objects.get(pk=job.pk).status == JobStatus.QUEUED
-    claimed = services.claim_next()
-    assert claimed.pk == job.pk and claimed.status == JobStatus.RUNNING
-    assert services.claim_next() is None
-    assert services.run_job(job.pk).status == JobStatus.DONE
+    job.refresh_from_db()
+    assert job.status == JobStatus.QUEUED and job.task_id  # the task's id, to find its job again
+    assert services.run_queued_job(job.pk) == JobStatus.DONE
+    assert services.run_queued_job(job.pk) == "skipped"  # delivered twice: the job ran once
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.result.read()) == (JobStatus.DONE, 1, b"0")
 
 
 def test_files_expire_and_daily_tasks_run_once_a_day(users, kinds, django_capture_on_commit_callbacks):
@@ -111,3 +114,127 @@ def test_my_downloads_keeps_a_bounded_query_count(users, kinds, login, settings,
         services.enqueue(owner=users["hzadmin"], kind="test.numbers", title=f"导出{i}", params={"n": 1})
     with django_assert_max_num_queries(12):
         client.get("/downloads/")
+
+
+def _running(owner, *, beat_seconds_ago: float, attempts: int = 1) -> Job:
+    """A job whose worker sent its last heartbeat that long ago."""
+    at = timezone.now() - dt.timedelta(seconds=beat_seconds_ago)
+    return Job.objects.create(
+        owner=owner,
+        kind="test.numbers",
+        title="导出数字",
+        params={"n": 3},
+        status=JobStatus.RUNNING,
+        started_at=at,
+        heartbeat_at=at,
+        attempts=attempts,
+        task_id=f"dead-{attempts}-{beat_seconds_ago}",
+    )
+
+
+def test_a_job_whose_worker_went_silent_is_run_again_then_shown_failed_with_retry(
+    users, kinds, settings, django_capture_on_commit_callbacks
+):
+    settings.JOBS_STALE_SECONDS = 60
+    settings.JOBS_MAX_ATTEMPTS = 2
+    owner = users["hzadmin"]
+    alive = _running(owner, beat_seconds_ago=10)
+    dead_once = _running(owner, beat_seconds_ago=61)
+    dead_twice = _running(owner, beat_seconds_ago=3600, attempts=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        taken = services.recover_stalled_jobs()
+    assert sorted(taken) == sorted([dead_once.pk, dead_twice.pk])
+    for job in (alive, dead_once, dead_twice):
+        job.refresh_from_db()
+    assert alive.status == JobStatus.RUNNING  # its worker is beating: left alone
+    # Run again by another worker (here the inline runner), to the end, with its file.
+    assert (dead_once.status, dead_once.attempts, dead_once.result.read()) == (JobStatus.DONE, 2, b"0,1,2")
+    assert dead_twice.status == JobStatus.FAILED and "重试" in dead_twice.message and dead_twice.finished_at
+
+
+def test_a_run_that_ends_after_its_job_was_taken_back_changes_nothing(users, kinds, settings):
+    settings.JOBS_RUNNER = "worker"
+    job = services.enqueue(owner=users["hzadmin"], kind="test.numbers", title="导出", params={"n": 2})
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, attempts=1)
+    job.refresh_from_db()
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.QUEUED, attempts=1)  # taken back meanwhile
+    registry_handler = registry.HANDLERS["test.numbers"].handler
+    output = registry_handler(job, lambda done, total: None)
+    services._finish(job, 1, status=JobStatus.DONE, output=output)
+    job.refresh_from_db()
+    assert job.status == JobStatus.QUEUED and not job.result
+
+
+def test_a_failed_daily_task_leaves_neither_its_work_nor_its_day(users):
+    today = timezone.localdate()
+
+    def half_done():
+        ScheduledRun.objects.create(name="test.half-done-work")
+        raise RuntimeError("中途失败")
+
+    registry.register_daily("test.failing", half_done)
+    try:
+        assert "test.failing" not in services.run_daily(on=today)
+        assert not ScheduledRun.objects.filter(name="test.half-done-work").exists()
+        assert ScheduledRun.objects.get(name="test.failing").last_run_on is None  # the day is still to do
+        registry.register_daily("test.failing", lambda: ScheduledRun.objects.create(name="test.whole-work"))
+        assert "test.failing" in services.run_daily(on=today)
+        assert "test.failing" not in services.run_daily(on=today)
+        assert ScheduledRun.objects.filter(name="test.whole-work").count() == 1
+    finally:
+        registry.DAILY.pop("test.failing")
+
+
+def test_expired_files_go_only_when_the_day_commits(users, kinds, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.enqueue(owner=users["hzadmin"], kind="test.numbers", title="导出", params={"n": 2})
+    job.refresh_from_db()
+    name = job.result.name
+    storage = job.result.storage
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert services.expire_downloads(now=job.expires_at) == 1
+    assert storage.exists(name)  # not yet: the transaction could still roll back
+    for callback in callbacks:
+        callback()
+    assert not storage.exists(name)
+
+
+def test_the_owner_retries_a_failed_job_in_my_downloads(users, kinds, login, django_capture_on_commit_callbacks):
+    owner = users["hzadmin"]
+    failed = _running(owner, beat_seconds_ago=0, attempts=2)
+    Job.objects.filter(pk=failed.pk).update(status=JobStatus.FAILED, message=services.INTERRUPTED)
+    theirs = Job.objects.create(
+        owner=users["wjwadmin"], kind="test.numbers", title="别人的导出", status=JobStatus.FAILED
+    )
+    client = login("hzadmin")
+    page = client.get("/downloads/").content.decode()
+    assert "失败" in page and "请点击“重试”" in page and f'action="/downloads/{failed.pk}/retry/"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/downloads/{failed.pk}/retry/", follow=True)
+    assert "已重新提交" in response.content.decode()
+    failed.refresh_from_db()
+    assert (failed.status, failed.attempts, failed.result.read()) == (JobStatus.DONE, 1, b"0,1,2")
+    page = client.get("/downloads/").content.decode()
+    assert f"/downloads/{failed.pk}/retry/" not in page  # done: nothing to retry
+    response = client.post(f"/downloads/{failed.pk}/retry/", follow=True)
+    assert "只有失败的任务可以重试" in response.content.decode()
+    assert client.post(f"/downloads/{theirs.pk}/retry/").status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.status == JobStatus.FAILED
+
+
+def test_run_jobs_needs_the_database_queue():
+    with pytest.raises(CommandError, match="run_jobs 需要数据库任务队列"):
+        call_command("run_jobs", "--once")  # the test settings' default backend is the dummy one
+
+
+def test_production_refuses_jobs_outside_the_database_queue(settings):
+    from title_review.jobs.checks import durable_job_queue
+
+    settings.REQUIRE_DURABLE_JOBS = True
+    settings.JOBS_RUNNER = "inline"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    assert [e.id for e in durable_job_queue(None)] == ["jobs.E001", "jobs.E002"]
+    settings.JOBS_RUNNER = "worker"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    assert durable_job_queue(None) == []

@@ -25,7 +25,7 @@ class Command(BaseCommand):
             built = activity.build(today)
         self.stdout.write(
             self.style.SUCCESS(
-                f"演示业务数据已载入：{len(built.rounds)} 个评审活动，{len(built.declarations)} 份申报材料"
+                f"演示业务数据已载入：{len(built.rounds)} 个评审活动，{len(built.declarations)} 份申报材料，1 场评审会议"
                 f"（用时 {time.monotonic() - started:.1f} 秒）"
             )
         )
