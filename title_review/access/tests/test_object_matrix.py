@@ -102,6 +102,7 @@ def test_the_walker_knows_the_object_urls_it_tries():
     assert {"reviews/track/<int:pk>/", "attachments/<int:pk>/download/", "downloads/<int:pk>/download/"} <= routes
     assert {"committees/results/<int:pk>/", "exports/meetings/<int:pk>/results/"} <= routes  # 评审结果, its export
     assert "committees/experts/<int:pk>/relations/" in routes  # 登记回避关系 on the 专家库 page
+    assert {"results/batches/<int:pk>/", "results/objections/<int:pk>/handle/"} <= routes  # 评后管理
     assert set(SPECIAL) <= routes
     # The committees API (its objects are the `_meeting_world`'s: a meeting, an open ballot, a panel and its
     # assignment, a 代表作 review, a pending expert).
@@ -336,6 +337,7 @@ def _build_world():
     )
     meeting, ballot, assignment, panel, review, expert = _meeting_world(users, orgs, declarations["accepted"])
     closed = _closed_meeting(meeting)  # its 评审结果 (page and export) reach the publishing office only
+    result_batch, result_objection = _result_world(users, closed, declarations["accepted"])
     return {
         "meeting": [("meeting", meeting), ("closed", closed)],
         "meeting_seat": [("meeting", meeting)],
@@ -372,6 +374,8 @@ def _build_world():
         "received_file": [("file", f) for f in ReceivedFile.objects.all()],
         "record": [(f"record:{r.owner_id}", r) for r in records],
         "name_change": [("applied", renamed), ("pending", pending)],
+        "result_batch": [("batch", result_batch)],
+        "result_objection": [("objection", result_objection)],
     }
 
 
@@ -390,6 +394,35 @@ def _closed_meeting(meeting):
     )
     committees.start_meeting(actor=secretary, meeting_id=closed.pk)
     return committees.close_meeting(actor=secretary, meeting_id=closed.pk)
+
+
+def _result_world(users, closed, accepted):
+    """评后管理: a result batch of the closed meeting (the round's office's) with one entry and an objection to it,
+    as rows (the closed meeting voted on nothing)."""
+    from title_review.results.models import BatchSource, BatchStatus, ResultBatch, ResultEntry, ResultObjection
+
+    batch = ResultBatch.objects.create(
+        office=closed.round.publisher,
+        round=closed.round,
+        meeting=closed,
+        committee_name=closed.committee.name,
+        source=BatchSource.MEETING,
+        status=BatchStatus.PUBLICISING,
+        publicity_starts=dt.date(2026, 1, 5),
+        publicity_ends=dt.date(2026, 1, 9),
+        created_by=users["hzadmin"],
+    )
+    entry = ResultEntry.objects.create(
+        batch=batch, declaration=accepted, person_name="申报人", employer_name="单位", outcome="passed"
+    )
+    objection = ResultObjection.objects.create(
+        entry=entry,
+        name="异议人",
+        mobile="13912345678",
+        content="异议",
+        received_at=dt.datetime(2026, 1, 6, tzinfo=dt.UTC),
+    )
+    return batch, objection
 
 
 def _meeting_world(users, orgs, accepted):
