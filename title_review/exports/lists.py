@@ -1,7 +1,9 @@
 """The lists that offer 导出汇总表, each with its columns (defined once) and the same rows as its page.
 
 Rows come from the page's own selectors and filter code (reviews.selectors, reviews.filters,
-declarations.selectors), evaluated for the exporting user, so an export never reaches beyond the page.
+declarations.selectors), evaluated for the exporting user, so an export never reaches beyond the page; the
+staff lists (待审核材料, 上报材料跟踪, 已受理名单) take their rows, search and sort from
+reviews.selectors.list_query, the same call as their pages, so the file holds the page's rows in its order.
 """
 
 from typing import Any
@@ -19,8 +21,8 @@ from title_review.core.excel import DATE, DATETIME, NUMBER
 from title_review.core.identity import mask_identity, mask_phone
 from title_review.declarations.models import Declaration
 from title_review.declarations.workflow import STAGE_FOR_APPLICANT, Status
-from title_review.reviews.filters import FILTERS, filter_declarations
-from title_review.reviews.selectors import inbox_for, tracked_by
+from title_review.reviews.filters import FILTERS
+from title_review.reviews.selectors import list_query, tracked_by
 from title_review.rounds.selectors import rounds_visible_to
 
 from .exporter import SERIAL, Column, ListSpec, Lookups, Selection
@@ -66,19 +68,15 @@ DECLARATION_COLUMNS: tuple[Column, ...] = (
 
 
 def _inbox(user: Any, params: QueryDict) -> Selection:
-    return Selection("待审核材料", filter_declarations(params, inbox_for(user)))
+    return Selection("待审核材料", list_query(user, "inbox", params).queryset)
 
 
 def _tracking(user: Any, params: QueryDict) -> Selection:
-    queryset = filter_declarations(params, tracked_by(user)).order_by("-stage_since", "pk")
-    return Selection("上报材料跟踪", queryset)
+    return Selection("上报材料跟踪", list_query(user, "tracking", params).queryset)
 
 
 def _accepted(user: Any, params: QueryDict) -> Selection:
-    queryset = filter_declarations(params, tracked_by(user).filter(status=Status.ACCEPTED)).order_by(
-        "round_id", "employer__path", "applicant__real_name", "pk"
-    )
-    return Selection("已受理名单", queryset)
+    return Selection("已受理名单", list_query(user, "accepted", params).queryset)
 
 
 def _managed(user: Any, params: QueryDict) -> Selection:

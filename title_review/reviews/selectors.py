@@ -1,15 +1,21 @@
 """Reads of the review chain: desks, inboxes, returns, tracking and counts."""
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from title_review.access.declarations import IN_CHAIN, Purpose, view_by_status
 from title_review.access.declarations import policy as declaration_policy
 from title_review.core.pagination import COUNT_CAP, capped_counts_where
 from title_review.declarations.models import Declaration, ReviewRecord
-from title_review.declarations.selectors import for_list
+from title_review.declarations.selectors import RECENT_FIRST, for_list
 from title_review.declarations.workflow import Status
+
+from .filters import Search, Sort, filter_declarations, parse_search, parse_sort, search_declarations
+from .lists import LISTS, ListColumn, ListDefinition
+from .models import ListColumns
 
 
 def inbox_for(user: Any) -> QuerySet[Declaration]:
@@ -128,3 +134,81 @@ def desk_counts(user: Any) -> list[dict[str, Any]]:
         for status in IN_CHAIN
         if (desk, status, "n") in found
     ]
+
+
+# ---------------------------------------------------------------- the staff lists (issue 15 point 7)
+
+
+def _inbox_scope(user: Any) -> QuerySet[Declaration]:
+    return declaration_policy.visible(user, Purpose.DECIDE).filter(status__in=IN_CHAIN)
+
+
+def _accepted_scope(user: Any) -> QuerySet[Declaration]:
+    return visible_in_status(user, Status.ACCEPTED)
+
+
+# Each list's rows before filters, and its default order: the order of the index its scope walks (ADR 0029).
+LIST_SCOPES: dict[str, tuple[Callable[[Any], QuerySet[Declaration]], tuple[Any, ...]]] = {
+    "inbox": (_inbox_scope, (F("stage_since").asc(), F("id").asc())),
+    "tracking": (tracked_by, RECENT_FIRST),
+    "accepted": (
+        _accepted_scope,
+        (F("round_id").asc(), F("employer_id").asc(), F("applicant_name").asc(), F("id").asc()),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """One staff list as asked for: its rows (scoped, filtered, searched, ordered), what the search was, the
+    sort applied and the sentences the page shows about the request (a bad sort key, a search too long…)."""
+
+    definition: ListDefinition
+    queryset: QuerySet[Declaration]
+    search: Search
+    sort: Sort
+    notes: tuple[str, ...]
+    # The capped count, when the sort needed it (the page's paginator reuses it instead of counting again).
+    count: int | None = None
+
+
+def list_query(user: Any, list_key: str, params: Mapping[str, Any]) -> ListQuery:
+    """The rows of one staff list for `user` with the page's parameters — the page and its 导出汇总表 both read
+    them here, so an export holds exactly the rows of the page, in the same order.
+
+    A sort other than the list's own runs only when the filtered rows are at most COUNT_CAP (one capped count,
+    cap + 1 index entries): beyond that the page keeps the order of its index and says so, as ADR 0029 keeps
+    every page of a province-size scope from sorting the whole scope."""
+    definition = LISTS[list_key]
+    scope, default_order = LIST_SCOPES[list_key]
+    search = parse_search(params)
+    queryset = search_declarations(search, filter_declarations(params, scope(user)))
+    sort = parse_sort(params, definition)
+    notes = [*search.notes, *sort.notes]
+    count = queryset.order_by().values("pk")[: COUNT_CAP + 1].count() if sort.keys else None
+    if count is not None and count > COUNT_CAP:
+        notes.append(
+            f"符合条件的超过 {COUNT_CAP:,} 条，按默认顺序排列；请先用查询条件缩小到 {COUNT_CAP:,} 条以内再排序。"
+        )
+        sort = Sort(notes=sort.notes)
+    if sort.keys:
+        columns = {c.key: c for c in definition.columns}
+        order = [columns[key].order(descending) for key, descending in sort.keys]
+        queryset = queryset.order_by(*order, F("id").asc())
+    else:
+        queryset = queryset.order_by(*default_order)
+    return ListQuery(definition, queryset, search, sort, tuple(notes), count)
+
+
+def list_rows(query: ListQuery) -> QuerySet[Declaration]:
+    """The list's queryset shaped for a page: the related rows its cells show, without the heavy columns."""
+    return for_list(query.queryset, "applicant", "employer", "round", "current_org")
+
+
+def columns_for(user: Any, list_key: str) -> list[ListColumn]:
+    """The columns `user` keeps on one list (列设置), or the list's defaults; a key no longer defined is skipped."""
+    definition = LISTS[list_key]
+    chosen = ListColumns.objects.filter(user=user, list_key=list_key).values_list("columns", flat=True).first()
+    keys = set(chosen) if isinstance(chosen, list) and chosen else set(definition.default_keys)
+    shown = [c for c in definition.columns if c.key in keys]
+    return shown or [c for c in definition.columns if c.shown]

@@ -3,15 +3,16 @@
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError
 
 from title_review.access.decorators import guards, rule
 from title_review.access.policies import can, employer_of, person_pk
 from title_review.core.errors import DomainError
-from title_review.core.pagination import paginate, query_without_page
+from title_review.core.pagination import COUNT_CAP, CappedPaginator, paginate, query_without_page
 from title_review.declarations.selectors import RECENT_FIRST, for_list
 from title_review.declarations.workflow import STAGE_FOR_APPLICANT, Status
 from title_review.dictionaries.models import Entry
@@ -19,7 +20,8 @@ from title_review.organisations.models import EmployerProfile
 from title_review.rounds.selectors import rounds_visible_to
 
 from . import selectors, services
-from .filters import filter_declarations
+from .filters import FILTERS
+from .lists import cell
 from .models import CheckItem, OpinionSlot, Publicity
 from .serializers import (
     DecisionInput,
@@ -296,11 +298,114 @@ def _filter_choices(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+def _staff_list(request: HttpRequest, list_key: str, per_page: int = 20) -> dict[str, Any]:
+    """What a staff list page shows (issue 15 point 7): the page of rows with the user's columns (列设置), the
+    search and sort as asked, headers that add a sort key on click, and the notes about the request."""
+    query = selectors.list_query(request.user, list_key, request.GET)
+    paginator = CappedPaginator(selectors.list_rows(query), per_page)
+    if query.count is not None:
+        paginator.__dict__["count"] = query.count  # counted once already, with the same filters (cached_property)
+    page = paginator.get_page(request.GET.get("page"))
+    notes = list(query.notes)
+    if query.search.kind == "name" and paginator.capped:
+        notes.append(
+            f"姓名“{query.search.value}”匹配超过 {COUNT_CAP:,} 条，只列出前 {COUNT_CAP:,} 条；"
+            "请改用证件号码查找，或加上评审活动、申报单位等条件缩小范围。"
+        )
+    columns = selectors.columns_for(request.user, list_key)
+    base = request.GET.copy()
+    base.pop("page", None)
+    sorted_by = dict(query.sort.keys)
+    positions = {key: i + 1 for i, (key, _d) in enumerate(query.sort.keys)}
+    headers = []
+    for column in columns:
+        url = ""
+        if column.sort_field:
+            params = base.copy()
+            params["sort"] = query.sort.toggled(column.key)
+            if not params["sort"]:
+                params.pop("sort")
+            url = "?" + params.urlencode()
+        headers.append(
+            {
+                "key": column.key,
+                "label": column.label,
+                "url": url,
+                "position": positions.get(column.key),
+                "descending": sorted_by.get(column.key),
+            }
+        )
+    unsorted = base.copy()
+    unsorted.pop("sort", None)
+    shown = {c.key for c in columns}
+    labels = {c.key: c.label for c in query.definition.columns}
+    stage = list_key == "tracking"
+    rows = [
+        (
+            d,
+            [
+                str(page.start_index() + i)
+                if c.key == "serial"
+                else cell(d, c.key, STAGE_FOR_APPLICANT.get(d.status, "") if stage else "")
+                for c in columns
+            ],
+        )
+        for i, d in enumerate(page.object_list)
+    ]
+    return {
+        "page": page,
+        "rows": rows,
+        "headers": headers,
+        "list_key": list_key,
+        "search": query.search,
+        "sort_summary": [(labels[key], desc) for key, desc in query.sort.keys],
+        "unsorted_url": "?" + unsorted.urlencode(),
+        "notes": notes,
+        "column_choices": [(c, c.key in shown) for c in query.definition.columns],
+        **_filter_choices(request),
+    }
+
+
 @rule("review.inbox")
 def inbox(request: HttpRequest) -> HttpResponse:
-    """待审核材料: declarations at the user's desk, with filters and 批量审核通过."""
-    page = paginate(request, filter_declarations(request.GET, selectors.inbox_for(request.user)))
-    return render(request, "reviews/inbox.html", {"page": page, **_filter_choices(request)})
+    """待审核材料: declarations at the user's desk, with filters, search, sort, 列设置 and 批量审核通过."""
+    return render(request, "reviews/inbox.html", _staff_list(request, "inbox"))
+
+
+def _save_columns(request: HttpRequest, list_key: str, page: str) -> HttpResponse:
+    """列设置 / 恢复默认 of one list, then back to the list with its query."""
+    if request.POST.get("reset") == "1":
+        _done(request, services.reset_columns, "已恢复默认列。", list_key=list_key)
+    else:
+        _done(
+            request, services.save_columns, "已保存列设置。", list_key=list_key, columns=request.POST.getlist("columns")
+        )
+    # Back to the list as it was: only the list's own parameters are carried over.
+    asked = QueryDict(request.POST.get("query", ""))
+    back = QueryDict(mutable=True)
+    for key in FILTERS:
+        values = [v for v in asked.getlist(key) if v]
+        if values:
+            back.setlist(key, values)
+    return redirect(reverse(page) + (f"?{back.urlencode()}" if back else ""))
+
+
+@rule("review.inbox")
+@require_POST
+def inbox_columns(request: HttpRequest) -> HttpResponse:
+    return _save_columns(request, "inbox", "reviews:inbox")
+
+
+@rule("declaration.track")
+@require_POST
+def tracking_columns(request: HttpRequest) -> HttpResponse:
+    return _save_columns(request, "tracking", "reviews:tracking")
+
+
+@rule("review.inbox")
+@require_POST
+def accepted_columns(request: HttpRequest) -> HttpResponse:
+    return _save_columns(request, "accepted", "reviews:accepted")
 
 
 @rule("review.inbox")
@@ -330,17 +435,11 @@ def returned(request: HttpRequest) -> HttpResponse:
 @rule("declaration.track")
 def tracking(request: HttpRequest) -> HttpResponse:
     """上报材料跟踪: where every declaration is — organisation, step, since when."""
-    queryset = filter_declarations(
-        request.GET,
-        for_list(selectors.tracked_by(request.user), "applicant", "employer", "round", "current_org"),
-    ).order_by(*RECENT_FIRST)
-    page = paginate(request, queryset)
-    rows = [(d, STAGE_FOR_APPLICANT.get(d.status, "")) for d in page.object_list]
     counts = selectors.status_counts(request.user)
     return render(
         request,
         "reviews/tracking.html",
-        {"page": page, "rows": rows, "counts": counts, "statuses": Status.choices, **_filter_choices(request)},
+        {"counts": counts, "statuses": Status.choices, **_staff_list(request, "tracking")},
     )
 
 
@@ -391,15 +490,4 @@ def seal(request: HttpRequest, pk: int) -> HttpResponse:
 @rule("review.inbox")
 def accepted(request: HttpRequest) -> HttpResponse:
     """已受理名单: per round, the declarations accepted in the user's subtree — the list for the committee."""
-    queryset = filter_declarations(
-        request.GET,
-        for_list(
-            selectors.visible_in_status(request.user, Status.ACCEPTED),
-            "applicant",
-            "employer",
-            "round",
-            "current_org",
-        ),
-    ).order_by("round_id", "employer_id", "applicant_name", "pk")
-    page = paginate(request, queryset, per_page=50)
-    return render(request, "reviews/accepted.html", {"page": page, **_filter_choices(request)})
+    return render(request, "reviews/accepted.html", _staff_list(request, "accepted", per_page=50))

@@ -6,6 +6,7 @@ two reviewers acting at once give one decision and one “已被他人处理，�
 """
 
 from .chain import accept, batch_pass, check_item, check_items_of, department_pass, reject, return_declaration
+from .columns import reset_columns, save_columns
 from .desk import DESK_CAPABILITIES, SECTIONS, STALE, today
 from .employer import (
     employer_pass,
@@ -30,6 +31,8 @@ __all__ = [
     "batch_pass",
     "check_item",
     "check_items_of",
+    "reset_columns",
+    "save_columns",
     "department_pass",
     "employer_pass",
     "employer_return",
