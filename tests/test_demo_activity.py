@@ -245,3 +245,19 @@ def test_a_second_run_adds_nothing(loaded, db):
     call_command("load_demo_activity", stdout=out)
     assert "跳过" in out.getvalue()
     assert _counts() == after
+
+
+@pytest.mark.parametrize(("username", "stage"), [("teacher", data.DRAFT), ("applicant", data.RETURNED_BY_DEPARTMENT)])
+def test_the_demo_applicants_can_submit_what_waits_for_them(loaded, db, client, username, stage):
+    """teacher's draft is complete and applicant's return can go back as it is: 提交 on the page sends each to
+    the employer's desk (the README's walk-through starts here)."""
+    person = User.objects.get(username=username)
+    declaration = Declaration.objects.get(
+        applicant=person, round__committee__name__in=[c["name"] for c in data.COMMITTEES]
+    )
+    assert declaration.status == STAGE_STATUS[stage][0]
+    client.force_login(person)
+    page = client.post(f"/declarations/{declaration.pk}/submit/", follow=True).content.decode()
+    assert "已提交至单位审核" in page
+    declaration.refresh_from_db()
+    assert declaration.status == Status.WITH_EMPLOYER and declaration.current_org == declaration.employer
