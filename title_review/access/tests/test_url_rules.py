@@ -61,11 +61,15 @@ def test_public_urls_are_few_and_named():
         "api/v1/accounts/password-reset/",
         "api/v1/accounts/register/",
         "api/v1/employers/register/",
+        "certificates/verify/",  # 证书查验 (ADR 0039)
+        "certificates/verify/<str:token>/",
         "healthz",
         "help/",
         "organisations/employer/password/reset/",
         "organisations/employer/register/",
         "organisations/employer/register/name/",
+        "public/",  # 公共服务门户: 通知公告 and the links to the public pages
+        "public/notices/files/<int:pk>/",  # a published round's 通知附件 (access.public)
         "readyz",
         "results/publicity/",
         "results/publicity/objection/",
