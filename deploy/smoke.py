@@ -343,12 +343,12 @@ def start_worker(processes: Processes, env: dict[str, str]) -> None:
     say("manage.py run_jobs running")
 
 
-def start_nginx(processes: Processes, work: Path, ports: Ports) -> Path:
-    step("nginx")
+def nginx_config(home: Path, ports: Ports) -> tuple[str, Path, Path]:
+    """deploy/nginx/title-review.conf made ready for this machine in `home`, checked by `nginx -t`:
+    (nginx, its main configuration, the certificate). Raises SmokeFailure naming what is wrong."""
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     check(Path(nginx).exists(), "nginx is not installed (apt-get install nginx)")
-    home = work / "nginx"
-    home.mkdir()
+    home.mkdir(parents=True, exist_ok=True)
     cert, key = home / "cert.pem", home / "key.pem"
     subprocess.run(  # noqa: S603 — fixed openssl arguments: a throw-away self-signed certificate
         [
@@ -404,8 +404,15 @@ def start_nginx(processes: Processes, work: Path, ports: Ports) -> Path:
         [nginx, "-t", "-p", str(home), "-c", str(home / "nginx.conf")], capture_output=True, text=True
     )
     check(test.returncode == 0, f"nginx -t refused deploy/nginx/title-review.conf:\n{test.stderr}")
-    say("nginx -t: " + test.stderr.strip().splitlines()[-1])
-    processes.start("nginx", [nginx, "-p", str(home), "-c", str(home / "nginx.conf"), "-g", "daemon off;"], {})
+    return nginx, home / "nginx.conf", cert
+
+
+def start_nginx(processes: Processes, work: Path, ports: Ports) -> Path:
+    step("nginx")
+    home = work / "nginx"
+    nginx, conf, cert = nginx_config(home, ports)
+    say(f"nginx -t: the configuration in {conf} (from deploy/nginx/title-review.conf) is valid")
+    processes.start("nginx", [nginx, "-p", str(home), "-c", str(conf), "-g", "daemon off;"], {})
     return cert
 
 
