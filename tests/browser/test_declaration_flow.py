@@ -68,6 +68,10 @@ def teacher_round(site):
         },
     )
     records.save_record(actor=applicant, section="appraisal", values={"year": 2025, "result": "01"})
+    # 公开课 are rows of the 业绩档案, each with its proof (tests/browser/test_teacher_dossier.py enters them).
+    from title_review.achievements.tests.helpers import open_lesson
+
+    open_lesson(applicant, title="函数的单调性", level="county")
     return round_
 
 
@@ -79,17 +83,18 @@ def test_declare_with_every_section_through_a_lost_login(page, teacher_round, tm
     page.get_by_label("我已阅读并同意以上真实性承诺").check()
     submit(page, "开始申报")
     expect(page.get_by_text("提交前还需完善")).to_be_visible()
-    expect(page.get_by_text("中小学教师专项：公开课")).to_be_visible()
+    expect(page.get_by_text("中小学教师专项：拟评审类型")).to_be_visible()
 
     field(page, "申报资格").select_option(label="一级教师")
     field(page, "取得现有资格时间").fill("2019-12-01")
     page.get_by_label("杭州师范大学 数学教育").check()
     page.get_by_label("杭州市第一人民医院").check()
     page.get_by_label("2025").check()
-    field(page, "公开课（课题、级别、时间）").fill("函数的单调性（区级公开课，2025年5月）")
+    page.get_by_label("函数的单调性").check()
     field(page, "拟评审类型").select_option("正常晋升")
     field(page, "学生满意度（0–100，不带 %）").fill("96.5")
-    field(page, "教育理论成绩").fill("85")
+    field(page, "教育理论成绩（0–100）").fill("85")
+    field(page, "教育理论考试年度").fill("2012")
 
     # The login expires before 保存 (the session cookie goes; the CSRF cookie lives on): the values wait in
     # this browser and come back after signing in.
@@ -102,7 +107,8 @@ def test_declare_with_every_section_through_a_lost_login(page, teacher_round, tm
     with page.expect_navigation():
         page.get_by_role("button", name="登录").click()
     expect(page.get_by_text("已恢复您上次未保存的填写内容")).to_be_visible()
-    expect(field(page, "公开课（课题、级别、时间）")).to_have_value("函数的单调性（区级公开课，2025年5月）")
+    expect(field(page, "教育理论成绩（0–100）")).to_have_value("85")
+    expect(page.get_by_label("函数的单调性")).to_be_checked()
     expect(page.get_by_label("杭州师范大学 数学教育")).to_be_checked()
     submit(page, "保存")
     expect(page.get_by_text("已保存")).to_be_visible()
@@ -132,4 +138,4 @@ def test_declare_with_every_section_through_a_lost_login(page, teacher_round, tm
         page.get_by_role("button", name="提交").click()
     expect(page.get_by_text("已提交至单位审核")).to_be_visible()
     expect(page.get_by_text("待单位审核")).to_be_visible()
-    expect(field(page, "教育理论成绩")).to_be_disabled()
+    expect(field(page, "教育理论成绩（0–100）")).to_be_disabled()

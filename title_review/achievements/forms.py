@@ -105,11 +105,17 @@ class AchievementForm(_Styled):
             "indexing",
             "author_rank",
             "identifier",
+            "lesson_level",
             "link",
             "role",
             "is_representative",
         ]
         widgets = {"date": _DATE}
+        labels = {"title": "名称（题目）/ 公开课课题"}
+        help_texts = {
+            "lesson_level": "仅公开课填写；每节公开课一行，并上传其证明材料。",
+            "link": "论文请填写知网节点文献的网址，并上传其截图。",
+        }
 
 
 FORMS: dict[str, type[forms.ModelForm]] = {

@@ -7,12 +7,21 @@ from typing import Any
 from django.db import transaction
 
 from title_review.attachments.models import Attachment
-from title_review.attachments.services import attachments_of
+from title_review.attachments.services import attach, attachments_of
 from title_review.audit.services import record_event
 from title_review.core.errors import DomainError
 from title_review.dictionaries.models import Entry
 
+from .models import AchievementCategory, LessonLevel
 from .selectors import RECORD_MODELS
+
+PROOF_KIND = "proof"
+# 教师评审系统, 录入公开课: these lessons are not 公开课 and belong in another category.
+NOT_OPEN_LESSONS = ("精品课", "评优课", "基本功", "教学设计")
+NOT_OPEN_LESSON_NOTE = (
+    "精品课、评优课、与基本功竞赛有关的课、与教学设计比赛有关的课等不属于公开课，请填入“获奖”或“其他”类别。"
+)
+LESSON_PROOF_MISSING = "请上传这节公开课的证明材料（每节公开课一份）。"
 
 
 def _dates_in_order(start: dt.date | None, end: dt.date | None, message: str) -> None:
@@ -60,6 +69,13 @@ def _validate(section: str, values: dict[str, Any], owner: Any, record_id: int |
         rank = values.get("author_rank")
         if rank is not None and rank < 1:
             raise DomainError("本人排名须为正整数。")
+        if values.get("category") == AchievementCategory.OPEN_LESSON:
+            if values.get("lesson_level") not in LessonLevel.values:
+                raise DomainError("请选择公开课级别（校级、县级、市级、省级或国家级）。")
+            if any(word in (values.get("title") or "") for word in NOT_OPEN_LESSONS):
+                raise DomainError(NOT_OPEN_LESSON_NOTE)
+        else:
+            values["lesson_level"] = ""
 
 
 def _owner(actor: Any) -> Any:
@@ -71,11 +87,22 @@ def _owner(actor: Any) -> Any:
 
 
 @transaction.atomic
-def save_record(*, actor: Any, section: str, values: dict[str, Any], record_id: int | None = None) -> Any:
-    """Add a row to the actor's own 业绩档案, or change one of its rows."""
+def save_record(
+    *,
+    actor: Any,
+    section: str,
+    values: dict[str, Any],
+    record_id: int | None = None,
+    proof_id: int | None = None,
+) -> Any:
+    """Add a row to the actor's own 业绩档案, or change one of its rows.
+
+    `proof_id`: a 证明材料 uploaded beforehand (attachments' checked upload), linked to the row in this
+    transaction. A 公开课 is not kept without one: a new row needs it, a changed row must already have one."""
     model = RECORD_MODELS.get(section)
     if model is None:
         raise DomainError("没有这一类业绩。")
+    values = dict(values)
     _validate(section, values, _owner(actor), record_id)
     if record_id is None:
         row: Any = model(owner=_owner(actor), **values)
@@ -88,6 +115,12 @@ def save_record(*, actor: Any, section: str, values: dict[str, Any], record_id: 
         for key, value in values.items():
             setattr(row, key, value)
     row.save()
+    if proof_id:
+        attach(actor=actor, attachment_id=proof_id, target=row, kind=PROOF_KIND)
+    lesson = section == "achievement" and row.category == AchievementCategory.OPEN_LESSON
+    if lesson and not attachments_of(row, kind=PROOF_KIND).exists():
+        # Raising rolls the row back; the view keeps what was typed and the uploaded file.
+        raise DomainError(LESSON_PROOF_MISSING)
     record_event(
         actor=actor, action="achievement.save", obj=row, before=before, after={k: str(v) for k, v in values.items()}
     )

@@ -9,7 +9,7 @@ from title_review.dictionaries.models import Entry
 
 from . import services
 from .forms import FORMS, SECTION_LABELS
-from .selectors import RECORD_MODELS, records_visible_to
+from .selectors import RECORD_MODELS, paper_verified, pending_upload, proofs_of, records_visible_to
 
 _FIELD_HINTS = {
     "graduated_on": ("毕业时间",),
@@ -21,7 +21,14 @@ _FIELD_HINTS = {
     "date": ("时间",),
     "referee": ("证明人",),
     "education": ("学历",),
+    "lesson_level": ("公开课级别",),
+    "title": ("不属于公开课",),
 }
+
+
+def _proof_id(request: HttpRequest) -> int | None:
+    value = request.POST.get("proof", "")
+    return int(value) if value.isdigit() else None
 
 
 def _section(section: str) -> str:
@@ -37,13 +44,16 @@ def record_page(request: HttpRequest, section: str = "education") -> HttpRespons
     form = FORMS[section](request.POST or None, prefix="add")
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_record(actor=request.user, section=section, values=form.cleaned_data)
+            services.save_record(
+                actor=request.user, section=section, values=form.cleaned_data, proof_id=_proof_id(request)
+            )
         except DomainError as exc:
             _attach(form, exc.message)
         else:
             messages.success(request, f"已保存到“{SECTION_LABELS[section]}”。")
             return redirect("achievements:section", section=section)
-    rows = records_visible_to(request.user, RECORD_MODELS[section])
+    rows = list(records_visible_to(request.user, RECORD_MODELS[section]))
+    proofs = proofs_of(rows) if section == "achievement" else {}
     names = (
         dict(
             Entry.objects.filter(type__code__in=["education", "degree", "appraisal_result"]).values_list("code", "name")
@@ -58,9 +68,18 @@ def record_page(request: HttpRequest, section: str = "education") -> HttpRespons
             "section": section,
             "sections": SECTION_LABELS,
             "form": form,
-            "rows": rows,
+            "rows": [
+                {
+                    "row": row,
+                    "proof": proofs.get(row.pk),
+                    "verified": section == "achievement" and paper_verified(row, proofs),
+                }
+                for row in rows
+            ],
             "names": names,
             "open_form": request.method == "POST",
+            "pending_proof": pending_upload(request.user, request.POST.get("proof")),
+            "not_open_lesson_note": services.NOT_OPEN_LESSON_NOTE,
         },
     )
 
@@ -81,7 +100,13 @@ def edit_record(request: HttpRequest, section: str, pk: int) -> HttpResponse:
     form = FORMS[section](request.POST or None, instance=row)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_record(actor=request.user, section=section, values=form.cleaned_data, record_id=row.pk)
+            services.save_record(
+                actor=request.user,
+                section=section,
+                values=form.cleaned_data,
+                record_id=row.pk,
+                proof_id=_proof_id(request),
+            )
         except DomainError as exc:
             _attach(form, exc.message)
         else:
@@ -90,7 +115,14 @@ def edit_record(request: HttpRequest, section: str, pk: int) -> HttpResponse:
     return render(
         request,
         "achievements/edit.html",
-        {"section": section, "label": SECTION_LABELS[section], "form": form, "row": row},
+        {
+            "section": section,
+            "label": SECTION_LABELS[section],
+            "form": form,
+            "row": row,
+            "pending_proof": pending_upload(request.user, request.POST.get("proof")),
+            "not_open_lesson_note": services.NOT_OPEN_LESSON_NOTE,
+        },
     )
 
 

@@ -63,11 +63,16 @@ class BasicInfoForm(StyledForm):
 
 
 class TeacherSectionForm(StyledForm):
-    open_lesson = forms.CharField(label="公开课（课题、级别、时间）", max_length=300, required=False)
     review_type = forms.ChoiceField(
         label="拟评审类型",
         required=False,
         choices=[("", "请选择"), ("正常晋升", "正常晋升"), ("破格", "破格"), ("转评", "转评")],
     )
     student_satisfaction = forms.CharField(label="学生满意度（0–100，不带 %）", max_length=10, required=False)
-    theory_score = forms.CharField(label="教育理论成绩", max_length=10, required=False)
+    theory_score = forms.CharField(
+        label="教育理论成绩（0–100）",
+        max_length=10,
+        required=False,
+        help_text="2010 年 60 分合格，2011 年起 70 分合格。",
+    )
+    theory_year = forms.CharField(label="教育理论考试年度", max_length=4, required=False)

@@ -14,8 +14,9 @@ from django.utils import timezone
 from title_review.access.declarations import Purpose
 from title_review.access.declarations import policy as declaration_policy
 from title_review.access.policies import has_capability, require
-from title_review.achievements.models import Appraisal, Education
-from title_review.achievements.selectors import RECORD_MODELS
+from title_review.achievements import teacher
+from title_review.achievements.models import Achievement, Appraisal, Education
+from title_review.achievements.selectors import RECORD_MODELS, picked_with_proofs, proofs_of
 from title_review.attachments.services import attachments_of, lock_attachments, unlock_attachments
 from title_review.attachments.types import get_type
 from title_review.audit.services import record_event
@@ -30,7 +31,9 @@ from .models import PLEDGE_VERSION, Declaration
 from .transitions import transition
 from .workflow import Action, Status
 
-TEACHER_FIELDS = ("open_lesson", "review_type", "student_satisfaction", "theory_score")
+# What the 中小学教师 section asks for; 公开课 (open_lesson) is kept there too, as the line the forms print,
+# written from the picked 公开课 rows of the 业绩档案 (achievements.teacher).
+TEACHER_FIELDS = ("review_type", "student_satisfaction", "theory_score", "theory_year")
 
 
 @transaction.atomic
@@ -142,11 +145,21 @@ def save_declaration(
     _check_choice(values.get("target_qualification", ""), round_.qualifications, "申报资格", "target_qualification")
     if round_.specialties:
         _check_choice(values.get("specialty", ""), round_.specialties, "申报专业", "specialty")
-    own = _own_record_ids(declaration.applicant_id, picks)
+    teacher_series = round_.series_section == "teacher"
+    picked_achievements: list[Any] = []
+    if teacher_series and picks.get("achievement"):
+        # The 中小学教师 section prints the picked 公开课: their rows, read instead of their ids (same count).
+        picked_achievements = list(
+            Achievement.objects.filter(owner_id=declaration.applicant_id, pk__in=picks["achievement"])
+        )
+        own = _own_record_ids(declaration.applicant_id, {k: v for k, v in picks.items() if k != "achievement"})
+        own |= {("achievement", row.pk) for row in picked_achievements}
+    else:
+        own = _own_record_ids(declaration.applicant_id, picks)
     clean_picks = {
         section: [i for i in ids if (section, i) in own] for section, ids in picks.items() if section in RECORD_MODELS
     }
-    clean_section = _teacher_section(section_data) if round_.series_section == "teacher" else {}
+    clean_section = _teacher_section(section_data, picked_achievements) if teacher_series else {}
     for name, value in values.items():
         setattr(declaration, name, value)
     declaration.picks = clean_picks
@@ -189,8 +202,17 @@ def _check_choice(value: str, allowed: list[str], label: str, field: str) -> Non
 SATISFACTION = "学生满意度请填写 0 到 100 之间的数字（不带 %）。"
 
 
-def _teacher_section(data: dict[str, Any]) -> dict[str, Any]:
+def _teacher_section(data: dict[str, Any], picked_achievements: Any) -> dict[str, Any]:
     section = {k: data.get(k) for k in TEACHER_FIELDS if data.get(k) not in (None, "")}
+    score = teacher.clean_theory_score(section.get("theory_score"))
+    year = teacher.clean_theory_year(section.get("theory_year"))
+    if score is not None:
+        section["theory_score"] = float(score)
+    if year is not None:
+        section["theory_year"] = year
+    summary = teacher.open_lesson_summary(list(picked_achievements))
+    if summary:
+        section["open_lesson"] = summary
     satisfaction = section.get("student_satisfaction")
     if satisfaction is not None:
         try:
@@ -255,12 +277,23 @@ def completeness(
             missing.append(Missing(labels[section], [f"请从业绩档案中选取{labels[section]}"]))
     if declaration.round.series_section == "teacher":
         labels = {
-            "open_lesson": "公开课",
             "review_type": "拟评审类型",
             "student_satisfaction": "学生满意度",
             "theory_score": "教育理论成绩",
+            "theory_year": "教育理论考试年度",
         }
         absent = [labels[k] for k in TEACHER_FIELDS if k not in declaration.section_data]
+        verdict = teacher.theory_verdict(
+            declaration.section_data.get("theory_score"), declaration.section_data.get("theory_year")
+        )
+        absent += [verdict] if verdict else []
+        achievement_ids = list((declaration.picks or {}).get("achievement", []))
+        if loaded is not None and "achievement" in loaded:
+            picked = [r for r in loaded["achievement"] if r.pk in set(achievement_ids)]
+            proofs = proofs_of(picked)
+        else:
+            picked, proofs = picked_with_proofs(declaration.applicant_id, achievement_ids)
+        absent += teacher.dossier_gaps(picked, proofs)
         absent += _four_year_appraisals(declaration, loaded)
         if absent:
             missing.append(Missing("中小学教师专项", absent))

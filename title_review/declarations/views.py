@@ -12,6 +12,7 @@ from title_review.access.decorators import guards, rule
 from title_review.access.policies import employer_of, person_pk
 from title_review.accounts.models import User
 from title_review.achievements.selectors import RECORD_MODELS
+from title_review.achievements.teacher import teacher_rows
 from title_review.attachments.services import attachments_of
 from title_review.core.errors import DomainError
 from title_review.core.pagination import paginate, query_without_page
@@ -113,7 +114,9 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
                 section_data=teacher.cleaned_data,
             )
         except DomainError as exc:
-            basic.add_error(None, exc.message)
+            (teacher if exc.field in teacher.fields else basic).add_error(
+                exc.field if exc.field in teacher.fields else None, exc.message
+            )
         else:
             messages.success(request, "已保存。")
             # ?saved=1 tells the page's script that the browser's unsaved copy can go.
@@ -134,6 +137,7 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
             "round": round_,
             "basic": basic,
             "teacher": teacher,
+            "teacher_rows": teacher_rows(loaded) if round_.series_section == "teacher" else None,
             "editable": editable,
             "records": records,
             "missing": (

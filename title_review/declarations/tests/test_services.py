@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 
 from title_review.achievements import services as records
+from title_review.achievements.tests.helpers import open_lesson
 from title_review.attachments.services import upload_attachment
 from title_review.attachments.tests.helpers import PDF as GENUINE_PDF
 from title_review.core.errors import DomainError
@@ -48,12 +49,17 @@ def _fill(users, declaration, **extra):
             "current_qualification_date": dt.date(2019, 12, 1),
             **extra,
         },
-        picks={"education": [edu.pk], "work": [work.pk], "appraisal": [appraisal.pk]},
+        picks={
+            "education": [edu.pk],
+            "work": [work.pk],
+            "appraisal": [appraisal.pk],
+            "achievement": [open_lesson(applicant).pk],
+        },
         section_data={
-            "open_lesson": "函数的单调性（区级公开课）",
             "review_type": "正常晋升",
             "student_satisfaction": "96.5",
             "theory_score": "85",
+            "theory_year": "2012",
         },
     )
 

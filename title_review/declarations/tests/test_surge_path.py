@@ -14,13 +14,15 @@ from title_review.declarations.workflow import Status
 from .test_services import _fill, _review_form
 
 # save: the row locked through the fill policy (1), the picks checked (1), the row (1), its audit row (1),
-# and the savepoint of the service's transaction (2: the test runs inside a transaction).
-SAVE_QUERIES = 6
+# and the savepoint of the service's transaction (2: the test runs inside a transaction). This 中小学教师 round
+# reads its picked 业绩成果 rows, for the 公开课 line the forms print (1).
+SAVE_QUERIES = 7
 # submit: the lock (1), the round's scope (1), the attachments (1), the 4-year appraisal check (1), the picked
 # rows per section (3 here) and the qualification's name (1) for the snapshot, the row, 审核记录 and audit
 # row (3), the attachments locked (1), the savepoint (2), and the 诚信档案 ban, read in every precheck mode (1,
-# ADR 0040).
-SUBMIT_QUERIES = 15
+# ADR 0040). The 中小学教师 section adds its picked 业绩成果 with their proofs (1) and, as a 4th picked section,
+# the 公开课 rows for the snapshot (1).
+SUBMIT_QUERIES = 17
 
 
 def _draft(users, open_round):

@@ -1,6 +1,7 @@
 import datetime as dt
 
 from title_review.achievements import services as records
+from title_review.achievements.tests.helpers import open_lesson
 from title_review.declarations.models import Declaration
 
 from .test_services import _review_form
@@ -47,14 +48,15 @@ def test_declare_through_the_pages(login, users, open_round):
         "pick_education": [edu.pk],
         "pick_work": [work.pk],
         "pick_appraisal": [appraisal.pk],
-        "teacher-open_lesson": "函数的单调性",
+        "pick_achievement": [open_lesson(users["applicant"]).pk],
+        "teacher-theory_year": "2012",
         "teacher-review_type": "正常晋升",
         "teacher-student_satisfaction": "120",
         "teacher-theory_score": "85",
     }
     response = client.post(f"/declarations/{declaration.pk}/", data)
     text = response.content.decode()
-    assert "学生满意度请填写 0 到 100" in text and 'value="函数的单调性"' in text  # nothing typed is lost
+    assert "学生满意度请填写 0 到 100" in text and 'value="2012"' in text  # nothing typed is lost
     data["teacher-student_satisfaction"] = "96"
     response = client.post(f"/declarations/{declaration.pk}/", data, follow=True)
     assert "已保存" in response.content.decode()
