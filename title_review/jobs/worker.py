@@ -122,7 +122,9 @@ class JobWorker(Worker):
             heartbeat.stop()
 
     def wait_for_database(self, exc: BaseException) -> None:
-        """Log, drop the broken connection and wait until the database answers again."""
+        """Log, drop the broken connection and wait until the database answers again (`--once`: give up)."""
+        if self.batch:
+            raise exc
         while self.running:
             self.failures += 1
             pause = min(MAX_PAUSE, 0.5 * 2 ** min(self.failures, 6))

@@ -27,6 +27,8 @@ class Command(BaseCommand):
                 "run_jobs 需要数据库任务队列：TASKS['default'] 应为 django_tasks_db.DatabaseBackend"
                 f"（当前为 {type(backend).__name__}）。"
             )
+        if len(options["worker_id"]) > 64:
+            raise CommandError("进程标识（--worker-id）不能超过 64 个字符。")
         worker = JobWorker(
             queue_names=options["queue"].split(","),
             interval=max(0.1, options["sleep"]),
