@@ -58,6 +58,12 @@ class User(AbstractUser):
     id_number = models.CharField(_("证件号码"), max_length=20, blank=True, default="")
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
     sex = models.CharField(_("性别"), max_length=2, blank=True, default="")
+    # 基础信息 (个人端 manual): 民族 and 政治面貌 are codes of the "ethnicity" / "political_status" code tables.
+    ethnicity = models.CharField(_("民族"), max_length=10, blank=True, default="")
+    political_status = models.CharField(_("政治面貌"), max_length=10, blank=True, default="")
+    administrative_post = models.CharField(_("行政职务"), max_length=50, blank=True, default="")
+    current_post = models.CharField(_("现聘岗位"), max_length=50, blank=True, default="")
+    work_started_on = models.DateField(_("参加工作时间"), null=True, blank=True)
     agreement_version = models.CharField(_("已同意的协议版本"), max_length=20, blank=True, default="")
     agreement_accepted_at = models.DateTimeField(_("同意协议时间"), null=True, blank=True)
     permissions = models.JSONField(_("工作账号权限"), default=list, blank=True)
