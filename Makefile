@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint setup migrate demo check-deploy bench clean
+.PHONY: run test lint setup migrate demo check-deploy smoke bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,12 @@ check-deploy: setup
 	DJANGO_SMS_GATEWAY_URL=https://sms.example.gov.cn/send \
 	DJANGO_REDIS_URL=redis://127.0.0.1:6379/1 \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# The production stack on this machine (deploy/smoke.py, ADR 0037): config.settings.prod under gunicorn behind
+# nginx, PostgreSQL (its own database title_review_smoke), Redis and an S3 server; sign in, 待审核材料, an
+# export job, a 评审表 PDF. Needs nginx and PostgreSQL; .ci/run runs it.
+smoke: setup
+	$(BIN)/python deploy/smoke.py
 
 bench: setup
 	$(BIN)/python bench/generate.py
