@@ -284,3 +284,24 @@ def test_a_column_choice_is_saved_by_whoever_may_open_the_list_and_nobody_else(l
         response = client.post(f"{url}columns/", {"columns": ["name"]})
         saved = ListColumns.objects.filter(user__username=account, list_key=list_key).exists()
         assert (response.status_code == 302, saved) == (opens, opens), (account, list_key, response.status_code)
+
+
+def test_a_queued_export_keeps_the_search_and_the_sort_of_the_page(
+    login, world, settings, django_capture_on_commit_callbacks
+):
+    from title_review.jobs.models import Job
+
+    settings.EXPORT_INLINE_MAX_ROWS = 1
+    client = login("hzcheck")
+    params = {"q": "李明", "sort": "-since"}
+    shown = _column(client.get(PAGES["tracking"], params).content.decode(), "申报人")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(EXPORTS["tracking"], params)
+    assert response.status_code == 302 and response["Location"] == "/downloads/"
+    job = Job.objects.get(kind="exports.list", owner__username="hzcheck")
+    assert job.params["filters"] == {"q": ["李明"], "sort": ["-since"]}
+    rows = table(job.result.read())
+    assert [r["姓名"] for r in rows] == shown == ["李明"] * 4
+    # The newest movement first, as the page showed it.
+    since = [r["进入当前环节时间"] for r in rows]
+    assert since == sorted(since, reverse=True)
