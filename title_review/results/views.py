@@ -131,7 +131,10 @@ def document(request: HttpRequest, pk: int) -> FileResponse:
     if not found.document:
         raise Http404
     return FileResponse(
-        found.document.open("rb"), content_type="application/pdf", filename=f"{found.document_number}.pdf"
+        found.document.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"{found.document_number}.pdf",
     )
 
 
