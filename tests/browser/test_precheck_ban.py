@@ -88,5 +88,15 @@ def test_a_banned_applicant_sees_why_submit_is_refused_in_a_warn_round(page: Pag
     expect(page.get_by_role("button", name="提交")).to_be_visible()
     screenshot(page, "precheck-ban-refused")
 
+    # The conditions behind each line, with their documents, one click away.
+    page.get_by_role("link", name="查看申报条件").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("申报条件")
+    health = page.get_by_test_id("series-04")
+    expect(health).to_contain_text("人社部发〔2021〕51号")
+    expect(health.get_by_role("row").filter(has_text="副主任医（药、护、技）师（副高级）")).to_contain_text(
+        "大学本科及以上学历（学位），取得主治（主管）医（药、护、技）师资格后满 5 年"
+    )
+    expect(page.get_by_test_id("universal-rules")).to_contain_text("诚信档案记录期限内（含最后一日）不得申报")
+
     open_menu(page, "我的申报")
     expect(page.get_by_role("row").filter(has_text=TITLE)).to_contain_text("填写中")

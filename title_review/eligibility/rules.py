@@ -396,6 +396,30 @@ UNIVERSITY_RULES: tuple[EligibilityRule, ...] = tuple(
     for route in (NORMAL, BREAKTHROUGH)
 )
 
+# The series with a table, for the 申报条件 page: code → name (as the national code set spells it) and the
+# document every row of the table cites.
+SERIES_NAMES: Mapping[str, str] = MappingProxyType(
+    {
+        ENGINEERING: "工程技术人员",
+        TEACHER: "中小学教师",
+        HEALTH: "卫生技术人员",
+        ECONOMICS: "经济专业人员",
+        ACCOUNTING: "会计专业人员",
+        UNIVERSITY: "高等学校教师",
+    }
+)
+SERIES_DOCUMENTS: Mapping[str, str] = MappingProxyType(
+    {
+        ENGINEERING: "人社部 工业和信息化部《关于深化工程技术人才职称制度改革的指导意见》（人社部发〔2019〕16号）",
+        TEACHER: "人社部 教育部《关于深化中小学教师职称制度改革的指导意见》（人社部发〔2015〕79号）",
+        HEALTH: "人社部 国家卫生健康委 国家中医药局《关于深化卫生专业技术人员职称制度改革的指导意见》"
+        "（人社部发〔2021〕51号）",
+        ECONOMICS: "人社部《关于深化经济专业人员职称制度改革的指导意见》（人社部发〔2019〕53号）",
+        ACCOUNTING: "人社部 财政部《关于深化会计人员职称制度改革的指导意见》（人社部发〔2019〕8号）",
+        UNIVERSITY: "人社部 教育部《关于深化高等学校教师职称制度改革的指导意见》（人社部发〔2020〕100号）",
+    }
+)
+
 RULES: tuple[EligibilityRule, ...] = (
     ENGINEERING_RULES + TEACHER_RULES + HEALTH_RULES + ECONOMICS_RULES + ACCOUNTING_RULES + UNIVERSITY_RULES
 )

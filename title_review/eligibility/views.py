@@ -5,7 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from title_review.access.decorators import guards, rule
+from title_review.access.decorators import authenticated, guards, rule
 from title_review.access.policies import can, has_capability, organisations_visible_to
 from title_review.core.errors import DomainError
 from title_review.core.forms import attach_error
@@ -14,7 +14,7 @@ from title_review.core.pagination import paginate
 from title_review.core.policies import get_policy
 from title_review.organisations.models import OrganisationKind
 
-from . import services
+from . import explain, services
 from .forms import IntegrityRecordForm, IntegritySearchForm, LiftForm
 from .models import IntegrityKind, IntegrityStatus
 from .selectors import integrity_records_visible_to, search_integrity_records
@@ -143,4 +143,14 @@ def integrity_lift(request: HttpRequest, pk: int) -> HttpResponse:
             "status": record.status_on(timezone.localdate()),
             "form": form,
         },
+    )
+
+
+@authenticated
+def conditions(request: HttpRequest) -> HttpResponse:
+    """申报条件: the rules the 资格预审 checks in every series, and the series tables with their sources."""
+    return render(
+        request,
+        "eligibility/conditions.html",
+        {"universal": explain.universal_rules(), "tables": explain.series_tables()},
     )
