@@ -2,9 +2,9 @@
 when every DJANGO_S3_* variable is given, refuse a half-given store, and an attachment goes up and comes back
 through a real S3 server (moto's, on this machine) exactly as it does on the local disk."""
 
+import importlib
 import os
 import socket
-import subprocess
 import sys
 from pathlib import Path
 
@@ -18,7 +18,6 @@ from moto.server import ThreadedMotoServer
 from title_review.attachments.models import Attachment
 from title_review.attachments.tests.helpers import pdf
 
-ROOT = Path(__file__).resolve().parents[3]
 REQUIRED = ("DJANGO_S3_BUCKET", "DJANGO_S3_ENDPOINT_URL", "DJANGO_S3_ACCESS_KEY_ID", "DJANGO_S3_SECRET_ACCESS_KEY")
 S3_ENV = {
     "DJANGO_S3_BUCKET": "zc-files",
@@ -64,41 +63,46 @@ def test_plain_http_reaches_only_a_store_on_this_machine(endpoint, refused):
     assert [e.id for e in errors] == (["core.E006"] if refused else [])
 
 
-def _production(extra: dict[str, str], code: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"}
-    env.update(DJANGO_SETTINGS_MODULE="config.settings.prod", DJANGO_SECRET_KEY="x" * 50, **extra)
-    return subprocess.run(  # noqa: S603 — our own interpreter and arguments
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+def _production_settings(monkeypatch, extra: dict[str, str]):
+    """config.settings.prod executed afresh with this environment (the test's own settings stay as they are)."""
+    for name in list(os.environ):
+        if name.startswith("DJANGO_S3_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "x" * 50)
+    for name, value in extra.items():
+        monkeypatch.setenv(name, value)
+    sys.modules.pop("config.settings.prod", None)
+    try:
+        return importlib.import_module("config.settings.prod")
+    finally:
+        sys.modules.pop("config.settings.prod", None)
+
+
+def test_the_production_settings_choose_the_s3_backend_only_with_every_variable(monkeypatch):
+    full = _production_settings(monkeypatch, S3_ENV)
+    default = full.STORAGES["default"]
+    assert default["BACKEND"] == "storages.backends.s3.S3Storage"
+    options = default["OPTIONS"]
+    assert (options["bucket_name"], options["endpoint_url"], options["region_name"]) == (
+        "zc-files",
+        "https://oss.example.gov.cn",
+        "cn-east-1",
     )
+    assert (options["access_key"], options["secret_key"]) == ("AKIDEXAMPLE", "secret-example")
+    assert options["file_overwrite"] is False and options["default_acl"] is None
+    assert full.STORAGES["staticfiles"]["BACKEND"].endswith("ManifestStaticFilesStorage")
+    with override_settings(S3_REQUIRED=full.S3_REQUIRED, S3_GIVEN=full.S3_GIVEN, S3_ENDPOINT_URL=full.S3_ENDPOINT_URL):
+        assert [m.id for m in run_checks() if m.id.startswith("core.E00")] == []
 
+    local = _production_settings(monkeypatch, {})
+    assert local.STORAGES["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+    assert local.S3_GIVEN == []
 
-PROBE = (
-    "import django; django.setup()\n"
-    "from django.core.checks import run_checks\n"
-    "from django.core.files.storage import storages\n"
-    "s = storages['default']\n"
-    "print(type(s).__module__)\n"
-    "print(getattr(s, 'bucket_name', '-'), getattr(s, 'endpoint_url', '-'), getattr(s, 'region_name', '-'))\n"
-    "print(','.join(sorted(m.id for m in run_checks() if m.id in ('core.E005', 'core.E006'))) or 'none')\n"
-)
-
-
-def test_the_production_settings_resolve_to_the_s3_backend_only_with_every_variable():
-    full = _production(S3_ENV, PROBE)
-    assert full.returncode == 0, full.stderr
-    module, where, checks = full.stdout.strip().splitlines()
-    assert module == "storages.backends.s3"
-    assert where == "zc-files https://oss.example.gov.cn cn-east-1" and checks == "none"
-
-    local = _production({}, PROBE)
-    assert local.returncode == 0, local.stderr
-    module, _where, checks = local.stdout.strip().splitlines()
-    assert module == "django.core.files.storage.filesystem" and checks == "none"
-
-    half = _production({k: v for k, v in S3_ENV.items() if k != "DJANGO_S3_SECRET_ACCESS_KEY"}, PROBE)
-    assert half.returncode == 0, half.stderr
-    module, _where, checks = half.stdout.strip().splitlines()
-    assert module == "django.core.files.storage.filesystem" and checks == "core.E005"
+    half = _production_settings(monkeypatch, {k: v for k, v in S3_ENV.items() if k != "DJANGO_S3_SECRET_ACCESS_KEY"})
+    assert half.STORAGES["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+    with override_settings(S3_REQUIRED=half.S3_REQUIRED, S3_GIVEN=half.S3_GIVEN, S3_ENDPOINT_URL=half.S3_ENDPOINT_URL):
+        [error] = [m for m in run_checks() if m.id.startswith("core.E00")]
+    assert error.id == "core.E005" and "DJANGO_S3_SECRET_ACCESS_KEY" in error.msg
 
 
 # A real S3 server on this machine: moto's, started in this process on a free loopback port.
