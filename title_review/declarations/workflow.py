@@ -104,18 +104,8 @@ EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
 LIVE = frozenset(Status) - {Status.WITHDRAWN}
 # Forwarded and still being reviewed above the employer.
 IN_CHAIN = frozenset({Status.IN_REVIEW, Status.QUALIFICATION_CHECK})
-FINAL = frozenset(
-    {
-        Status.ACCEPTED,
-        Status.REJECTED,
-        Status.WITHDRAWN,
-        Status.PASSED,
-        Status.FAILED,
-        Status.APPROVED,
-        Status.NOT_APPROVED,
-        Status.CONFIRMED,
-    }
-)
+# Statuses nothing leads out of. 已受理 is no longer one: the committee's result (or the office's 审批) follows.
+FINAL = frozenset({Status.REJECTED, Status.WITHDRAWN, Status.FAILED, Status.NOT_APPROVED, Status.CONFIRMED})
 # 评后管理: a result recorded (a passed one may still be dropped by an upheld objection until 发文).
 RESULT_STATUSES = frozenset({Status.PASSED, Status.FAILED, Status.APPROVED, Status.NOT_APPROVED, Status.CONFIRMED})
 
