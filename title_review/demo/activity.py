@@ -270,16 +270,33 @@ def _filled(actor: User, round_: Round, person: dict[str, Any], today: dt.date) 
         records.save_record(actor=actor, section="appraisal", values={"year": year, "result": "01"})
         for year in range(today.year - 4, today.year)
     ]
+    # 继续教育: 60 学时 专业科目 and 30 公需科目 a year (≥ 90, 专业科目 ≥ 2/3), the three years before the round.
+    training = [
+        records.save_record(
+            actor=actor,
+            section="training",
+            values={"year": year, "kind": kind, "title": title, "organiser": "浙江省继续教育平台", "hours": hours},
+        )
+        for year in range(today.year - 3, today.year)
+        for kind, title, hours in (("professional", "专业科目培训", 60), ("public", "公需科目培训", 30))
+    ]
+    target = round_.qualifications[0] if round_.qualifications else ""
     declarations.save_declaration(
         actor=actor,
         declaration_id=declaration.pk,
         version=declaration.version,
         values={
             "route": "01",
-            "target_qualification": round_.qualifications[0] if round_.qualifications else "",
+            "target_qualification": target,
+            "current_qualification": _one_level_below(target),
             "current_qualification_date": dt.date(graduated.year + 6, 12, 1),
         },
-        picks={"education": [education.pk], "work": [work.pk], "appraisal": [a.pk for a in appraisals]},
+        picks={
+            "education": [education.pk],
+            "work": [work.pk],
+            "appraisal": [a.pk for a in appraisals],
+            "training": [t.pk for t in training],
+        },
         section_data={},
     )
     person_row = actor.acts_for or actor
@@ -290,6 +307,20 @@ def _filled(actor: User, round_: Round, person: dict[str, Any], today: dt.date) 
     ):
         upload_attachment(actor=actor, owner=person_row, kind=kind, upload=_upload(name, content), target=declaration)
     return Declaration.objects.get(pk=declaration.pk)
+
+
+def _one_level_below(target: str) -> str:
+    """The 资格名称 of the same series one level below `target` (主治医师 under 副主任医师): what the applicant holds."""
+    entry = Entry.objects.filter(type__code="qualification", code=target).first()
+    if entry is None:
+        return ""
+    level = str(int((entry.attributes or {}).get("level", "0")) + 1)
+    below = (
+        Entry.objects.filter(type__code="qualification", parent_id=entry.parent_id, attributes__level=level)
+        .order_by("sort_order")
+        .first()
+    )
+    return below.code if below else ""
 
 
 def _major(round_: Round) -> str:
