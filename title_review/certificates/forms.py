@@ -15,7 +15,8 @@ class NumberingForm(StyledForm):
 
     review_year = forms.IntegerField(label="评审年度", min_value=2000, max_value=2100)
     issuing_body = forms.CharField(label="发证单位", max_length=100)
-    agency_code = forms.CharField(label="机关代字", max_length=20, help_text="如：浙人社")
+    # Not needed for a batch that got its 发文字号 at 发文 (the service says so when it is needed).
+    agency_code = forms.CharField(label="机关代字", max_length=20, required=False, help_text="如：浙人社")
     region_code = forms.CharField(label="地区代码", max_length=12, required=False, help_text="如：330000")
     committee_code = forms.CharField(label="评委会代码", max_length=12, required=False, help_text="如：001")
     document_year = forms.IntegerField(label="发文年份", min_value=2000, max_value=2100, required=False)

@@ -330,3 +330,49 @@ def test_two_offices_numbering_20_certificates_each_at_once_share_one_gapless_se
     documents = set(Certificate.objects.filter(pk__in=[c.pk for c in certs]).values_list("document_number", flat=True))
     assert documents == {f"浙人社〔2026〕{n}号" for n in range(1, 41)}
     assert AuditEvent.objects.filter(action="certificate.number").count() == 40
+
+
+@concurrent
+def test_100_simultaneous_numbering_requests_give_100_distinct_consecutive_numbers(users, hospital):
+    """The issue's judged point, through the 证书编号 page: 100 POSTs, one certificate each, from two offices,
+    sent by 25 threads at once (25 connections: the shared PostgreSQL allows 100 for everyone)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.test import Client
+
+    certs = [pending(users["hzadmin"], hospital, n) for n in range(1, 101)]
+    local = threading.local()
+    start = threading.Barrier(25)
+
+    def post(i_cert: tuple[int, Certificate]) -> int:
+        i, cert = i_cert
+        if not hasattr(local, "client"):
+            local.client = Client()
+            local.client.force_login(users["zjadmin" if i % 2 else "hzadmin"])
+            start.wait()  # every thread has signed in: the first 25 requests leave together
+        form = {
+            "ids": [cert.pk],
+            "review_year": "2026",
+            "issuing_body": ISSUER,
+            "agency_code": "浙人社",
+            "region_code": "330000",
+            "committee_code": "001",
+            "document_year": "2026",
+        }
+        return local.client.post("/certificates/numbering/", form).status_code
+
+    def run(batch):
+        try:
+            return [post(item) for item in batch]
+        finally:
+            connection.close()
+
+    batches = [list(enumerate(certs))[i::25] for i in range(25)]
+    with ThreadPoolExecutor(max_workers=25) as pool:
+        statuses = [s for result in pool.map(run, batches) for s in result]
+
+    assert statuses == [302] * 100
+    numbers = sorted(Certificate.objects.filter(pk__in=[c.pk for c in certs]).values_list("number", flat=True))
+    assert numbers == [f"3300002026012001{n:04d}" for n in range(1, 101)]
+    documents = set(Certificate.objects.filter(pk__in=[c.pk for c in certs]).values_list("document_number", flat=True))
+    assert documents == {f"浙人社〔2026〕{n}号" for n in range(1, 101)}
