@@ -153,3 +153,26 @@ def test_a_discipline_record_needs_its_end_date():
 
     with pytest.raises(DomainError, match="请填写处分期的截止日期"):
         ban(applicant, kind=IntegrityKind.DISCIPLINE)
+
+
+def test_the_office_records_a_discipline_period_on_the_integrity_page(login, users, orgs):
+    client = login("hzadmin")
+    form = {
+        "organisation": orgs[HZ].pk,
+        "kind": "discipline",
+        "id_type": "01",
+        "id_number": users["applicant"].id_number,
+        "name": "韩申报",
+        "reason": "2026年4月受警告处分",
+        "basis": "杭卫健〔2026〕3号",
+        "starts_on": "2026-04-01",
+        "ban_until": "",
+    }
+    refused = client.post("/eligibility/integrity/new/", form)
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["ban_until"] == ["请填写处分期的截止日期（禁止申报截止日期）。"]
+    assert refused.context["form"]["reason"].value() == "2026年4月受警告处分"
+    saved = client.post("/eligibility/integrity/new/", dict(form, ban_until="2026-09-30"), follow=True)
+    text = saved.content.decode()
+    assert "处分（处分期内不得申报）" in text and "2026-04-01 至 2026-09-30" in text
+    assert users["applicant"].id_number not in text
