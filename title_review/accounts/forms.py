@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from title_review.core.forms import StyledForm
+from title_review.core.forms import DateInput, StyledForm
 from title_review.dictionaries.selectors import active_entries
 
 from .passwords import PASSWORD_HELP_TEXT
@@ -98,6 +98,27 @@ class PasswordResetForm(StyledForm):
 
 class ProfileForm(StyledForm):
     email = forms.EmailField(label="电子邮箱", required=False, error_messages={"invalid": "电子邮箱格式不正确。"})
+
+
+class BasicInformationForm(ProfileForm):
+    """个人信息 of a person: the e-mail and the 基础信息 the manual's 个人端 asks for."""
+
+    ethnicity = forms.ChoiceField(label="民族", required=False)
+    political_status = forms.ChoiceField(label="政治面貌", required=False)
+    administrative_post = forms.CharField(label="行政职务", max_length=50, required=False, help_text="无则不填")
+    current_post = forms.CharField(label="现聘岗位", max_length=50, required=False, help_text="如：专业技术十级")
+    work_started_on = forms.DateField(
+        label="参加工作时间",
+        required=False,
+        widget=DateInput(),
+        error_messages={"invalid": "参加工作时间格式不正确，请按“年-月-日”填写。"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("ethnicity", "political_status"):
+            entries = active_entries(name).order_by("sort_order", "code").values_list("code", "name")
+            self.fields[name].choices = [("", "请选择"), *entries]  # type: ignore[attr-defined]  # ChoiceField
 
 
 class ChangePhoneForm(StyledForm):

@@ -13,6 +13,7 @@ from title_review.core.errors import DomainError
 from title_review.core.identity import mask_phone, normalise_mobile, validate_identity
 from title_review.core.records import referring_records
 from title_review.core.text import clean_name
+from title_review.dictionaries.selectors import active_entries
 from title_review.verification.services import verify_sms_code
 
 from .models import AccountKind, User
@@ -207,9 +208,39 @@ def reset_password_by_sms(*, phone: str, sms_code: str, new_password: str) -> Us
     return user
 
 
+BASIC_INFORMATION = ("ethnicity", "political_status", "administrative_post", "current_post", "work_started_on")
+_CODED = {"ethnicity": ("ethnicity", "民族"), "political_status": ("political_status", "政治面貌")}
+_POSTS = {"administrative_post": "行政职务", "current_post": "现聘岗位"}
+
+
+def _basic_information(user: User, info: dict[str, Any]) -> dict[str, Any]:
+    """基础信息 checked: codes from their code tables, posts as short text, 参加工作时间 not in the future nor
+    before the age of 14."""
+    clean: dict[str, Any] = {}
+    for field, (type_code, label) in _CODED.items():
+        code = (info.get(field) or "").strip()
+        if code and not active_entries(type_code).filter(code=code).exists():
+            raise DomainError(f"请从列表中选择{label}。", field=field)
+        clean[field] = code
+    for field, label in _POSTS.items():
+        text = (info.get(field) or "").strip()
+        if len(text) > 50:
+            raise DomainError(f"{label}不能超过 50 个字。", field=field)
+        clean[field] = text
+    started = info.get("work_started_on")
+    if started is not None:
+        if started > timezone.localdate():
+            raise DomainError("参加工作时间不能晚于今天。", field="work_started_on")
+        if user.birth_date and started < user.birth_date.replace(year=user.birth_date.year + 14, day=1):
+            raise DomainError("参加工作时间早于 14 周岁，请核对。", field="work_started_on")
+    clean["work_started_on"] = started
+    return clean
+
+
 @transaction.atomic
-def update_profile(*, user: User, email: str) -> User:
-    """修改本人信息: what a person may change without re-authentication."""
+def update_profile(*, user: User, email: str, basic: dict[str, Any] | None = None) -> User:
+    """修改本人信息: what a person may change without re-authentication (电子邮箱 and, when given, the 基础信息:
+    民族, 政治面貌, 行政职务, 现聘岗位, 参加工作时间)."""
     from django.core.validators import validate_email
 
     if not user.has_sub_permission("edit_profile"):
@@ -219,11 +250,22 @@ def update_profile(*, user: User, email: str) -> User:
         try:
             validate_email(email)
         except ValidationError as exc:
-            raise DomainError("电子邮箱格式不正确。") from exc
-    before = {"email": user.email}
-    user.email = email
-    user.save(update_fields=["email"])
-    record_event(actor=user, action="account.profile_change", obj=user, before=before, after={"email": email})
+            raise DomainError("电子邮箱格式不正确。", field="email") from exc
+    values: dict[str, Any] = {"email": email}
+    if basic is not None:
+        values |= _basic_information(user, basic)
+    before = {k: getattr(user, k) for k in values}
+    for key, value in values.items():
+        setattr(user, key, value)
+    user.save(update_fields=list(values))
+    changed = sorted(k for k in values if before[k] != values[k])
+    record_event(
+        actor=user,
+        action="account.profile_change",
+        obj=user,
+        before={k: str(before[k] or "") for k in changed},
+        after={k: str(values[k] or "") for k in changed},
+    )
     return user
 
 

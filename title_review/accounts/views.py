@@ -18,6 +18,7 @@ from title_review.verification.captcha import check_captcha, new_captcha
 
 from . import security, services
 from .forms import (
+    BasicInformationForm,
     ChangePhoneForm,
     IdentityForm,
     LoginForm,
@@ -226,20 +227,27 @@ def agreement(request: HttpRequest, name: str) -> HttpResponse:
 @authenticated
 def profile(request: HttpRequest) -> HttpResponse:
     """个人信息: view (identity masked), edit what may be edited."""
-    user = request.user
-    form = ProfileForm(request.POST or None, initial={"email": user.email})  # type: ignore[union-attr]  # signed in
+    user: Any = request.user
+    person = user.kind == "personal"
+    initial = {"email": user.email} | ({f: getattr(user, f) for f in services.BASIC_INFORMATION} if person else {})
+    form = (BasicInformationForm if person else ProfileForm)(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            services.update_profile(user=user, email=form.cleaned_data["email"])  # type: ignore[arg-type]  # signed in
+            services.update_profile(
+                user=user,
+                email=data["email"],
+                basic={f: data[f] for f in services.BASIC_INFORMATION} if person else None,
+            )
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, "已保存。")
             return redirect("accounts:profile")
     context = {
         "form": form,
-        "masked_id": mask_identity(user.id_number) if user.id_number else "",  # type: ignore[union-attr]  # signed in
-        "masked_phone": mask_phone(user.phone) if user.phone else "",  # type: ignore[union-attr]  # signed in
+        "masked_id": mask_identity(user.id_number) if user.id_number else "",
+        "masked_phone": mask_phone(user.phone) if user.phone else "",
     }
     return render(request, "accounts/profile.html", context)
 

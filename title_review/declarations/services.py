@@ -14,6 +14,7 @@ from django.utils import timezone
 from title_review.access.declarations import Purpose
 from title_review.access.declarations import policy as declaration_policy
 from title_review.access.policies import has_capability, require
+from title_review.accounts.selectors import basic_information_of
 from title_review.achievements import teacher
 from title_review.achievements.models import Achievement, Appraisal, Education
 from title_review.achievements.selectors import RECORD_MODELS, picked_with_proofs, proofs_of
@@ -345,7 +346,11 @@ def _snapshot(declaration: Declaration, *, attachments: list[Any] | None = None)
         )
     )
     return {
-        "applicant": {"id": declaration.applicant_id, "name": declaration.applicant.real_name},
+        "applicant": {
+            "id": declaration.applicant_id,
+            "name": declaration.applicant.real_name,
+            "basic_information": dict(basic_information_of(declaration.applicant)),
+        },
         "employer": {"id": declaration.employer_id, "name": declaration.employer.name},
         "round": {"id": declaration.round_id, "title": declaration.round.title},
         "route": declaration.route,

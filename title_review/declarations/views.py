@@ -11,6 +11,7 @@ from title_review.access.declarations import policy as declaration_policy
 from title_review.access.decorators import guards, rule
 from title_review.access.policies import employer_of, person_pk
 from title_review.accounts.models import User
+from title_review.accounts.selectors import basic_information_of
 from title_review.achievements.selectors import RECORD_MODELS
 from title_review.achievements.teacher import teacher_rows
 from title_review.attachments.services import attachments_of
@@ -138,6 +139,7 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
             "basic": basic,
             "teacher": teacher,
             "teacher_rows": teacher_rows(loaded) if round_.series_section == "teacher" else None,
+            "applicant_basic": basic_information_of(declaration.applicant),
             "editable": editable,
             "records": records,
             "missing": (

@@ -65,3 +65,19 @@ def test_open_lessons_and_papers_on_the_dossier(login, users, open_round, django
     with django_assert_max_num_queries(baseline):
         page = client.get(f"/declarations/{declaration.pk}/").content.decode()
     assert "第5节" in page and page.count("知网截图和网址齐全") == 6
+
+
+def test_the_dossier_and_the_snapshot_show_the_basic_information(login, users, open_round):
+    from title_review.declarations import services
+
+    applicant = users["applicant"]
+    applicant.ethnicity, applicant.political_status, applicant.current_post = "03", "03", "专业技术十级"
+    applicant.save()
+    client = login("applicant")
+    client.post(f"/declarations/start/{open_round.pk}/", {"pledge": "on"})
+    declaration = _fill(users, Declaration.objects.get())
+    page = client.get(f"/declarations/{declaration.pk}/").content.decode()
+    assert "回族" in page and "中国共产主义青年团团员" in page and "专业技术十级" in page
+    _review_form(users, declaration)
+    submitted = services.submit_declaration(actor=applicant, declaration_id=declaration.pk)
+    assert submitted.snapshot["applicant"]["basic_information"]["民族"] == "回族"
