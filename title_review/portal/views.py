@@ -11,11 +11,17 @@ from title_review.access.decorators import guards, public
 
 from .selectors import notices, public_file
 
-# Public pages of other apps, linked by URL name when the installation has them.
-PUBLIC_LINKS = (
-    ("results:public_list", "评审结果公示", "评审通过人员名单公示，公示期内可实名提出异议。", "bi-megaphone"),
+# Public pages of other apps, linked by URL name when the installation has them (the first name that
+# resolves; the results app's public list was planned as `public_list` and is served as `publicity`).
+PUBLIC_LINKS: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
     (
-        "certificates:verify",
+        ("results:public_list", "results:publicity"),
+        "评审结果公示",
+        "评审通过人员名单公示，公示期内可实名提出异议。",
+        "bi-megaphone",
+    ),
+    (
+        ("certificates:verify",),
         "证书查验",
         "输入证书编号和姓名，或扫描电子证书上的二维码，查验证书真伪和状态。",
         "bi-patch-check",
@@ -23,14 +29,21 @@ PUBLIC_LINKS = (
 )
 
 
-def _links() -> list[dict[str, str]]:
-    links = []
-    for name, label, text, icon in PUBLIC_LINKS:
+def _first_url(names: tuple[str, ...]) -> str:
+    for name in names:
         try:
-            url = reverse(name)
+            return reverse(name)
         except NoReverseMatch:  # that part of the system is not installed: no link, never a broken one
             continue
-        links.append({"url": url, "label": label, "text": text, "icon": icon})
+    return ""
+
+
+def _links() -> list[dict[str, str]]:
+    links = []
+    for names, label, text, icon in PUBLIC_LINKS:
+        url = _first_url(names)
+        if url:
+            links.append({"url": url, "label": label, "text": text, "icon": icon})
     return links
 
 
