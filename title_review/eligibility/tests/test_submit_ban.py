@@ -176,3 +176,40 @@ def test_the_office_records_a_discipline_period_on_the_integrity_page(login, use
     text = saved.content.decode()
     assert "处分（处分期内不得申报）" in text and "2026-04-01 至 2026-09-30" in text
     assert users["applicant"].id_number not in text
+
+
+def test_the_precheck_costs_the_same_few_queries_however_many_rows_and_rules(users, django_assert_num_queries):
+    """One query for the qualification entries, one per picked section (3 here), one for the 诚信档案 bans and
+    处分 together — not one per rule, not one per row; none for the sections the page has read already."""
+    from title_review.achievements import services as records
+    from title_review.declarations import precheck
+    from title_review.declarations import services as declarations
+
+    applicant = users["applicant"]
+    draft = complete_draft(applicant, open_round("会计专业人员"))
+    rows = [
+        records.save_record(
+            actor=applicant,
+            section="training",
+            values={"year": year, "kind": kind, "hours": hours, "title": "财务会计继续教育"},
+        )
+        for year in range(2019, 2026)
+        for kind, hours in (("professional", 60), ("public", 30))
+    ]
+    rows += [
+        records.save_record(actor=applicant, section="appraisal", values={"year": year, "result": "02"})
+        for year in range(2019, 2025)
+    ]
+    draft.refresh_from_db()
+    picks = dict(draft.picks)
+    picks["training"] = [r.pk for r in rows if r.__class__.__name__ == "Training"]
+    picks["appraisal"] = picks.get("appraisal", []) + [r.pk for r in rows if r.__class__.__name__ == "Appraisal"]
+    draft = declarations.save_declaration(
+        actor=applicant, declaration_id=draft.pk, version=draft.version, values={}, picks=picks, section_data={}
+    )
+    draft = Declaration.objects.select_related("round__series", "applicant").get(pk=draft.pk)
+    with django_assert_num_queries(5):
+        results, _passed = precheck.run(draft)
+    assert len(results) == 7
+    assert next(r for r in results if r.code == "continuing_education").passed is True
+    assert next(r for r in results if r.code == "previous_appraisal").passed is True
