@@ -5,3 +5,10 @@ class ResultsConfig(AppConfig):
     name = "title_review.results"
     label = "results"
     verbose_name = "评后管理"
+
+    def ready(self) -> None:
+        from title_review.core import importing
+
+        from .imports import RESULTS
+
+        importing.register(RESULTS)

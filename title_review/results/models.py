@@ -15,6 +15,8 @@ from title_review.core.models import TimeStampedModel
 
 class BatchSource(models.TextChoices):
     MEETING = "meeting", _("评审会议")
+    # 接收评审情况 of a committee outside the system, from an Excel file (imports.RESULTS).
+    IMPORT = "import", _("导入")
     APPROVAL = "approval", _("初定 / 认定审批")
 
 

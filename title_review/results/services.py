@@ -151,6 +151,57 @@ def receive_meeting(*, actor: Any, meeting_id: int) -> ResultBatch:
     return batch
 
 
+def record_imported_result(*, actor: Any, declaration_id: int, committee_name: str, passed: bool) -> ResultEntry:
+    """One row of 接收评审情况 by Excel (a committee outside the system): the declaration's result goes into the
+    round's open imported batch of that committee (made on first use), the declaration moves by the table."""
+    committee_name = " ".join((committee_name or "").split())
+    if not committee_name:
+        raise DomainError("请填写评委会名称。", field="committee_name")
+    found = _locked([declaration_id])
+    declaration = found.get(declaration_id)
+    if declaration is None:
+        raise Http404
+    round_ = Round.objects.select_related("publisher").get(pk=declaration.round_id)
+    require(actor, "result.manage", round_.publisher)
+    if round_.kind != RoundKind.REVIEW:
+        raise DomainError("初定、认定类评审活动由职改办审批，不导入评审情况。", code="not_review")
+    if declaration.status != Status.ACCEPTED:
+        raise Conflict(
+            f"申报材料 {declaration.number} 为“{declaration.get_status_display()}”，只有“已受理”的才能接收评审情况。",
+            code="not_accepted",
+        )
+    batch = (
+        ResultBatch.objects.select_for_update()
+        .filter(round=round_, source=BatchSource.IMPORT, committee_name=committee_name, status=BatchStatus.RECEIVED)
+        .first()
+    )
+    if batch is None:
+        batch = ResultBatch.objects.create(
+            office=round_.publisher,
+            round=round_,
+            committee_name=committee_name,
+            source=BatchSource.IMPORT,
+            created_by=actor,
+        )
+    entry = _entry_for(
+        batch,
+        declaration,
+        Outcome.PASSED if passed else Outcome.FAILED,
+        _qualifications([declaration.target_qualification]),
+        "导入",
+    )
+    entry.save()
+    transition(
+        declaration,
+        Action.RECORD_PASS if passed else Action.RECORD_FAIL,
+        actor=actor,
+        organisation=round_.publisher,
+        level=LEVEL,
+        reason=f"{committee_name}评审{'通过' if passed else '未通过'}（导入）",
+    )
+    return entry
+
+
 APPROVAL_KINDS = (RoundKind.INITIAL, RoundKind.RECOGNITION)
 
 

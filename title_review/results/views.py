@@ -5,18 +5,22 @@ import datetime as dt
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from title_review.access import results as policies
 from title_review.access import rounds as round_policy
 from title_review.access.decorators import guards, public, rule
+from title_review.core import importing
 from title_review.core.clientip import client_ip
 from title_review.core.errors import DomainError
 from title_review.core.excel import write_table, xlsx_response
+from title_review.jobs.imports import import_view
 from title_review.verification.captcha import captcha_context, validate_captcha
 
 from . import selectors, services
+from .imports import RESULTS
 from .models import BatchStatus, Outcome
 
 
@@ -186,6 +190,25 @@ def approvals(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "results/approvals.html",
         {"round": round_, "declarations": selectors.waiting_for_approval(round_)[:500]},
+    )
+
+
+@rule("result.manage")
+@require_GET
+def import_template(request: HttpRequest) -> HttpResponse:
+    return importing.template_response(RESULTS)
+
+
+@rule("result.manage")
+def import_results(request: HttpRequest) -> HttpResponse:
+    """接收评审情况 of committees outside the system, from Excel: 申报编号, 评委会名称, 通过 / 未通过."""
+    return import_view(
+        request,
+        RESULTS,
+        template_url=reverse("results:import_template"),
+        breadcrumb=[("评后管理", reverse("results:index"))],
+        intro="接收系统外评委会的评审情况：按申报编号填写评审结果，同一评委会的结果归入一个批次，导入后公示。",
+        done_link=("返回评后管理", reverse("results:index")),
     )
 
 
