@@ -219,3 +219,67 @@ class OrganisationNameChange(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.old_name} → {self.new_name}"
+
+
+class MembershipSource(models.TextChoices):
+    REQUEST = "request", _("本人申请，单位审核")
+    STAFF = "staff", _("单位添加工作人员")
+    FILING = "filing", _("单位个人申报账号")
+
+
+class UnitMembership(models.Model):
+    """所属单位历史 (个人端: 维护所属单位, 查看维护单位历史): which unit a person belonged to, from when to when,
+    and who approved the link. Written by every way a person is linked to a unit; never edited afterwards
+    except to close it (ended_on)."""
+
+    person = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="unit_history", verbose_name=_("本人")
+    )
+    unit = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("单位"))
+    started_on = models.DateField(_("起始日期"))
+    ended_on = models.DateField(_("结束日期"), null=True, blank=True)
+    source = models.CharField(_("方式"), max_length=10, choices=MembershipSource.choices)
+    approved_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("审核人")
+    )
+    approved_by_name = models.CharField(_("审核人姓名"), max_length=50, blank=True, default="")
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["person_id", "-started_on", "-id"]
+        verbose_name = _("所属单位历史")
+        indexes = [models.Index(fields=["person", "unit"], name="membership_person_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}@{self.unit_id}"
+
+
+class LinkRequestStatus(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("已同意")
+    REFUSED = "refused", _("未同意")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class UnitLinkRequest(TimeStampedModel):
+    """申请加入单位: the person's request and the unit's answer (a refusal with its reason)."""
+
+    person = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="unit_link_requests", verbose_name=_("申请人")
+    )
+    unit = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("单位"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=LinkRequestStatus.choices, default=LinkRequestStatus.PENDING
+    )
+    reason = models.CharField(_("未同意理由"), max_length=200, blank=True, default="")
+    decided_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("审核人")
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["person_id", "-created_at", "-id"]
+        verbose_name = _("申请加入单位")
+
+    def __str__(self) -> str:
+        return f"{self.person_id}→{self.unit_id}"
