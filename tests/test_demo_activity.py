@@ -272,3 +272,18 @@ def test_every_demo_applicant_meets_the_precheck_of_their_series(loaded, db):
     for d in demo.select_related("round__series", "applicant"):
         results, passed = precheck.run(d)
         assert passed is True, (d.applicant.real_name, [r.detail for r in results if r.passed is not True])
+
+
+def test_the_teacher_round_has_its_series_section_filled_in(loaded, db, client):
+    """中小学教师: a 公开课 row with its 证明材料, 拟评审类型, 学生满意度 and a passing 教育理论 mark, so that the
+    teacher's draft is complete and its dossier shows the lesson."""
+    from title_review.declarations.services import completeness
+
+    round_ = Round.objects.get(committee__name=next(c["name"] for c in data.COMMITTEES if c["key"] == "teacher"))
+    assert round_.series_section == "teacher"
+    teacher = User.objects.get(username="teacher")
+    draft = Declaration.objects.get(applicant=teacher, round=round_)
+    assert "《背影》群文阅读教学" in draft.section_data["open_lesson"]
+    assert completeness(draft) == []
+    client.force_login(teacher)
+    assert "《背影》群文阅读教学" in client.get(f"/declarations/{draft.pk}/").content.decode()

@@ -131,6 +131,8 @@ def _round(
             "levels": list(committee.levels),
             "routes": ["01"],
             "notice": "请按要求如实填写申报材料，单位审核、公示后逐级上报。逾期不予受理。",
+            # 中小学教师: the series' own section (公开课, 拟评审类型, 学生满意度, 教育理论).
+            "series_section": spec.get("series_section", ""),
         },
         scope=[orgs[key] for key in spec["scope"]],
     )
@@ -281,6 +283,10 @@ def _filled(actor: User, round_: Round, person: dict[str, Any], today: dt.date) 
         for kind, title, hours in (("professional", "专业科目培训", 60), ("public", "公需科目培训", 30))
     ]
     target = round_.qualifications[0] if round_.qualifications else ""
+    picks: dict[str, list[int]] = {}
+    section_data: dict[str, Any] = {}
+    if round_.series_section == "teacher":
+        picks["achievement"], section_data = _teacher_section(actor, graduated, today)
     declarations.save_declaration(
         actor=actor,
         declaration_id=declaration.pk,
@@ -296,8 +302,9 @@ def _filled(actor: User, round_: Round, person: dict[str, Any], today: dt.date) 
             "work": [work.pk],
             "appraisal": [a.pk for a in appraisals],
             "training": [t.pk for t in training],
+            **picks,
         },
-        section_data={},
+        section_data=section_data,
     )
     person_row = actor.acts_for or actor
     for kind, name, content in (
@@ -307,6 +314,31 @@ def _filled(actor: User, round_: Round, person: dict[str, Any], today: dt.date) 
     ):
         upload_attachment(actor=actor, owner=person_row, kind=kind, upload=_upload(name, content), target=declaration)
     return Declaration.objects.get(pk=declaration.pk)
+
+
+def _teacher_section(actor: User, graduated: dt.date, today: dt.date) -> tuple[list[int], dict[str, Any]]:
+    """中小学教师: a 公开课 row with its 证明材料 (uploaded first, then linked as the 业绩档案 page does), and the
+    section's fields; the 教育理论 mark passes the pass mark of the year it was taken."""
+    proof = upload_attachment(actor=actor, owner=actor, kind="proof", upload=_upload("公开课证明.png", _png("#eef5e8")))
+    lesson = records.save_record(
+        actor=actor,
+        section="achievement",
+        values={
+            "category": "open_lesson",
+            "title": "《背影》群文阅读教学",
+            "date": dt.date(today.year - 2, 11, 15),
+            "lesson_level": "city",
+            "venue": "杭州市教育局教研室",
+        },
+        proof_id=proof.pk,
+    )
+    section = {
+        "review_type": "正常晋升",
+        "student_satisfaction": "96",
+        "theory_score": "82",
+        "theory_year": str(graduated.year + 1),
+    }
+    return [lesson.pk], section
 
 
 def _one_level_below(target: str) -> str:

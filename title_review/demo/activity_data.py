@@ -67,7 +67,7 @@ COMMITTEES: list[dict[str, Any]] = [
 # the declarations at 资格审查; the 高级 ones go on to the province's committees.
 ROUNDS: list[dict[str, Any]] = [
     {"key": "health", "title": "{year}年度杭州市卫生系列高级职称申报", "scope": ["wjw"]},
-    {"key": "teacher", "title": "{year}年度杭州市中小学教师职称评审", "scope": ["jyj"]},
+    {"key": "teacher", "title": "{year}年度杭州市中小学教师职称评审", "scope": ["jyj"], "series_section": "teacher"},
     {"key": "engineering", "title": "{year}年度杭州市工程技术人员中级职称评审", "scope": ["xh"]},
     {"key": "economics", "title": "{year}年度杭州市经济系列高级职称申报", "scope": ["rcfw"]},
     {"key": "accounting", "title": "{year}年度杭州市会计系列高级职称申报", "scope": ["rcfw"]},
