@@ -45,6 +45,8 @@ NOT_OBJECTS = {
     "api/v1/achievements/<slug:section>/",
     "verification/captcha/<slug:key>.png",
     "printing/blanks/<slug:form>.pdf",
+    # 证书查验's QR link: a certificate number bound by an HMAC, public (certificates/tests/test_verify.py).
+    "certificates/verify/<str:token>/",
 }
 
 # Routes whose parameters are filled in from one object in a special way.
@@ -337,6 +339,7 @@ def _build_world():
     )
     meeting, ballot, assignment, panel, review, expert = _meeting_world(users, orgs, declarations["accepted"])
     closed = _closed_meeting(meeting)  # its 评审结果 (page and export) reach the publishing office only
+    certificates = _certificate_world(users, orgs, review_round)
     result_batch, result_objection = _result_world(users, closed, declarations["accepted"])
     return {
         "meeting": [("meeting", meeting), ("closed", closed)],
@@ -374,9 +377,49 @@ def _build_world():
         "received_file": [("file", f) for f in ReceivedFile.objects.all()],
         "record": [(f"record:{r.owner_id}", r) for r in records],
         "name_change": [("applied", renamed), ("pending", pending)],
+        **certificates,
         "result_batch": [("batch", result_batch)],
         "result_objection": [("objection", result_objection)],
     }
+
+
+def _certificate_world(users, orgs, review_round):
+    """The demo applicant's certificate, numbered (电子证书, 撤销), one waiting for its number, and the 通知附件 of a
+    published round and of a draft one (公共服务门户)."""
+    import io
+
+    from title_review.attachments.services import upload_attachment
+    from title_review.certificates.tests.helpers import APPLICANT_ID, issue, number
+    from title_review.rounds.models import Round, RoundStatus
+
+    hz = users["hzadmin"]
+    mine = issue(hz, orgs["杭州市第一人民医院"], name="韩申报", id_number=APPLICANT_ID)
+    waiting = issue(hz, orgs["杭州第二中学"], name="朱老师", id_number="110101199003070011")
+    number(hz, [mine])
+
+    def notice(round_, name):
+        upload = io.BytesIO(PDF)
+        upload.name, upload.size = name, len(PDF)
+        return upload_attachment(actor=hz, owner=hz, kind="notice", upload=upload, target=round_)
+
+    draft = Round.objects.filter(status=RoundStatus.DRAFT, publisher__name="杭州市职称工作领导小组办公室").first()
+    return {
+        "certificate": [("numbered", mine), ("waiting", waiting)],
+        "public_notice_file": [("published", notice(review_round, "通知.pdf")), ("draft", notice(draft, "草稿.pdf"))],
+    }
+
+
+# Who may download the 电子证书 of the demo applicant (韩申报, 杭州市第一人民医院), written out by hand: the holder,
+# the holder's unit, and the title offices above it.
+EXPECTED_CERTIFICATE_DOWNLOAD = {"applicant", "hospitaladmin", "hzadmin", "zjadmin"}
+
+
+def test_the_certificate_download_policy_matches_the_written_table(users, world):
+    (_label, numbered), *_rest = world["certificate"]
+    sees = {p for p in PERSONAS if POLICIES["certificate"].allows(users[p], numbered, "download")}
+    assert sees == EXPECTED_CERTIFICATE_DOWNLOAD, sees ^ EXPECTED_CERTIFICATE_DOWNLOAD
+    revokers = {p for p in PERSONAS if POLICIES["certificate"].allows(users[p], numbered, "revoke")}
+    assert revokers == {"hzadmin", "zjadmin"}
 
 
 def _closed_meeting(meeting):
