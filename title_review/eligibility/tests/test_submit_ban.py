@@ -213,3 +213,16 @@ def test_the_precheck_costs_the_same_few_queries_however_many_rows_and_rules(use
     assert len(results) == 7
     assert next(r for r in results if r.code == "continuing_education").passed is True
     assert next(r for r in results if r.code == "previous_appraisal").passed is True
+
+
+def test_the_api_refuses_a_banned_applicant_with_a_stable_code(login):
+    applicant = User.objects.get(username="applicant")
+    draft = complete_draft(applicant, open_round("中小学教师"))
+    record = ban(applicant)
+    response = login("applicant").post(f"/api/v1/declarations/{draft.pk}/submit/")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "integrity_ban"
+    assert body["message"].startswith(f"存在诚信记录，禁止申报至 {chinese(record.ban_until)}。")
+    assert applicant.id_number not in response.content.decode()
+    assert Declaration.objects.get(pk=draft.pk).status == Status.DRAFT
