@@ -25,6 +25,7 @@ from title_review.audit.services import record_event
 from title_review.certificates.models import CertificateSource
 from title_review.certificates.numbering import clean_agency_code, next_document_number
 from title_review.certificates.services import record_certificate
+from title_review.committees.models import Meeting
 from title_review.committees.services import results_of
 from title_review.core.cachesafe import CACHE_DOWN_MESSAGE, CACHE_ERRORS
 from title_review.core.errors import Conflict, DomainError
@@ -100,6 +101,8 @@ def _locked(declaration_ids: Iterable[int]) -> dict[int, Declaration]:
 def receive_meeting(*, actor: Any, meeting_id: int) -> ResultBatch:
     """接收评审情况 of a closed meeting: one batch, each declaration voted on moves to 评审通过 / 评审未通过."""
     meeting = scoped.meetings.get(actor, meeting_id, "results")
+    # Two clicks at once: the second waits here, then finds the batch the first made.
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
     round_ = Round.objects.select_related("publisher", "series").get(pk=meeting.round_id)
     require(actor, "result.manage", round_.publisher)
     if ResultBatch.objects.filter(meeting=meeting).exists():

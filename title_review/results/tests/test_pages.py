@@ -181,3 +181,22 @@ def test_results_go_back_to_the_unit_and_the_applicant(world, published, login, 
         own = mine.get("/results/mine/")
     assert teacher_name in own.content.decode() and applicant_name not in own.content.decode()
     assert mine.get("/results/unit/").status_code == 403
+
+
+def test_the_office_approves_an_initial_round_on_its_page(world, login, django_assert_max_num_queries):
+    from title_review.rounds.models import Round, RoundKind
+
+    Round.objects.filter(pk=world["round"].pk).update(kind=RoundKind.INITIAL)
+    client = login("hzadmin")
+    assert "初定 / 认定审批" in client.get("/results/").content.decode()
+    url = f"/results/approvals/{world['round'].pk}/"
+    with django_assert_max_num_queries(15):
+        page = client.get(url)
+    assert world["declaration"].applicant_name in page.content.decode()
+    refused = client.post(url, {"declaration": [world["second"].pk], "decision": "disapprove", "reason": ""})
+    assert refused.status_code == 200 and "请填写理由" in _messages(refused)
+    done = client.post(url, {"declaration": [world["declaration"].pk], "decision": "approve"})
+    batch = ResultBatch.objects.get(round=world["round"])
+    assert done.status_code == 302 and done["Location"] == f"/results/batches/{batch.pk}/"
+    assert world["declaration"].applicant_name not in client.get(url).content.decode()
+    assert login("wjwadmin").get(url).status_code == 404

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from title_review.accounts.models import User
+from title_review.attachments.tests.helpers import pdf
 from title_review.certificates.models import Certificate, CertificateSource
 from title_review.core.errors import Conflict, DomainError
 from title_review.declarations.models import Declaration
@@ -19,6 +20,7 @@ from title_review.printing import renderer
 from title_review.results import services
 from title_review.results.models import BatchStatus, Outcome, ResultBatch, ResultObjection
 from title_review.system.services import set_working_day_override
+from title_review.verification.models import SmsMessage
 
 from .factories import module_world, publicity_over, voted_meeting
 
@@ -89,12 +91,15 @@ def test_publicity_refuses_a_past_start_and_tells_each_person(
         services.start_publicity(
             actor=hzadmin, batch_id=batch.pk, starts_on=timezone.localdate() - dt.timedelta(days=1)
         )
-    services.start_publicity(actor=hzadmin, batch_id=batch.pk, starts_on=timezone.localdate())
+    with django_capture_on_commit_callbacks(execute=True):
+        services.start_publicity(actor=hzadmin, batch_id=batch.pk, starts_on=timezone.localdate())
     teacher = world["declaration"].applicant
     (message,) = Message.objects.filter(recipient=teacher, title="评审结果已公布")
     assert "通过" in message.body and message.link == "/results/mine/"
     school_admin = User.objects.get(username="schooladmin")
     assert Message.objects.filter(recipient=school_admin, title="评审结果已公布").count() == 1
+    (sms,) = SmsMessage.objects.filter(phone=teacher.phone, text__startswith="【职称评审】评审结果已公布")
+    assert world["declaration"].applicant_name in sms.text
 
 
 def _published(hzadmin, batch):
@@ -120,8 +125,10 @@ def test_objection_rules(world, hzadmin, batch):
     with pytest.raises(DomainError):
         services.submit_objection(**good, evidence=bad_file)
     assert not ResultObjection.objects.exists()
-    made = services.submit_objection(**good)
-    assert (made.name, made.mobile, made.outcome) == ("张三", "13912345678", "")
+    made = services.submit_objection(**good, evidence=pdf("聊天记录.pdf"))
+    assert (made.name, made.mobile, made.outcome, made.evidence_name) == ("张三", "13912345678", "", "聊天记录.pdf")
+    with made.evidence.open("rb") as stored:
+        assert stored.read().startswith(b"%PDF")
     # After the period: refused, nothing written.
     publicity_over(batch)
     with pytest.raises(DomainError, match="公示期已于"):
