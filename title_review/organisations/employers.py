@@ -33,11 +33,13 @@ from title_review.core.text import clean_name
 from title_review.core.uploads import check_upload
 from title_review.verification.services import send_sms_code, verify_sms_code
 
+from . import membership
 from .codes import normalise_unit_code
 from .models import (
     REGISTRATION_PARENT_KINDS,
     EmployerProfile,
     EmployerStaff,
+    MembershipSource,
     Organisation,
     OrganisationKind,
     encode_step,
@@ -206,6 +208,9 @@ def add_staff(*, actor: Any, employer_id: int, id_number: str) -> EmployerStaff:
     if EmployerStaff.objects.filter(employer=employer, person=person).exists():
         raise DomainError(f"{person.real_name} 已是本单位工作人员。")
     staff = EmployerStaff.objects.create(employer=employer, person=person)
+    membership.open_membership(
+        person=person, unit=employer, source=MembershipSource.STAFF, approved_by=actor, move=False
+    )
     record_event(actor=actor, action="staff.add", obj=staff, after={"person": person.real_name}, organisation=employer)
     return staff
 
@@ -237,6 +242,7 @@ def remove_staff(*, actor: Any, staff_id: int) -> None:
         before={"person": staff.person.real_name},
         organisation=staff.employer,
     )
+    membership.close_membership(person=staff.person, unit=staff.employer, source=MembershipSource.STAFF)
     staff.delete()
 
 

@@ -12,6 +12,7 @@ People who registered themselves and asked to join the unit wait here too, for t
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from title_review.access import people as policy
 from title_review.access.models import RoleGrant
@@ -30,7 +31,8 @@ from title_review.audit.services import record_event
 from title_review.core.errors import DomainError
 from title_review.core.records import referring_records
 
-from .models import Organisation, OrganisationKind
+from . import membership
+from .models import LinkRequestStatus, MembershipSource, Organisation, OrganisationKind, UnitLinkRequest
 
 MAX_FILING_BATCH = 200
 
@@ -78,9 +80,12 @@ def _assign(actor: Any, account: User, real_name: str, id_type: str, id_number: 
     account.person = person
     account.real_name = person.real_name
     account.save(update_fields=["person", "real_name"])
-    if person.organisation_id is None:
+    if person.organisation_id is None and account.organisation is not None:
         person.organisation = account.organisation
         person.save(update_fields=["organisation"])
+        membership.open_membership(
+            person=person, unit=account.organisation, source=MembershipSource.FILING, approved_by=actor, move=False
+        )
     record_event(
         actor=actor,
         action="account.assign_person",
@@ -234,8 +239,14 @@ def delete_filing_account(*, actor: Any, user_id: int) -> None:
 
 
 @transaction.atomic
-def review_join_request(*, actor: Any, person_id: int, approve: bool) -> User:
-    """审核: 开通 links the person to the unit (they may then file under it); 禁用 declines the request."""
+def review_join_request(*, actor: Any, person_id: int, approve: bool, reason: str = "") -> User:
+    """审核: 开通 links the person to the unit (they may then file under it, and the 所属单位历史 records who
+    approved it); 禁用 declines the request, with the reason the person reads."""
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise DomainError("请填写不同意的理由，申请人将看到它。", field="reason")
+    if len(reason) > 200:
+        raise DomainError("理由不能超过 200 个字。", field="reason")
     person = (
         policy.join_requests.visible(actor, "review")
         .select_for_update(of=("self",))
@@ -247,10 +258,21 @@ def review_join_request(*, actor: Any, person_id: int, approve: bool) -> User:
         raise DomainError("没有这个待审核的申请。")
     unit = person.requested_unit
     person.requested_unit = None
+    UnitLinkRequest.objects.filter(person=person, unit=unit, status=LinkRequestStatus.PENDING).update(
+        status=LinkRequestStatus.APPROVED if approve else LinkRequestStatus.REFUSED,
+        reason="" if approve else reason,
+        decided_by=actor,
+        decided_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
     if approve:
         before = person.organisation_id
         person.organisation = unit
         person.save(update_fields=["requested_unit", "organisation"])
+        if unit is not None:
+            membership.open_membership(
+                person=person, unit=unit, source=MembershipSource.REQUEST, approved_by=actor, move=True
+            )
         record_event(
             actor=actor,
             action="account.join_approve",
@@ -261,7 +283,7 @@ def review_join_request(*, actor: Any, person_id: int, approve: bool) -> User:
         )
     else:
         person.save(update_fields=["requested_unit"])
-        record_event(actor=actor, action="account.join_refuse", obj=person, organisation=unit)
+        record_event(actor=actor, action="account.join_refuse", obj=person, organisation=unit, reason=reason)
     return person
 
 
@@ -278,6 +300,10 @@ def request_to_join(*, person: User, employer_id: int) -> User:
         raise DomainError(f"您已是“{unit.name}”的人员。", field="employer")
     person.requested_unit = unit
     person.save(update_fields=["requested_unit"])
+    UnitLinkRequest.objects.filter(person=person, status=LinkRequestStatus.PENDING).update(
+        status=LinkRequestStatus.WITHDRAWN, updated_at=timezone.now()
+    )
+    UnitLinkRequest.objects.create(person=person, unit=unit)
     record_event(actor=person, action="account.join_request", obj=person, after={"unit": unit.pk}, organisation=unit)
     return person
 

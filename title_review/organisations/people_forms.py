@@ -111,7 +111,7 @@ class FilingBatchForm(StyledForm):
 class JoinUnitForm(StyledForm):
     """申请加入单位: find the unit by its credit code, then choose it (one per 归口部门)."""
 
-    credit_code = forms.CharField(label="单位统一社会信用代码", max_length=18)
+    credit_code = forms.CharField(label="单位名称或统一社会信用代码", max_length=100)
     employer = forms.TypedChoiceField(label="单位（归口部门）", choices=(), coerce=int, required=False)
 
     def __init__(self, *args: Any, employers: Any = (), **kwargs: Any) -> None:

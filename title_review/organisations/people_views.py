@@ -15,7 +15,7 @@ from title_review.accounts.models import FilingPermission
 from title_review.core.errors import DomainError
 from title_review.core.identity import mask_identity
 
-from . import filing, people
+from . import filing, membership, people
 from .employers import recovery_employers
 from .models import Organisation
 from .one_time import show_once, shown
@@ -232,7 +232,11 @@ def filing_accounts(request: HttpRequest) -> HttpResponse:
         }
         for u in filing.filing_accounts_of(employer)
     ]
-    requests = [{"person": p, "id_number": mask_identity(p.id_number)} for p in filing.join_requests_for(employer)]
+    asked = membership.pending_requests(employer)
+    requests = [
+        {"person": p, "id_number": mask_identity(p.id_number), "asked": asked.get(p.pk)}
+        for p in filing.join_requests_for(employer)
+    ]
     return render(
         request,
         "organisations/filing_accounts.html",
@@ -258,7 +262,12 @@ def _filing_action(request: HttpRequest, action: str) -> HttpResponse:
             filing.delete_filing_account(actor=request.user, user_id=target)
             messages.success(request, "已删除。")
         elif action in ("approve", "refuse"):
-            person = filing.review_join_request(actor=request.user, person_id=target, approve=action == "approve")
+            person = filing.review_join_request(
+                actor=request.user,
+                person_id=target,
+                approve=action == "approve",
+                reason=request.POST.get("reason", ""),
+            )
             messages.success(request, f"已{'开通' if action == 'approve' else '禁用'}：{person.real_name}。")
         else:
             user = filing.set_filing_account_active(actor=request.user, user_id=target, active=action == "enable")
@@ -311,16 +320,28 @@ def join_unit(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if getattr(user, "kind", "") != "personal":
         raise Http404
-    code = (request.POST.get("credit_code") or request.GET.get("credit_code") or "").strip().upper()
-    employers = recovery_employers(code)
+    query = (request.POST.get("credit_code") or request.GET.get("credit_code") or "").strip()
+    employers = recovery_employers(query.upper())
+    by_name = not employers and bool(query) and not query.isascii()
+    refusal = ""
+    if by_name:
+        try:
+            employers = membership.employers_named(query)
+        except DomainError as exc:
+            refusal = exc.message
     form = JoinUnitForm(request.POST or None, employers=employers)
     if request.method == "POST" and form.is_valid():
-        if not employers:
-            form.add_error("credit_code", "没有找到该统一社会信用代码的单位，请核对或联系单位先注册。")
+        if refusal:
+            form.add_error("credit_code", refusal)
+        elif not employers:
+            form.add_error(
+                "credit_code",
+                f"没有找到{'名称含该文字' if by_name else '该统一社会信用代码'}的单位，请核对或联系单位先注册。",
+            )
         else:
             chosen = form.cleaned_data.get("employer") or (employers[0].pk if len(employers) == 1 else None)
             if chosen is None:
-                form.add_error("employer", "该信用代码在多个归口部门下注册，请选择您所在的单位。")
+                form.add_error("employer", "找到多个单位（或该信用代码在多个归口部门下注册），请选择您所在的单位。")
             else:
                 try:
                     person = filing.request_to_join(person=user, employer_id=chosen)
@@ -330,4 +351,13 @@ def join_unit(request: HttpRequest) -> HttpResponse:
                     unit = person.requested_unit.name if person.requested_unit else ""
                     messages.success(request, f"已向“{unit}”提交加入申请，请等待单位审核。")
                     return redirect("accounts:profile")
-    return render(request, "organisations/join_unit.html", {"form": form, "employers": employers})
+    return render(
+        request,
+        "organisations/join_unit.html",
+        {
+            "form": form,
+            "employers": employers,
+            "history": membership.history_of(user),
+            "last_request": membership.latest_request(user),
+        },
+    )
