@@ -28,6 +28,8 @@ demo: migrate
 	$(MANAGE) load_demo_activity
 
 run: demo
+	@# 电子证书 are signed with a development test CA (ADR 0039); made once, kept afterwards.
+	$(MANAGE) make_test_ca var/signing
 	@echo "职称评审管理信息系统: http://$(HOST):$(PORT)/ (演示账号见 README.md)"
 	@# The job worker (Django tasks, database queue: exports, batch PDFs, imports, daily work; ADR 0036) runs
 	@# beside the web server and stops with it.
@@ -46,11 +48,16 @@ lint: setup
 	$(BIN)/lint-imports
 
 check-deploy: setup
+	@# A stand-in signing key and chain (ADR 0039): the check needs files where production has the real ones.
+	$(MANAGE) make_test_ca var/check-deploy-signing
 	DJANGO_SETTINGS_MODULE=config.settings.prod DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
 	DJANGO_ALLOWED_HOSTS=zc.example.gov.cn \
 	DJANGO_SMS_BACKEND=title_review.verification.backends.HttpGatewayBackend \
 	DJANGO_SMS_GATEWAY_URL=https://sms.example.gov.cn/send \
 	DJANGO_REDIS_URL=redis://127.0.0.1:6379/1 \
+	DJANGO_CERTIFICATE_SIGNING_KEY=var/check-deploy-signing/signer.key \
+	DJANGO_CERTIFICATE_SIGNING_CERT=var/check-deploy-signing/signer.pem \
+	DJANGO_CERTIFICATE_SIGNING_CHAIN=var/check-deploy-signing/ca.pem \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 # The production stack on this machine (deploy/smoke.py, ADR 0037): config.settings.prod under gunicorn behind
