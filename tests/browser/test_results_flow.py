@@ -176,3 +176,11 @@ def test_results_publicity_objection_and_document(page: Page, open_page, site):
     expect(unit.row_of(teacher)).to_contain_text(number.inner_text())
     expect(unit.row_of(teacher)).to_contain_text("通过")
     expect(school.get_by_role("table", name="评审结果")).not_to_contain_text(applicant)
+
+    # The teacher sees the result on 我的申报 and 我的评审结果.
+    own = open_page()
+    sign_in(own, "teacher")
+    open_menu(own, "我的申报")
+    expect(own.get_by_role("row").filter(has_text=world["round"].title)).to_contain_text("已发文")
+    open_menu(own, "我的评审结果")
+    expect(own.get_by_role("table", name="评审结果")).to_contain_text(number.inner_text())
