@@ -27,6 +27,7 @@ from title_review.core.pagination import COUNT_CAP
 from title_review.jobs.models import Job
 from title_review.jobs.registry import JobOutput, Progress
 from title_review.jobs.services import enqueue
+from title_review.reviews.filters import parse_search
 
 from .exporter import ExportResult, ListSpec, Selection, write_export
 from .lists import FILTER_KEYS, LISTS
@@ -90,11 +91,19 @@ def _file_name(selection: Selection) -> str:
     return f"{title}_{timezone.localdate():%Y%m%d}.xlsx"
 
 
+def _masked(filters: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The filters as the audit log keeps them: a searched identity number masked as the lists show it."""
+    if "q" not in filters:
+        return filters
+    searches = [parse_search({"q": value}) for value in filters["q"]]
+    return {**filters, "q": [s.shown if s.kind else "" for s in searches]}
+
+
 def _audit(*, actor: Any, selection: Selection, filters: dict[str, list[str]], result: ExportResult, job: Any) -> None:
     after = {
         "list": selection.title,
         "rows": result.rows,
-        "filters": _query(filters).urlencode(),
+        "filters": _query(_masked(filters)).urlencode(),
         "full_rows": result.full_rows,
     }
     if job is not None:

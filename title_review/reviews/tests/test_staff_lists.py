@@ -169,6 +169,9 @@ def test_an_identity_number_finds_one_person_shown_masked(login, world, list_key
     assert person.id_number not in page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     assert f"查找证件号码“{mask_identity(person.id_number)}”：共 1 条" in page
     assert "共 1 条" in page
+    # An old 15-digit number finds the same person, and the page says how it searched.
+    old = client.get(PAGES[list_key], {"q": person.id_number[:6] + person.id_number[8:17]}).content.decode()
+    assert _names_on_page(old) == ["张伟"] and "15 位身份证号码已按 18 位号码查找" in old
     miss = client.get(PAGES[list_key], {"q": identity(999_999)}).content.decode()
     assert _names_on_page(miss) == [] and "没有找到符合条件的申报材料" in miss
 
@@ -305,3 +308,14 @@ def test_a_queued_export_keeps_the_search_and_the_sort_of_the_page(
     # The newest movement first, as the page showed it.
     since = [r["进入当前环节时间"] for r in rows]
     assert since == sorted(since, reverse=True)
+
+
+def test_the_audit_row_of_an_export_keeps_a_searched_identity_number_masked(login, world):
+    from title_review.audit.models import AuditEvent
+
+    person = world["check"][3].applicant
+    rows = table(login("hzcheck").post(EXPORTS["inbox"], {"q": person.id_number, "sort": "name"}).content)
+    assert [r["姓名"] for r in rows] == ["张伟"]
+    event = AuditEvent.objects.filter(action="export.list").latest("pk")
+    assert person.id_number not in event.after["filters"]
+    assert event.after["filters"] == f"q={mask_identity(person.id_number).replace('*', '%2A')}&sort=name"
