@@ -47,6 +47,7 @@ sys.path.insert(0, str(ROOT))
 BIN = Path(sys.executable).parent
 DEMO_PASSWORD = "Demo@2026"  # noqa: S105 — the demo accounts' published password (README.md)
 REVIEWER = "zsadmin"  # 杭州市教育局直属学校管理中心: the seeded declaration waits in its 待审核材料
+TEACHER_ID, TEACHER_MOBILE = "330108198506120026", "13800000002"  # the demo's 朱老师
 CLIENT_ADDRESS = "203.0.113.7"  # what the "load balancer" (this script) names as the client
 
 # Every variable production needs (docs/deploy.md; the Makefile's check-deploy gives the same set).
@@ -210,6 +211,7 @@ class Processes:
     def __init__(self, work: Path) -> None:
         self.work = work
         self.running: list[tuple[str, subprocess.Popen[bytes], Path]] = []
+        self.stopped: set[str] = set()
 
     def start(self, name: str, command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
         log = self.work / f"{name}.log"
@@ -231,6 +233,9 @@ class Processes:
                 proc.send_signal(signal.SIGTERM)
         ended = []
         for name, proc, _log in reversed(self.running):
+            if name in self.stopped:
+                continue
+            self.stopped.add(name)
             try:
                 proc.wait(timeout=max(0.1, 20 - (time.monotonic() - started)))
                 ended.append(f"{name} {time.monotonic() - started:.1f} s")
@@ -249,6 +254,23 @@ class Processes:
         if error_log.exists():
             out.append(f"--- nginx error.log ---\n{_tail(error_log.read_text(errors='replace'), 20)}")
         return "\n".join(out)
+
+
+def check_logs(processes: Processes) -> None:
+    """The app's processes log JSON lines (ADR 0035; gunicorn's own lines too, deploy/gunicorn.conf.py), and
+    no log holds the seeded applicant's identity number or mobile number in full."""
+    for name, _proc, log in processes.running:
+        if name not in ("gunicorn", "worker"):
+            continue
+        lines = [line for line in log.read_text(errors="replace").splitlines() if line.strip()]
+        for line in lines:
+            try:
+                json.loads(line)
+            except ValueError:
+                raise SmokeFailure(f"{name}'s log has a line that is not JSON: {line[:200]}") from None
+        text = log.read_text(errors="replace")
+        check(TEACHER_ID not in text and TEACHER_MOBILE not in text, f"{name}'s log holds personal data in full")
+        say(f"{name}: {len(lines)} log lines, every one JSON, no identity or mobile number")
 
 
 def wait_for(what: str, probe: Any, timeout: float, processes: Processes, name: str) -> Any:
@@ -499,7 +521,7 @@ def person(base: str, cert: Path, env: dict[str, str], declaration: int) -> None
     step("待审核材料 (inbox)")
     inbox = browser.text("/reviews/inbox/")
     check("待审核材料" in inbox and "朱老师" in inbox, "the inbox does not list the forwarded declaration")
-    check("330108198506120026" not in inbox, "the inbox shows an identity number unmasked")
+    check(TEACHER_ID not in inbox, "the inbox shows an identity number unmasked")
     say("/reviews/inbox/ lists 朱老师's declaration")
 
     step("导出汇总表 as a background job")
@@ -646,15 +668,15 @@ def main(argv: list[str] | None = None) -> int:
             for name in ("gunicorn", "worker", "nginx"):
                 processes.alive(name)
             step("stop")
+            say("SIGTERM: " + ", ".join(processes.stop()))
+            check_logs(processes)
         except SmokeFailure as failure:
             out(f"\nSMOKE FAILED: {STEP[0]}: {failure}")
             if processes.running:
                 out(processes.tails())
             return failure.status
         finally:
-            ended = processes.stop()
-            if ended:
-                say("SIGTERM: " + ", ".join(ended))
+            processes.stop()
             if created and not args.keep:
                 drop_database(args.database_url)
     out(f"   ({time.monotonic() - CLOCK[0]:.1f} s)\n\nsmoke: PASS in {time.monotonic() - started:.0f} s")
