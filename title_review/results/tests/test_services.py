@@ -209,6 +209,9 @@ def test_a_dismissed_objection_releases_the_result_and_numbers_follow_on(world, 
         actor=hzadmin, batch_id=batch.pk, agency_code="浙人社", issuing_body="杭州市人社局"
     )
     assert Certificate.objects.filter(document_number=confirmed.document_number).count() == 2
+    for declaration in (world["declaration"], world["second"]):
+        (message,) = Message.objects.filter(recipient=declaration.applicant, title="评审结果已发文")
+        assert confirmed.document_number in message.body
     serial = int(confirmed.document_number.split("〕")[1].rstrip("号"))
     assert serial >= 1
 
