@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import F
 from django.db.models.expressions import OrderBy
+from django.http import QueryDict
 from django.utils import timezone
 
 from title_review.core.identity import mask_identity
@@ -132,3 +133,28 @@ def cell(declaration: Any, key: str, stage: str = "") -> str:
         moment = declaration.stage_since if key == "since" else declaration.submitted_at
         return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else "—"
     return ""
+
+
+def row_cells(declaration: Any, columns: list[ListColumn], *, serial: int, stage: str = "") -> list[str]:
+    """One row's texts for the shown columns (序号 from the row's place in the list)."""
+    return [str(serial) if c.key == "serial" else cell(declaration, c.key, stage) for c in columns]
+
+
+def headers_for(columns: list[ListColumn], sort: Any, params: QueryDict) -> list[dict[str, Any]]:
+    """The table's headers: each sortable one links to the list with the sort a click gives (filters.Sort.toggled),
+    and the keys in use carry their place and direction."""
+    positions = {key: (i + 1, descending) for i, (key, descending) in enumerate(sort.keys)}
+    headers = []
+    for column in columns:
+        url = ""
+        if column.sort_field:
+            target = params.copy()
+            target["sort"] = sort.toggled(column.key)
+            if not target["sort"]:
+                target.pop("sort")
+            url = "?" + target.urlencode()
+        position, descending = positions.get(column.key, (None, None))
+        headers.append(
+            {"key": column.key, "label": column.label, "url": url, "position": position, "descending": descending}
+        )
+    return headers

@@ -21,7 +21,7 @@ from title_review.rounds.selectors import rounds_visible_to
 
 from . import selectors, services
 from .filters import FILTERS
-from .lists import cell
+from .lists import headers_for, row_cells
 from .models import CheckItem, OpinionSlot, Publicity
 from .serializers import (
     DecisionInput,
@@ -315,47 +315,19 @@ def _staff_list(request: HttpRequest, list_key: str, per_page: int = 20) -> dict
     columns = selectors.columns_for(request.user, list_key)
     base = request.GET.copy()
     base.pop("page", None)
-    sorted_by = dict(query.sort.keys)
-    positions = {key: i + 1 for i, (key, _d) in enumerate(query.sort.keys)}
-    headers = []
-    for column in columns:
-        url = ""
-        if column.sort_field:
-            params = base.copy()
-            params["sort"] = query.sort.toggled(column.key)
-            if not params["sort"]:
-                params.pop("sort")
-            url = "?" + params.urlencode()
-        headers.append(
-            {
-                "key": column.key,
-                "label": column.label,
-                "url": url,
-                "position": positions.get(column.key),
-                "descending": sorted_by.get(column.key),
-            }
-        )
     unsorted = base.copy()
     unsorted.pop("sort", None)
     shown = {c.key for c in columns}
     labels = {c.key: c.label for c in query.definition.columns}
-    stage = list_key == "tracking"
+    stages = STAGE_FOR_APPLICANT if list_key == "tracking" else {}
     rows = [
-        (
-            d,
-            [
-                str(page.start_index() + i)
-                if c.key == "serial"
-                else cell(d, c.key, STAGE_FOR_APPLICANT.get(d.status, "") if stage else "")
-                for c in columns
-            ],
-        )
+        (d, row_cells(d, columns, serial=page.start_index() + i, stage=stages.get(d.status, "")))
         for i, d in enumerate(page.object_list)
     ]
     return {
         "page": page,
         "rows": rows,
-        "headers": headers,
+        "headers": headers_for(columns, query.sort, base),
         "list_key": list_key,
         "search": query.search,
         "sort_summary": [(labels[key], desc) for key, desc in query.sort.keys],
