@@ -48,7 +48,14 @@ BIN = Path(sys.executable).parent
 DEMO_PASSWORD = "Demo@2026"  # noqa: S105 — the demo accounts' published password (README.md)
 REVIEWER = "zsadmin"  # 杭州市教育局直属学校管理中心: the seeded declaration waits in its 待审核材料
 TEACHER_ID, TEACHER_MOBILE = "330108198506120026", "13800000002"  # the demo's 朱老师
-CLIENT_ADDRESS = "203.0.113.7"  # what the "load balancer" (this script) names as the client
+CLIENT_ADDRESS = "203.0.113.7"
+SECURITY_HEADERS = (
+    "Strict-Transport-Security",
+    "X-Content-Type-Options",
+    "X-Frame-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+)  # what the "load balancer" (this script) names as the client
 
 # Every variable production needs (docs/deploy.md; the Makefile's check-deploy gives the same set).
 REQUIRED = (
@@ -565,6 +572,11 @@ def person(base: str, cert: Path, env: dict[str, str], declaration: int) -> None
     check(static.status == 200, f"{found.group(1) if found else ''} answered {static.status}")
     check("immutable" in static.headers.get("Cache-Control", ""), "static files are not cached for long")
     check(static.headers.get("X-Content-Type-Options") == "nosniff", "static files lack nosniff")
+    # nginx's own responses carry the security headers Django puts on its pages, with the same values.
+    for header in SECURITY_HEADERS:
+        ours, django = static.headers.get(header), response.headers.get(header)
+        check(django and ours == django, f"{header}: nginx sends {ours!r} on static files, Django {django!r}")
+    say("static files carry Django's security headers with Django's values: " + ", ".join(SECURITY_HEADERS))
     say(f"{found.group(1) if found else ''}: {static.headers.get('Cache-Control')}")
     hsts = response.headers.get_all("Strict-Transport-Security") or []
     check(len(hsts) == 1, f"a page carries {len(hsts)} HSTS headers (Django's, and nginx adds none)")
