@@ -29,22 +29,30 @@ MAX_PAUSE = 30.0  # seconds between reconnection attempts, at most
 
 
 class Heartbeat(threading.Thread):
-    """Beats for one task on its own database connection until stopped."""
+    """Beats for one task on its own database connection until stopped. A busy worker also takes back
+    the jobs of dead workers from here (every JOBS_SWEEP_SECONDS), so a long export on every surviving
+    worker does not delay that."""
 
     def __init__(self, task_id: str, every: float) -> None:
         super().__init__(name=f"heartbeat-{task_id}", daemon=True)
         self.task_id = task_id
         self.every = every
         self.stopped = threading.Event()
+        self.last_sweep = time.monotonic()
 
     def run(self) -> None:
         try:
             while not self.stopped.wait(self.every):
                 try:
                     services.beat(self.task_id)
+                    if time.monotonic() - self.last_sweep >= float(settings.JOBS_SWEEP_SECONDS):
+                        self.last_sweep = time.monotonic()
+                        services.recover_stalled_jobs()
                 except DatabaseError as exc:
                     logger.warning("heartbeat for task %s not written: %s", self.task_id, exc)
                     connections.close_all()
+                except Exception:
+                    logger.exception("heartbeat for task %s: sweep failed", self.task_id)
         finally:
             connections.close_all()  # this thread's connections only (they are per thread)
 

@@ -129,6 +129,20 @@ def test_a_job_whose_worker_is_killed_is_finished_by_another_worker(users, db_qu
     assert DBTaskResult.objects.get(id=job.task_id).status == "SUCCESSFUL"
 
 
+def test_a_busy_worker_takes_back_a_dead_workers_job_without_waiting_for_its_own(users, db_queue, workers):
+    first = workers()
+    dead = slow_job(users)
+    wait_for(lambda: job_now(dead.pk).done >= 2, 60, "the first worker to be mid-job")
+    workers()
+    long = slow_job(users, steps=40, pause=0.2)  # 8 s: the second worker is busy all along
+    wait_for(lambda: job_now(long.pk).status == JobStatus.RUNNING, 60, "the second worker to be busy")
+    os.kill(first.pid, signal.SIGKILL)
+    first.wait(timeout=10)
+    wait_for(lambda: job_now(dead.pk).status == JobStatus.QUEUED, 30, "the dead worker's job to be queued again")
+    assert job_now(long.pk).status == JobStatus.RUNNING  # taken back while the only worker was busy
+    wait_for(lambda: job_now(dead.pk).status == JobStatus.DONE, 90, "the job to be finished after the long one")
+
+
 def test_a_job_killed_on_its_last_run_shows_failed_and_its_owner_retries_it(users, db_queue, workers, client):
     job = kill_mid_job(workers, users)
     workers(JOBS_MAX_ATTEMPTS="1")
