@@ -598,6 +598,23 @@ def person(base: str, cert: Path, env: dict[str, str], declaration: int) -> None
     say("/readyz through nginx: 200")
 
 
+def backup(env: dict[str, str], work: Path) -> None:
+    """备份 under the production settings: the database and every file of the default storage (the bucket,
+    with S3), then `restore --check` reads the archive back."""
+    step("备份 (backup of the database and the file store)")
+    said = _tail(manage(env, "backup", "--output", str(work / "backups"), "--keep", "0"), 1)
+    say(said)
+    found = re.search(r"(\d+) 个文件", said)
+    check(found, "the backup did not say how many files it holds")
+    files = int(found.group(1)) if found else 0
+    if env.get("DJANGO_S3_BUCKET"):
+        objects = _s3_client(env).list_objects_v2(Bucket=env["DJANGO_S3_BUCKET"]).get("Contents", [])
+        check(files == len(objects), f"the backup holds {files} files, the bucket {len(objects)}")
+        say(f"every object of the bucket is in the archive ({files})")
+    [archive] = list((work / "backups").glob("*.tar"))
+    say(_tail(manage(env, "restore", str(archive), "--check"), 1))
+
+
 def _poll(what: str, probe: Any, timeout: float) -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -677,6 +694,7 @@ def main(argv: list[str] | None = None) -> int:
             base = f"https://localhost:{ports.https}"
             wait_for("nginx", lambda: Browser(base, cert).request("/healthz").status == 200, 30, processes, "nginx")
             person(base, cert, env, declaration)
+            backup(env, work)
             for name in ("gunicorn", "worker", "nginx"):
                 processes.alive(name)
             step("stop")
