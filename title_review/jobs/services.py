@@ -263,6 +263,17 @@ def expire_downloads(*, now: dt.datetime | None = None) -> int:
     return count
 
 
+TASK_RECORDS_KEEP_DAYS = 30
+
+
+def prune_task_records(*, now: dt.datetime | None = None) -> int:
+    """Daily: drop the framework's records of tasks finished over 30 days ago (the jobs stay in 我的下载)."""
+    now = now or timezone.now()
+    limit = now - dt.timedelta(days=TASK_RECORDS_KEEP_DAYS)
+    deleted, _kinds = DBTaskResult.objects.finished().filter(finished_at__lt=limit).delete()
+    return deleted
+
+
 def run_daily(*, on: dt.date | None = None) -> list[str]:
     """Run each daily task once for `on` (today), whatever the number of workers calling this.
 

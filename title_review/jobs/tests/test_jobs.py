@@ -1,6 +1,7 @@
 """Background jobs: enqueue → run → 我的下载, failures in Chinese, one claim per job, expiry, daily tasks."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.management import call_command
@@ -238,3 +239,34 @@ def test_production_refuses_jobs_outside_the_database_queue(settings):
     settings.JOBS_RUNNER = "worker"
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     assert durable_job_queue(None) == []
+
+
+def test_the_daily_command_runs_each_task_once_a_day(users):
+    out = io.StringIO()
+    call_command("run_daily", stdout=out)
+    assert "已运行：" in out.getvalue() and "jobs.expire_downloads" in out.getvalue()
+    out = io.StringIO()
+    call_command("run_daily", stdout=out)
+    assert out.getvalue().strip() == "今天的定时任务均已运行。"
+
+
+def test_the_frameworks_task_records_are_kept_30_days(db):
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    old, recent, waiting = (
+        DBTaskResult.objects.create(
+            task_path="title_review.jobs.tasks.run_job_task",
+            args_kwargs={"args": [1], "kwargs": {}},
+            backend_name="default",
+            status=status,
+            finished_at=finished,
+        )
+        for status, finished in (
+            ("SUCCESSFUL", now - dt.timedelta(days=31)),
+            ("FAILED", now - dt.timedelta(days=29)),
+            ("READY", None),
+        )
+    )
+    assert services.prune_task_records(now=now) == 1
+    assert set(DBTaskResult.objects.values_list("id", flat=True)) == {recent.id, waiting.id}
