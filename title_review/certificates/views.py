@@ -136,7 +136,10 @@ def numbering(request: HttpRequest) -> HttpResponse:
             "issuing_body": own.name if own else "",
         },
     )
-    ticked = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    if request.POST.get("all"):  # the whole filtered batch (the form posts to this URL, filters included)
+        ticked = list(pending.values_list("pk", flat=True))
+    else:
+        ticked = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -99,3 +99,12 @@ def test_only_offices_number(login, persona, waiting):
     assert client.get("/certificates/numbering/").status_code == 403
     client.post("/certificates/numbering/", {**FORM, "ids": [waiting["company"].pk]})
     assert Certificate.objects.get(pk=waiting["company"].pk).number == ""
+
+
+def test_the_whole_filtered_batch_is_numbered_at_once(login, waiting):
+    client = login("hzadmin")
+    url = "/certificates/numbering/?" + "document_number=%E6%B5%99%E4%BA%BA%E7%A4%BE%E3%80%942026%E3%80%957%E5%8F%B7"
+    assert client.post(url, {**FORM, "agency_code": "", "all": "1"}).status_code == 302
+    assert Certificate.objects.get(pk=waiting["hospital"][2].pk).number  # the batch 浙人社〔2026〕7号
+    assert Certificate.objects.get(pk=waiting["hospital"][0].pk).number == ""  # outside the filter
+    assert Certificate.objects.get(pk=waiting["company"].pk).number == ""
