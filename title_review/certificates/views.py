@@ -300,8 +300,9 @@ def _verification(request: HttpRequest, certificate: Certificate | None, form: V
 
 @public
 def verify(request: HttpRequest) -> HttpResponse:
-    """证书查验: 证书编号 + 姓名 (no login); each lookup counts against the address's rate."""
-    form = VerifyForm(request.GET or None)
+    """证书查验: 证书编号 + 姓名 (no login); each lookup counts against the address's rate. Posted, so that the
+    name never lands in an address bar, a proxy log or a Referer header."""
+    form = VerifyForm(request.POST or None)
     if not form.is_bound:
         return _verification(request, None, form)
     limited = _throttled(request)

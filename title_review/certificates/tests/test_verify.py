@@ -52,18 +52,18 @@ def test_the_form_finds_a_certificate_by_number_and_name_only(client, ecert_worl
     mine = ecert_world["mine"]
     page = client.get("/certificates/verify/")
     assert page.status_code == 200 and "证书编号" in page.content.decode()
-    found = client.get("/certificates/verify/", {"number": mine.number, "name": "韩申报"})
+    found = client.post("/certificates/verify/", {"number": mine.number, "name": "韩申报"})
     assert found.status_code == 200 and "有效" in found.content.decode()
-    wrong_name = client.get("/certificates/verify/", {"number": mine.number, "name": "朱老师"})
+    wrong_name = client.post("/certificates/verify/", {"number": mine.number, "name": "朱老师"})
     assert "未查到该证书" in wrong_name.content.decode() and mine.qualification_name not in wrong_name.content.decode()
-    empty = client.get("/certificates/verify/", {"number": "", "name": ""})
+    empty = client.post("/certificates/verify/", {"number": "", "name": ""})
     assert "请填写证书编号" in empty.content.decode()
 
 
 def test_each_lookup_is_logged_and_the_holder_sees_who_looked(client, login, ecert_world):
     mine = ecert_world["mine"]
     client.get(_url(mine))
-    client.get("/certificates/verify/", {"number": mine.number, "name": "韩申报"})
+    client.post("/certificates/verify/", {"number": mine.number, "name": "韩申报"})
     login("hzadmin").get(_url(mine))  # signed in: the 杭州市职改办 looked
     rows = VerificationLookup.objects.filter(certificate=mine)
     assert rows.filter(signed_in=False).count() == 2
@@ -83,7 +83,7 @@ def test_scraping_is_stopped_with_a_chinese_429_page(client, ecert_world, settin
     assert blocked.status_code == 429
     assert "查验过于频繁" in blocked.content.decode() and int(blocked["Retry-After"]) > 0
     # The form counts against the same address, and a blocked lookup is not logged.
-    assert client.get("/certificates/verify/", {"number": "x", "name": "y"}).status_code == 429
+    assert client.post("/certificates/verify/", {"number": "x", "name": "y"}).status_code == 429
     assert VerificationLookup.objects.filter(certificate=ecert_world["mine"]).count() == 3
     # Another address still gets through.
     assert client.get(url, REMOTE_ADDR="10.0.0.9").status_code == 200
