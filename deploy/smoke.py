@@ -598,6 +598,43 @@ def person(base: str, cert: Path, env: dict[str, str], declaration: int) -> None
     say("/readyz through nginx: 200")
 
 
+CHROMIUM = "/usr/bin/chromium"
+
+
+def in_a_browser(base: str) -> None:
+    """The same stack in Chromium: the login page and 待审核材料 render with nginx's static files under the
+    production CSP, with no failed request and no console error."""
+    step("in Chromium through nginx")
+    check(Path(CHROMIUM).exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    problems: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
+        )
+        try:
+            # The smoke's certificate is self-signed; the HTTP client above checks it properly.
+            page = browser.new_context(ignore_https_errors=True).new_page()
+            page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
+            page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+            page.goto(base + "/accounts/login/")
+            button = page.get_by_role("button", name="登录")
+            colour = button.evaluate("e => getComputedStyle(e).backgroundColor")
+            check(colour not in ("rgba(0, 0, 0, 0)", "rgb(239, 239, 239)", "rgb(240, 240, 240)"), "no stylesheet")
+            page.get_by_label("登录名").fill(REVIEWER)
+            page.get_by_label("密码").fill(DEMO_PASSWORD)
+            button.click()
+            page.wait_for_load_state()
+            page.goto(base + "/reviews/inbox/")
+            check(page.get_by_text("朱老师").first.is_visible(), "朱老师's row is not visible in 待审核材料")
+            check(page.get_by_text("待审核材料").first.is_visible(), "no 待审核材料 heading")
+        finally:
+            browser.close()
+    check(not problems, "the browser met: " + "; ".join(problems[:5]))
+    say(f"signed in and opened 待审核材料 in Chromium; the stylesheet applies (登录 button {colour}); no errors")
+
+
 def backup(env: dict[str, str], work: Path) -> None:
     """备份 under the production settings: the database and every file of the default storage (the bucket,
     with S3), then `restore --check` reads the archive back."""
@@ -694,6 +731,7 @@ def main(argv: list[str] | None = None) -> int:
             base = f"https://localhost:{ports.https}"
             wait_for("nginx", lambda: Browser(base, cert).request("/healthz").status == 200, 30, processes, "nginx")
             person(base, cert, env, declaration)
+            in_a_browser(base)
             backup(env, work)
             for name in ("gunicorn", "worker", "nginx"):
                 processes.alive(name)
