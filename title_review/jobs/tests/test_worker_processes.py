@@ -30,7 +30,7 @@ pytestmark = [
 
 ROOT = Path(settings.BASE_DIR)
 STEPS_20 = ",".join(str(i) for i in range(20))  # the slow job's file after 20 steps
-FAST = {"JOBS_HEARTBEAT_SECONDS": "0.3", "JOBS_STALE_SECONDS": "2", "JOBS_SWEEP_SECONDS": "0.5"}
+FAST = {"JOBS_HEARTBEAT_SECONDS": "0.3", "JOBS_STALE_SECONDS": "4", "JOBS_SWEEP_SECONDS": "0.5"}
 
 
 @pytest.fixture
@@ -134,7 +134,7 @@ def test_a_busy_worker_takes_back_a_dead_workers_job_without_waiting_for_its_own
     dead = slow_job(users)
     wait_for(lambda: job_now(dead.pk).done >= 2, 60, "the first worker to be mid-job")
     workers()
-    long = slow_job(users, steps=40, pause=0.2)  # 8 s: the second worker is busy all along
+    long = slow_job(users, steps=60, pause=0.2)  # 12 s: the second worker is busy all along
     wait_for(lambda: job_now(long.pk).status == JobStatus.RUNNING, 60, "the second worker to be busy")
     os.kill(first.pid, signal.SIGKILL)
     first.wait(timeout=10)
