@@ -128,12 +128,15 @@ def numbering(request: HttpRequest) -> HttpResponse:
         request.user, document_number=chosen.get("document_number", ""), q=chosen.get("q", "")
     )
     own = getattr(request.user, "organisation", None)
+    rows = list(pending[: NUMBERING_PAGE_ROWS + 1])
+    # The 发文 already named the batch's 发证单位 and 评审年度: offered as given, else the office and this year.
+    first = rows[0] if rows else None
     form = NumberingForm(
         request.POST or None,
         initial={
-            "review_year": timezone.localdate().year,
+            "review_year": (first.review_year if first else None) or timezone.localdate().year,
             "document_year": timezone.localdate().year,
-            "issuing_body": own.name if own else "",
+            "issuing_body": (first.issuing_body if first else "") or (own.name if own else ""),
         },
     )
     if request.POST.get("all"):  # the whole filtered batch (the form posts to this URL, filters included)
@@ -162,7 +165,6 @@ def numbering(request: HttpRequest) -> HttpResponse:
                 f"已为 {len(numbers)} 本证书编号（{numbers[0]} 至 {numbers[-1]}），发文字号 {batch.document_number}。",
             )
             return redirect("certificates:numbering")
-    rows = list(pending[: NUMBERING_PAGE_ROWS + 1])
     context = {
         "filters": filters,
         "form": form,

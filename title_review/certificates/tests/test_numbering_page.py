@@ -108,3 +108,11 @@ def test_the_whole_filtered_batch_is_numbered_at_once(login, waiting):
     assert Certificate.objects.get(pk=waiting["hospital"][2].pk).number  # the batch 浙人社〔2026〕7号
     assert Certificate.objects.get(pk=waiting["hospital"][0].pk).number == ""  # outside the filter
     assert Certificate.objects.get(pk=waiting["company"].pk).number == ""
+
+
+def test_the_form_offers_the_issuer_and_review_year_the_issue_gave_the_batch(login, waiting):
+    third = waiting["hospital"][2]
+    Certificate.objects.filter(pk=third.pk).update(issuing_body="杭州市人力资源和社会保障局", review_year=2025)
+    url = "/certificates/numbering/?document_number=" + "浙人社〔2026〕7号"
+    text = login("hzadmin").get(url).content.decode()
+    assert 'value="杭州市人力资源和社会保障局"' in text and 'name="review_year" value="2025"' in text
