@@ -82,3 +82,26 @@ def test_a_broken_configuration_is_refused_by_name(tmp_path, monkeypatch):
     monkeypatch.setattr(smoke, "ROOT", broken)
     with pytest.raises(smoke.SmokeFailure, match=r"nginx -t refused(.|\n)*client_max_body"):
         smoke.nginx_config(tmp_path / "nginx", smoke.Ports(18190))
+
+
+def test_health_probes_reach_gunicorn_over_plain_http_and_pages_move_to_https(client, db, settings, monkeypatch):
+    """The load balancer probes each app server's gunicorn over plain HTTP (nginx's port 80 passes /readyz on
+    too); every other path is sent to HTTPS by Django as well as by nginx."""
+    import importlib
+    import sys
+
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "x" * 50)
+    sys.modules.pop("config.settings.prod", None)
+    try:
+        prod = importlib.import_module("config.settings.prod")
+    finally:
+        sys.modules.pop("config.settings.prod", None)
+    settings.SECURE_SSL_REDIRECT = prod.SECURE_SSL_REDIRECT
+    settings.SECURE_REDIRECT_EXEMPT = prod.SECURE_REDIRECT_EXEMPT
+    assert settings.SECURE_SSL_REDIRECT is True
+    assert client.get("/readyz").status_code == 200
+    assert client.get("/healthz").status_code == 200
+    moved = client.get("/accounts/login/")
+    assert moved.status_code == 301 and moved["Location"] == "https://testserver/accounts/login/"
+    assert client.get("/readyz/extra").status_code == 301
+    assert "location = /readyz {" in CONF
