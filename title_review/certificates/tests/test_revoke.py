@@ -83,3 +83,17 @@ def test_only_the_office_administrator_revokes(login, ecert_world, persona, stat
         == status
     )
     assert Certificate.objects.get(pk=ecert_world["mine"].pk).revoked_at is None
+
+
+def test_a_revoked_certificates_pdf_says_so(users, ecert_world):
+    import io
+
+    from pypdf import PdfReader
+
+    from title_review.certificates.ecert import ecert_pdf
+
+    revoke_certificate(actor=users["hzadmin"], certificate_id=ecert_world["mine"].pk, reason=REASON, basis=BASIS)
+    certificate = Certificate.objects.get(pk=ecert_world["mine"].pk)
+    pdf = ecert_pdf(certificate, verify_url="https://zc.example.gov.cn/certificates/verify/x:y/")
+    text = "".join("".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "撤销，不再有效" in text and "".join(REASON.split()) in text
