@@ -49,12 +49,13 @@ def configured_files() -> SigningFiles:
 
 
 def missing_files() -> list[str]:
-    """The configured files that are not there (empty when signing can start)."""
+    """What signing still lacks: the settings left empty, then the configured files that are not there."""
+    conf: dict[str, Any] = settings.CERTIFICATE_SIGNING
+    empty = [name for name in ("KEY", "CERT", "CHAIN") if not conf.get(name)]
+    if empty:
+        return [f"CERTIFICATE_SIGNING {name}" for name in empty]
     files = configured_files()
-    paths = [files.key, files.cert, *files.chain, *files.trust_roots]
-    if not files.chain or not files.trust_roots:
-        return ["CERTIFICATE_SIGNING CHAIN / TRUST_ROOTS"]
-    return [str(p) for p in paths if not str(p) or not p.is_file()]
+    return [str(p) for p in (files.key, files.cert, *files.chain, *files.trust_roots) if not p.is_file()]
 
 
 def make_test_ca(folder: Path, *, organisation: str = "职称评审管理信息系统（测试）") -> SigningFiles:
