@@ -20,10 +20,13 @@ REASON = "申报材料弄虚作假（论文代写）"
 BASIS = "人社部令第40号第四十条"
 
 
-def test_revoking_shows_on_verification_and_bars_the_holder_for_three_years(login, client, ecert_world):
+def test_revoking_shows_on_verification_and_bars_the_holder_for_three_years(
+    login, client, ecert_world, django_assert_max_num_queries
+):
     certificate = ecert_world["mine"]
     office = login("hzadmin")
-    page = office.get(f"/certificates/{certificate.pk}/revoke/")
+    with django_assert_max_num_queries(10):
+        page = office.get(f"/certificates/{certificate.pk}/revoke/")
     assert page.status_code == 200 and certificate.number in page.content.decode()
 
     response = office.post(f"/certificates/{certificate.pk}/revoke/", {"reason": REASON, "basis": BASIS})
