@@ -52,7 +52,7 @@ class RecordListApi(AccessRuleAPIView):
         parameters=[SECTION],
         request=OpenApiTypes.OBJECT,
         responses={201: OpenApiTypes.OBJECT},
-        summary="业绩档案：新增一条记录",
+        summary="业绩档案：新增一条记录（公开课须带 proof_id：先上传的证明材料）",
     )
     def post(self, request: Request, section: str) -> Response:
         serializer = SERIALIZERS.get(section)
@@ -61,8 +61,16 @@ class RecordListApi(AccessRuleAPIView):
         data = serializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = {k: v for k, v in data.validated_data.items() if k != "id"}
+        # proof_id: a 证明材料 uploaded beforehand through the upload block (attachments:upload), required for a
+        # 公开课; the API has no upload of its own.
+        proof = request.data.get("proof_id") if hasattr(request.data, "get") else None
         try:
-            row = services.save_record(actor=request.user, section=section, values=values)
+            row = services.save_record(
+                actor=request.user,
+                section=section,
+                values=values,
+                proof_id=int(str(proof)) if str(proof or "").isdigit() else None,
+            )
         except DomainError as exc:
             return domain_error_response(exc, _FIELD_HINTS)
         return Response(serializer(row).data, status=status.HTTP_201_CREATED)

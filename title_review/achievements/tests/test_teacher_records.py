@@ -120,3 +120,17 @@ def test_someone_elses_upload_is_not_taken(login, users):
     }
     page = client.post("/achievements/achievement/", data).content.decode()
     assert "附件不存在或已删除" in page and not Achievement.objects.exists()
+
+
+def test_an_open_lesson_through_the_api_needs_its_proof(login, users):
+    client = login("applicant")
+    lesson = {"category": "open_lesson", "title": "圆的面积", "date": "2024-10-09", "lesson_level": "national"}
+    bad = client.post("/api/v1/achievements/achievement/", lesson, content_type="application/json")
+    assert bad.status_code == 400 and "请上传这节公开课的证明材料" in bad.json()["message"]
+    assert not Achievement.objects.exists()
+    uploaded = proof(users["applicant"])
+    good = client.post(
+        "/api/v1/achievements/achievement/", {**lesson, "proof_id": uploaded.pk}, content_type="application/json"
+    )
+    assert good.status_code == 201 and good.json()["lesson_level"] == "national"
+    assert Attachment.objects.get(pk=uploaded.pk).target_id == good.json()["id"]
