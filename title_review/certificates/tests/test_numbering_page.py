@@ -116,3 +116,16 @@ def test_the_form_offers_the_issuer_and_review_year_the_issue_gave_the_batch(log
     url = "/certificates/numbering/?document_number=" + "浙人社〔2026〕7号"
     text = login("hzadmin").get(url).content.decode()
     assert 'value="杭州市人力资源和社会保障局"' in text and 'name="review_year" value="2025"' in text
+
+
+def test_a_certificate_officer_numbers_and_downloads_but_does_not_revoke(client, orgs, waiting):
+    from tests.personas import persona
+
+    officer = persona(role="certificate_officer", organisation=orgs["杭州市职称工作领导小组办公室"])
+    client.force_login(officer)
+    assert client.post("/certificates/numbering/", {**FORM, "ids": [waiting["company"].pk]}).status_code == 302
+    numbered = Certificate.objects.get(pk=waiting["company"].pk)
+    assert numbered.number
+    menu = client.get("/certificates/").content.decode()
+    assert "证书编号" in menu and f"/certificates/{numbered.pk}/revoke/" not in menu
+    assert client.get(f"/certificates/{numbered.pk}/revoke/").status_code == 404
