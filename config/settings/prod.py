@@ -57,6 +57,24 @@ if REDIS_URL:
         }
     }
 
+# 电子证书 signing key and certificate chain (ADR 0039): the installation's own, never the development test CA.
+# Missing files stop every management command and the WSGI application (certificates.E001/E002).
+CERTIFICATE_SIGNING = {
+    "KEY": os.environ.get("DJANGO_CERTIFICATE_SIGNING_KEY", ""),
+    "CERT": os.environ.get("DJANGO_CERTIFICATE_SIGNING_CERT", ""),
+    "CHAIN": [p for p in os.environ.get("DJANGO_CERTIFICATE_SIGNING_CHAIN", "").split(",") if p],
+    "TRUST_ROOTS": [
+        p
+        for p in os.environ.get(
+            "DJANGO_CERTIFICATE_SIGNING_TRUST_ROOTS", os.environ.get("DJANGO_CERTIFICATE_SIGNING_CHAIN", "")
+        ).split(",")
+        if p
+    ],
+    "KEY_PASSPHRASE_ENV": "DJANGO_CERTIFICATE_SIGNING_KEY_PASSPHRASE",
+    "TEST_CA": False,
+    "REQUIRED": True,
+}
+
 # Jobs go to the database queue that `manage.py run_jobs` workers drain (ADR 0036); the system check
 # jobs.E001/E002 stops start-up if JOBS_RUNNER or TASKS point anywhere else.
 REQUIRE_DURABLE_JOBS = True
