@@ -8,17 +8,22 @@ test CA that `manage.py make_test_ca <dir>` makes, or that is made on first use 
 ADR 0039 says why pyHanko and why the signature is PAdES B-B (no time stamp: no network at run time).
 """
 
+import asyncio
 import datetime as dt
 import functools
 import io
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
+
+T = TypeVar("T")
 
 KEY_FILE = "signer.key"
 CERT_FILE = "signer.pem"
@@ -207,6 +212,17 @@ def forget_signer() -> None:
     _signer.cache_clear()
 
 
+def _outside_event_loop(call: Callable[[], T]) -> T:
+    """pyHanko's synchronous API runs its own event loop (asyncio.run), which cannot start in a thread that
+    already runs one (an ASGI server, a browser-driving test): there the call runs in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()
+
+
 def sign_pdf(pdf: bytes, *, reason: str, location: str = "") -> bytes:
     """The PDF with one PAdES signature (B-B, SHA-256) by the installation's key over all of it."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -221,7 +237,8 @@ def sign_pdf(pdf: bytes, *, reason: str, location: str = "") -> bytes:
         reason=reason,
         location=location or None,
     )
-    out = signers.sign_pdf(writer, meta, signer=_signer())
+    signer = _signer()
+    out = _outside_event_loop(lambda: signers.sign_pdf(writer, meta, signer=signer))
     return bytes(out.getvalue())
 
 
@@ -252,7 +269,8 @@ def validate_pdf(pdf: bytes, *, trust_roots: tuple[Path, ...] | None = None) -> 
         if len(signatures) != 1:
             return Validation(False, "", f"应有 1 个签名，实有 {len(signatures)} 个")
         embedded = signatures[0]
-        status = validate_pdf_signature(embedded, ValidationContext(trust_roots=roots))
+        context = ValidationContext(trust_roots=roots)
+        status = _outside_event_loop(lambda: validate_pdf_signature(embedded, context))
         # /Contents is reserved larger than the signature and padded with zeros, outside what the signature
         # covers; a parser reads the signature and stops. A changed byte there is a changed file all the same.
         raw = bytes(embedded.sig_object["/Contents"])
