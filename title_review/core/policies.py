@@ -44,6 +44,15 @@ DEFAULTS: dict[str, Any] = {
     "certificate.number_pattern": "{region}{year}{series}{level}{committee}{seq:04d}",
     # 备份与恢复: how many archives `manage.py backup` and the 立即备份 job keep (older ones are deleted).
     "backup.keep_count": 7,
+    # 资格预审 (eligibility.policy, ADR 0040): 继续教育 (人社部令第25号: ≥ 90 学时 a year, 专业科目 ≥ 2/3, over
+    # the last 3 full years), and the 法定退休年龄 judged on the round's 申报截止日 (with the 2025 gradual
+    # reform switched on by the province).
+    "eligibility.ce_hours": 90,
+    "eligibility.ce_professional_share": "2/3",
+    "eligibility.ce_years": 3,
+    "eligibility.retirement_male": 60,
+    "eligibility.retirement_female": 55,
+    "eligibility.gradual_retirement_reform": False,
 }
 
 
@@ -74,6 +83,12 @@ LABELS: dict[str, str] = {
         "{committee}=评委会代码，{seq:04d}=4位序号）"
     ),
     "backup.keep_count": "保留的备份份数（1 到 100，更早的备份自动删除）",
+    "eligibility.ce_hours": "继续教育每年最少学时（资格预审）",
+    "eligibility.ce_professional_share": "继续教育专业科目最低占比（分数，如 2/3）",
+    "eligibility.ce_years": "继续教育核查年数（评审年度之前的完整年度，1 到 10）",
+    "eligibility.retirement_male": "法定退休年龄（男，周岁，40 到 70）",
+    "eligibility.retirement_female": "法定退休年龄（女，周岁，40 到 70）",
+    "eligibility.gradual_retirement_reform": "按渐进式延迟法定退休年龄计算（是 / 否）",
 }
 
 
@@ -89,6 +104,9 @@ PASSWORD_KIND_KEYS = (
 PASSWORD_MIN_KINDS = 2
 # How many backups an administrator may keep: at least one, and not so many that the disk fills unnoticed.
 BACKUP_KEEP_RANGE = (1, 100)
+# 资格预审: the years of 继续教育 checked, and the retirement ages an administrator may set.
+CE_YEARS_RANGE = (1, 10)
+RETIREMENT_AGE_RANGE = (40, 70)
 
 
 CACHE_SECONDS = 60  # every app server sees a change within a minute
@@ -114,6 +132,27 @@ def get_policy(key: str) -> Any:
     with contextlib.suppress(*CACHE_ERRORS):
         cache.set(_cache_key(key), value, CACHE_SECONDS)
     return value
+
+
+def get_policies(keys: list[str]) -> dict[str, Any]:
+    """Several policies at once: one cache read, and one query for those not cached."""
+    from django.core.cache import cache
+
+    from .cachesafe import CACHE_ERRORS
+
+    try:
+        found = cache.get_many([_cache_key(key) for key in keys])
+    except CACHE_ERRORS:
+        found = {}
+    values = {key: found[_cache_key(key)] for key in keys if _cache_key(key) in found}
+    missing = [key for key in keys if key not in values]
+    if missing:
+        stored = dict(PolicySetting.objects.filter(key__in=missing).values_list("key", "value"))
+        loaded = {key: stored.get(key, DEFAULTS[key]) for key in missing}
+        values.update(loaded)
+        with contextlib.suppress(*CACHE_ERRORS):
+            cache.set_many({_cache_key(key): value for key, value in loaded.items()}, CACHE_SECONDS)
+    return values
 
 
 def forget_policy(key: str) -> None:

@@ -13,6 +13,7 @@ from title_review.core.errors import DomainError
 from title_review.dictionaries.models import Entry
 from title_review.eligibility.evaluate import INTEGRITY, RuleResult, integrity_result, overall, precheck
 from title_review.eligibility.facts import ApplicantFacts
+from title_review.eligibility.policy import current_policy
 from title_review.eligibility.selectors import active_restrictions
 
 from .models import Declaration
@@ -82,7 +83,7 @@ def facts_for(declaration: Declaration, *, loaded: dict[str, list[Any]] | None =
 def run(
     declaration: Declaration, *, loaded: dict[str, list[Any]] | None = None
 ) -> tuple[list[RuleResult], bool | None]:
-    results = precheck(facts_for(declaration, loaded=loaded))
+    results = precheck(facts_for(declaration, loaded=loaded), policy=current_policy())
     return results, overall(results)
 
 

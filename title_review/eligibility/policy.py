@@ -1,8 +1,8 @@
 """Numbers of the precheck that differ by province.
 
-These are national defaults kept in a dataclass for now. They become province settings
-(title_review.core.policies, keys `eligibility.*`) later; the dossier then builds a `Policy` from
-get_policy and passes it to `precheck`. Nothing here reads the database.
+`Policy` holds them; its defaults are the national numbers. A province changes them in 参数设置 (keys
+`eligibility.*` in title_review.core.policies): `current_policy` reads those settings (cached, one query when
+not) and every precheck — the dossier, 提交, lists, the 申报条件 page — judges with it.
 """
 
 from collections.abc import Mapping
@@ -34,6 +34,30 @@ class Policy:
 
 
 DEFAULT_POLICY = Policy()
+
+POLICY_KEYS = (
+    "eligibility.ce_hours",
+    "eligibility.ce_professional_share",
+    "eligibility.ce_years",
+    "eligibility.retirement_male",
+    "eligibility.retirement_female",
+    "eligibility.gradual_retirement_reform",
+)
+
+
+def current_policy() -> Policy:
+    """The precheck's numbers as 参数设置 has them now."""
+    from title_review.core.policies import get_policies
+
+    values = get_policies(list(POLICY_KEYS))
+    return Policy(
+        ce_hours=int(values["eligibility.ce_hours"]),
+        ce_professional_share=Fraction(str(values["eligibility.ce_professional_share"])),
+        ce_years=int(values["eligibility.ce_years"]),
+        retirement_male=int(values["eligibility.retirement_male"]),
+        retirement_female=int(values["eligibility.retirement_female"]),
+        gradual_retirement_reform=bool(values["eligibility.gradual_retirement_reform"]),
+    )
 
 
 # Original legal age → (first birth year affected, birth months per month of delay, cap in months).

@@ -17,6 +17,7 @@ from title_review.organisations.models import OrganisationKind
 from . import explain, services
 from .forms import IntegrityRecordForm, IntegritySearchForm, LiftForm
 from .models import IntegrityKind, IntegrityStatus
+from .policy import current_policy
 from .selectors import integrity_records_visible_to, search_integrity_records
 
 # The search may be an identity number, which must never appear in a URL (quality bar: personal
@@ -152,5 +153,5 @@ def conditions(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "eligibility/conditions.html",
-        {"universal": explain.universal_rules(), "tables": explain.series_tables()},
+        {"universal": explain.universal_rules(current_policy()), "tables": explain.series_tables()},
     )

@@ -1,6 +1,7 @@
 """Writes of system-wide settings (policy numbers, working-day overrides) and backups, audited."""
 
 from datetime import date
+from fractions import Fraction
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -13,10 +14,12 @@ from title_review.core.models import PolicySetting
 from title_review.core.number_patterns import parse_number_pattern
 from title_review.core.policies import (
     BACKUP_KEEP_RANGE,
+    CE_YEARS_RANGE,
     DEFAULTS,
     PASSWORD_KIND_KEYS,
     PASSWORD_MIN_KINDS,
     PASSWORD_MIN_LENGTH_RANGE,
+    RETIREMENT_AGE_RANGE,
     forget_policy,
     get_policy,
 )
@@ -53,7 +56,15 @@ def _parse(key: str, raw: str) -> Any:
         low, high = BACKUP_KEEP_RANGE
         if key == "backup.keep_count" and not low <= value <= high:
             raise DomainError(f"保留的备份份数须在 {low} 到 {high} 份之间。")
+        low, high = CE_YEARS_RANGE
+        if key == "eligibility.ce_years" and not low <= value <= high:
+            raise DomainError(f"继续教育核查年数须在 {low} 到 {high} 年之间。")
+        low, high = RETIREMENT_AGE_RANGE
+        if key in {"eligibility.retirement_male", "eligibility.retirement_female"} and not low <= value <= high:
+            raise DomainError(f"法定退休年龄须在 {low} 到 {high} 周岁之间。")
         return value
+    if key == "eligibility.ce_professional_share":
+        return _share(raw)
     if key == "organisation.code_pattern":
         if "{region}" not in raw or "{seq" not in raw:
             raise DomainError("机构代码规则须包含 {region} 和 {seq…},例如 {region}{seq:06d}。")
@@ -66,6 +77,17 @@ def _parse(key: str, raw: str) -> Any:
     if not raw:
         raise DomainError("请填写参数值。")
     return raw
+
+
+def _share(raw: str) -> str:
+    """A share written as a fraction (2/3) or a decimal (0.6): more than 0, at most 1; kept as a fraction."""
+    try:
+        value = Fraction(raw.replace("／", "/"))
+    except (ValueError, ZeroDivisionError) as exc:
+        raise DomainError("请填写分数或小数，例如 2/3 或 0.6。") from exc
+    if not 0 < value <= 1:
+        raise DomainError("专业科目占比须大于 0 且不超过 1。")
+    return f"{value.numerator}/{value.denominator}"
 
 
 def _check_password_kinds(key: str, value: Any) -> None:
