@@ -21,6 +21,20 @@ def _fresh_cache():
 
 
 @pytest.fixture(scope="session")
+def production_signing_env(tmp_path_factory) -> dict[str, str]:
+    """Environment for a process under the production settings: a test CA's signing key, certificate and
+    chain (certificates.E001 refuses to start without them; production has the installation's real ones)."""
+    from title_review.certificates.signing import make_test_ca
+
+    files = make_test_ca(tmp_path_factory.mktemp("signing"))
+    return {
+        "DJANGO_CERTIFICATE_SIGNING_KEY": str(files.key),
+        "DJANGO_CERTIFICATE_SIGNING_CERT": str(files.cert),
+        "DJANGO_CERTIFICATE_SIGNING_CHAIN": ",".join(str(root) for root in files.trust_roots),
+    }
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database (one per xdist worker), with region codes and the demo tree seeded once.
 

@@ -43,9 +43,10 @@ def test_development_and_tests_keep_the_per_process_cache():
         assert not _e004()
 
 
-def test_production_settings_without_redis_refuse_to_start():
+def test_production_settings_without_redis_refuse_to_start(production_signing_env):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SMS_"))}
     env.update(
+        production_signing_env,
         DJANGO_SETTINGS_MODULE="config.settings.prod",
         DJANGO_SECRET_KEY="x" * 60,
         DJANGO_ALLOWED_HOSTS="zc.example.gov.cn",

@@ -88,8 +88,9 @@ def test_production_settings_without_an_sms_backend_refuse_to_start():
     assert outbox.returncode != 0 and "verification.E002" in outbox.stderr
 
 
-def test_production_settings_with_a_gateway_start():
+def test_production_settings_with_a_gateway_start(production_signing_env):
     env = {
+        **production_signing_env,
         "DJANGO_SMS_BACKEND": GATEWAY,
         "DJANGO_SMS_GATEWAY_URL": "https://sms.example.gov.cn/send",
         # Production also needs the shared cache (core.E004, ADR 0034); nothing connects to it at start-up.
