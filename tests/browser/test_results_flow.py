@@ -1,18 +1,25 @@
 """评后管理 in the browser (issue 14): the office receives a meeting's results, starts the public 公示 (its end on
 the working-day calendar across a holiday), a visitor objects to one result without signing in, the result is
 held until the office handles the objection, then 确认发文 gives 浙人社〔年〕N号 and the unit sees its people.
+Then the certificates: the office numbers them, the holder downloads the signed PDF, its QR link shows 有效 to
+someone not signed in, the office revokes it (诚信档案, 3 years) and the link shows 已撤销, and the same person's
+next declaration, in another series (卫生) in a round whose precheck only warns, is refused at 提交.
 
 Page objects are named for the pages they drive (ResultBatchPage, PublicityPage, ObjectionPage,
 UnitResultsPage) so a later flow (证书编号, 电子证书, 查验, 撤销) can continue from `confirmed`."""
 
 import datetime as dt
+import io
 import re
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from title_review.accounts.models import User
+from title_review.certificates import signing
+from title_review.certificates.models import Certificate
 from title_review.results.models import ResultBatch
 from title_review.results.tests.factories import publicity_over, voted_meeting
 from title_review.system.services import set_working_day_override
@@ -107,8 +114,46 @@ def _fifth_working_day(start: dt.date, holiday: dt.date) -> dt.date:
         day += dt.timedelta(days=1)
 
 
-def test_results_publicity_objection_and_document(page: Page, open_page, site):
+def _health_draft_of_the_applicant():
+    """A complete 卫生 draft of 韩申报 in a published round whose precheck only warns (`warn`)."""
+    from title_review.dictionaries.models import Entry
+    from title_review.organisations.models import Organisation
+    from title_review.reviews.tests.factories import complete_draft
+    from title_review.rounds import services as rounds
+
+    admin = User.objects.get(username="hzadmin")
+    now = timezone.localtime()
+    round_ = rounds.create_round(
+        actor=admin,
+        publisher=Organisation.objects.get(name="杭州市职称工作领导小组办公室"),
+        title=HEALTH_ROUND,
+        year=now.year,
+        kind="review",
+        series=Entry.objects.get(type__code="series", name="卫生技术人员"),
+        committee=None,
+        opens_at=now - dt.timedelta(days=1),
+        closes_at=now + dt.timedelta(days=30),
+    )
+    rounds.update_round(
+        actor=admin,
+        round_id=round_.pk,
+        changes={
+            "levels": [Entry.objects.get(type__code="level", name="副高级").code],
+            "routes": ["01"],
+            "precheck_mode": "warn",
+        },
+        scope=[Organisation.objects.get(name="杭州市卫生健康委员会")],
+    )
+    round_ = rounds.publish_round(actor=admin, round_id=round_.pk)
+    return complete_draft(User.objects.get(username="applicant"), round_)
+
+
+HEALTH_ROUND = "卫生高级职称评审（预审提示）"
+
+
+def test_results_publicity_objection_document_certificate_and_revocation(page: Page, open_page, site):
     world = voted_meeting()
+    _health_draft_of_the_applicant()  # before the 撤销: nothing stops him from starting one
     teacher, applicant = world["declaration"].applicant_name, world["second"].applicant_name
     start = timezone.localdate()
     holiday = start + dt.timedelta(days=(2 - start.weekday()) % 7 or 7)  # the next Wednesday
@@ -184,3 +229,64 @@ def test_results_publicity_objection_and_document(page: Page, open_page, site):
     expect(own.get_by_role("row").filter(has_text=world["round"].title)).to_contain_text("已发文")
     open_menu(own, "我的评审结果")
     expect(own.get_by_role("table", name="评审结果")).to_contain_text(number.inner_text())
+
+    # 证书编号: the batch's certificates keep its 发文字号 and get consecutive numbers by the configured pattern.
+    document_number = number.inner_text()
+    open_menu(page, "证书编号")
+    for person in (teacher, applicant):
+        page.get_by_role("row").filter(has_text=person).get_by_role("checkbox").check()
+    field(page, "地区代码").fill("330100")
+    field(page, "评委会代码").fill("002")
+    submit(page, "为选中的证书编号")
+    expect(page.get_by_role("alert")).to_contain_text("已为 2 本证书编号")
+    expect(page.get_by_role("alert")).to_contain_text(document_number)
+    held = Certificate.objects.get(id_number=User.objects.get(username="applicant").id_number, source="issued")
+    assert held.document_number == document_number and held.number.startswith(f"330100{start.year}")
+
+    # The holder downloads the 电子证书: signed by the installation's key; one changed byte breaks it.
+    holder = open_page()
+    sign_in(holder, "applicant")
+    open_menu(holder, "我的证书")
+    mine = holder.get_by_test_id(f"mine-{held.number}")
+    expect(mine).to_contain_text("有效")
+    with holder.expect_download() as download:
+        mine.get_by_role("link", name=named("下载")).click()
+    pdf = download.value.path().read_bytes()
+    assert signing.validate_pdf(pdf).valid
+    middle = len(pdf) // 2
+    assert not signing.validate_pdf(pdf[:middle] + bytes([pdf[middle] ^ 1]) + pdf[middle + 1 :]).valid
+    text = "".join("".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert held.number in text and document_number in text
+    link = re.search(r"(https?://[^\s]+?/certificates/verify/[^/]+/)", text).group(1)
+
+    # Its QR link, opened on a phone by someone not signed in: 有效, the name and number masked.
+    phone = open_page()
+    phone.set_viewport_size({"width": 390, "height": 844})
+    phone.goto(link)
+    result = phone.get_by_test_id("verify-result")
+    expect(result).to_contain_text(held.number)
+    expect(result.get_by_test_id("status")).to_have_text("有效")
+    expect(phone.locator("main")).not_to_contain_text(applicant)
+
+    # 撤销 with reason and basis: the link now shows 已撤销, and the holder is in the 诚信档案.
+    open_menu(page, "证书信息")
+    with page.expect_navigation():
+        page.get_by_test_id(f"revoke-{held.pk}").click()
+    field(page, "撤销原因").fill("申报材料弄虚作假")
+    field(page, "撤销依据").fill("人社部令第40号第四十条")
+    submit(page, "撤销证书")
+    expect(page.get_by_role("alert")).to_contain_text("并记入诚信档案")
+    phone.reload()
+    expect(result.get_by_test_id("status")).to_have_text("已撤销")
+    expect(phone.get_by_test_id("revoked")).to_contain_text("申报材料弄虚作假")
+
+    # The same person's next declaration, in another series and a round that only warns, is refused at 提交.
+    open_menu(holder, "我的申报")
+    holder.get_by_role("row").filter(has_text=HEALTH_ROUND).get_by_role("link", name="继续填写").click()
+    submit(holder, "提交")
+    refusal = holder.get_by_role("alert").filter(has_text="不能提交")
+    expect(refusal).to_contain_text("存在诚信记录，禁止申报至")
+    expect(refusal).to_contain_text("诚信档案记录期限内不能提交职称申报")
+    open_menu(holder, "我的申报")
+    expect(holder.get_by_role("row").filter(has_text=HEALTH_ROUND)).to_contain_text("填写中")
+    screenshot(holder, "results-revoked-next-declaration-refused")

@@ -6,6 +6,7 @@ import io
 from PIL import Image
 
 from title_review.achievements import services as records
+from title_review.achievements.models import Appraisal
 from title_review.attachments.services import upload_attachment
 from title_review.attachments.tests.helpers import PDF as GENUINE_PDF
 from title_review.declarations import services as declarations
@@ -49,7 +50,10 @@ def complete_draft(applicant, round_):
             "referee": "王校长",
         },
     )
-    appraisal = records.save_record(actor=applicant, section="appraisal", values={"year": 2025, "result": "01"})
+    # A person's 年度考核 is one row per year: a second declaration picks the row the first one made.
+    appraisal = Appraisal.objects.filter(owner=applicant, year=2025).first() or records.save_record(
+        actor=applicant, section="appraisal", values={"year": 2025, "result": "01"}
+    )
     declarations.save_declaration(
         actor=applicant,
         declaration_id=declaration.pk,
