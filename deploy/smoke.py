@@ -12,7 +12,8 @@ load_dictionaries, load_demo, one forwarded declaration (deploy/smoke_seed.py), 
 deploy/nginx/title-review.conf (`nginx -t`, then in front of gunicorn with a throw-away certificate), and
 over HTTPS: sign in as zsadmin (the 登录日志 records the address nginx took from X-Forwarded-For), open
 待审核材料, 导出汇总表 as a background job and download the workbook from 我的下载, print the 评审表 PDF, a
-static file with nginx's long cache, and nginx's 413 for a body over the upload limit.
+static file with nginx's long cache, and nginx's 413 for a body over the upload limit. Then a second gunicorn
+on its own port: five wrong passwords spread across both app servers lock the account on both.
 
 Exit status 0 when every step passed; otherwise 1 (2 for a refused production setting) with a line
 `SMOKE FAILED: <step>: <what>` and the tails of the server logs. Ports 18140-18149 by default
@@ -23,6 +24,7 @@ SMOKE_REDIS_URL.
 import argparse
 import http.client
 import http.cookiejar
+import http.cookies
 import json
 import os
 import re
@@ -49,6 +51,7 @@ DEMO_PASSWORD = "Demo@2026"  # noqa: S105 — the demo accounts' published passw
 REVIEWER = "zsadmin"  # 杭州市教育局直属学校管理中心: the seeded declaration waits in its 待审核材料
 TEACHER_ID, TEACHER_MOBILE = "330108198506120026", "13800000002"  # the demo's 朱老师
 CLIENT_ADDRESS = "203.0.113.7"
+LOCKED_USER = "hzadmin"  # the shared-lockout step locks this account (the smoke's other steps never use it)
 SECURITY_HEADERS = (
     "Strict-Transport-Security",
     "X-Content-Type-Options",
@@ -105,6 +108,7 @@ def check(condition: object, message: str) -> None:
 class Ports:
     def __init__(self, base: int) -> None:
         self.gunicorn, self.https, self.http, self.s3 = base, base + 1, base + 2, base + 3
+        self.second = base + 4  # a second app server (gunicorn) on its own port, for the shared lockout
 
 
 def production_env(args: argparse.Namespace, ports: Ports, work: Path) -> dict[str, str]:
@@ -267,7 +271,7 @@ def check_logs(processes: Processes) -> None:
     """The app's processes log JSON lines (ADR 0035; gunicorn's own lines too, deploy/gunicorn.conf.py), and
     no log holds the seeded applicant's identity number or mobile number in full."""
     for name, _proc, log in processes.running:
-        if name not in ("gunicorn", "worker"):
+        if name not in ("gunicorn", "gunicorn-2", "worker"):
             continue
         lines = [line for line in log.read_text(errors="replace").splitlines() if line.strip()]
         for line in lines:
@@ -366,20 +370,23 @@ def prepare_data(env: dict[str, str]) -> int:
     return declaration
 
 
-def start_gunicorn(processes: Processes, env: dict[str, str], ports: Ports) -> None:
-    step("gunicorn")
-    gunicorn_env = env | {"GUNICORN_BIND": f"127.0.0.1:{ports.gunicorn}", "GUNICORN_WORKERS": "2"}
+def start_gunicorn(
+    processes: Processes, env: dict[str, str], ports: Ports, *, name: str = "gunicorn", port: int = 0, workers: int = 2
+) -> None:
+    step(name)
+    port = port or ports.gunicorn
+    gunicorn_env = env | {"GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": str(workers)}
     command = [str(BIN / "gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "config.wsgi"]
-    processes.start("gunicorn", command, gunicorn_env)
+    processes.start(name, command, gunicorn_env)
 
     def ready() -> dict[str, Any] | None:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{ports.gunicorn}/readyz", timeout=5) as response:  # noqa: S310
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5) as response:  # noqa: S310
                 return {"status": response.status, "body": json.loads(response.read())}
         except urllib.error.HTTPError as error:
             return None if error.code == 503 else {"status": error.code, "body": error.read()[:200]}
 
-    answer = wait_for("gunicorn's /readyz", ready, 90, processes, "gunicorn")
+    answer = wait_for(f"{name}'s /readyz", ready, 90, processes, name)
     check(answer["status"] == 200, f"/readyz answered {answer['status']}: {answer['body']!r}")
     check(answer["body"] == {"database": "ok", "cache": "ok", "storage": "ok"}, f"/readyz said {answer['body']}")
     say(f"/readyz 200 {json.dumps(answer['body'])} (sync workers, deploy/gunicorn.conf.py)")
@@ -675,6 +682,99 @@ def _check_workbook(content: bytes) -> None:
     check("330108********0026" in rows[1], "the identity number is not masked in the export")
 
 
+class BehindTheBalancer:
+    """One person's browser reaching the app servers directly, as the load balancer forwards it: plain HTTP to
+    gunicorn's port with X-Forwarded-For / X-Forwarded-Proto (the app trusts 127.0.0.1 as its proxy), and the
+    same cookies whichever server answers."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        self.cookies: dict[str, str] = {}
+
+    def request(self, port: int, path: str, data: dict[str, str] | None = None) -> tuple[int, str]:
+        origin = f"https://127.0.0.1:{port}"
+        headers = {"X-Forwarded-For": self.address, "X-Forwarded-Proto": "https", "Host": f"127.0.0.1:{port}"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if data is not None:
+            body = urllib.parse.urlencode(data)
+            headers |= {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Origin": origin,
+                "Referer": origin + path,
+            }
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        try:
+            connection.request("POST" if data is not None else "GET", path, body=body, headers=headers)
+            response = connection.getresponse()
+            for header in response.headers.get_all("Set-Cookie") or []:
+                jar = http.cookies.SimpleCookie()
+                jar.load(header)
+                self.cookies.update({name: morsel.value for name, morsel in jar.items()})
+            return response.status, response.read().decode("utf-8", "replace")
+        finally:
+            connection.close()
+
+
+def _captcha_answer(env: dict[str, str], session_key: str, captcha_key: str) -> str:
+    """The pending captcha's answer, read from the person's session in the database (as a test would)."""
+    import psycopg
+    from django.core import signing
+
+    with psycopg.connect(env["DATABASE_URL"]) as conn:
+        row = conn.execute("SELECT session_data FROM django_session WHERE session_key = %s", [session_key]).fetchone()
+    check(row, "the login page left no session in the database")
+    data = signing.loads(
+        row[0],
+        key=env["DJANGO_SECRET_KEY"],
+        salt="django.contrib.sessions.SessionStore",
+        serializer=signing.JSONSerializer,
+        fallback_keys=[],
+    )
+    return str(data["verification.captcha"][captcha_key][0])
+
+
+def shared_lockout(processes: Processes, env: dict[str, str], ports: Ports) -> None:
+    """Two app servers on different ports, one PostgreSQL and one Redis: five wrong passwords spread across
+    both lock the account on both (the count in the database, the captcha marks in Redis)."""
+    start_gunicorn(processes, env, ports, name="gunicorn-2", port=ports.second, workers=1)
+    step("two app servers share the lockout")
+    person = BehindTheBalancer("198.51.100.23")
+    servers = (ports.gunicorn, ports.second)
+    status, page = person.request(servers[0], "/accounts/login/")
+    check(status == 200, f"GET /accounts/login/ on :{servers[0]} answered {status}")
+    solved = 0
+    for attempt in range(5):
+        port = servers[attempt % 2]
+        form = {"csrfmiddlewaretoken": Browser.csrf(page), "username": LOCKED_USER, "password": "wrong-password"}
+        pending = re.search(r'name="captcha_key" value="([^"]+)"', page)
+        if pending:  # asked after 3 failures: solved from the session another server may have written
+            solved += 1
+            form |= {
+                "captcha_key": pending.group(1),
+                "captcha_answer": _captcha_answer(env, person.cookies.get("sessionid", ""), pending.group(1)),
+            }
+        status, page = person.request(port, "/accounts/login/", form)
+        check(status == 200, f"wrong password {attempt + 1} on :{port} answered {status}")
+        check("临时锁定" not in page, f"locked already after {attempt + 1} wrong passwords")
+        check("验证码错误" not in page and "请输入验证码" not in page, f"the captcha was refused on :{port}")
+    for port in servers:
+        form = {"csrfmiddlewaretoken": Browser.csrf(page), "username": LOCKED_USER, "password": DEMO_PASSWORD}
+        pending = re.search(r'name="captcha_key" value="([^"]+)"', page)
+        if pending:
+            form |= {
+                "captcha_key": pending.group(1),
+                "captcha_answer": _captcha_answer(env, person.cookies.get("sessionid", ""), pending.group(1)),
+            }
+        status, page = person.request(port, "/accounts/login/", form)
+        check(status == 200 and "临时锁定" in page, f"the right password on :{port} was not refused as locked")
+    say(
+        f"5 wrong passwords for {LOCKED_USER} alternating :{servers[0]} and :{servers[1]} ({solved} with the "
+        "captcha the other server asked for); the right one is then refused on both (临时锁定)"
+    )
+
+
 def _login_address(env: dict[str, str]) -> str | None:
     import psycopg
 
@@ -733,7 +833,8 @@ def main(argv: list[str] | None = None) -> int:
             person(base, cert, env, declaration)
             in_a_browser(base)
             backup(env, work)
-            for name in ("gunicorn", "worker", "nginx"):
+            shared_lockout(processes, env, ports)
+            for name in ("gunicorn", "gunicorn-2", "worker", "nginx"):
                 processes.alive(name)
             step("stop")
             say("SIGTERM: " + ", ".join(processes.stop()))
