@@ -282,6 +282,10 @@ def check_logs(processes: Processes) -> None:
         text = log.read_text(errors="replace")
         check(TEACHER_ID not in text and TEACHER_MOBILE not in text, f"{name}'s log holds personal data in full")
         say(f"{name}: {len(lines)} log lines, every one JSON, no identity or mobile number")
+    access = processes.work / "nginx" / "access.log"
+    check(access.exists() and "/reviews/inbox/" in access.read_text(), "nginx wrote no access log")
+    check(TEACHER_ID not in access.read_text(), "nginx's access log holds a searched identity number")
+    say("nginx's access log: paths without query strings, no identity number")
 
 
 def wait_for(what: str, probe: Any, timeout: float, processes: Processes, name: str) -> Any:
@@ -438,6 +442,7 @@ def nginx_config(home: Path, ports: Ports) -> tuple[str, Path, Path]:
         "listen 80;": f"listen 127.0.0.1:{ports.http};",
         "/etc/ssl/title-review/fullchain.pem": str(cert),
         "/etc/ssl/title-review/privkey.pem": str(key),
+        "/var/log/nginx/title-review.access.log": str(home / "access.log"),
         # This script plays the load balancer in front of nginx.
         "set_real_ip_from 10.0.1.0/24;": "set_real_ip_from 127.0.0.1;",
     }
@@ -535,6 +540,10 @@ def person(base: str, cert: Path, env: dict[str, str], declaration: int) -> None
     step("待审核材料 (inbox)")
     inbox = browser.text("/reviews/inbox/")
     check("待审核材料" in inbox and "朱老师" in inbox, "the inbox does not list the forwarded declaration")
+    found = browser.text(f"/reviews/inbox/?q={TEACHER_ID}")
+    masked = TEACHER_ID[:6] + "*" * 8 + TEACHER_ID[-4:]
+    check("朱老师" in found and masked in found, "searching by 证件号码 does not find her, shown masked")
+    say("found by 证件号码 (shown masked); nginx's access log must not keep the number (checked at the end)")
     check(TEACHER_ID not in inbox, "the inbox shows an identity number unmasked")
     say("/reviews/inbox/ lists 朱老师's declaration")
 
