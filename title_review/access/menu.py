@@ -62,7 +62,7 @@ MENU: tuple[MenuSection, ...] = (
             MenuItem("经办账号管理", "organisations:sub_accounts", "employer.manage", "bi-person-workspace"),
             MenuItem("导入经办账号", "organisations:sub_account_import", "employer.manage", "bi-person-plus"),
             MenuItem("导入单位工作人员", "organisations:staff_import", "employer.manage", "bi-people-fill"),
-            MenuItem("管理材料", "declarations:manage", "declaration.fill", "bi-folder2-open"),
+            MenuItem("管理材料", "reviews:manage", "declaration.fill", "bi-folder2-open"),
         ),
     ),
     MenuSection(

@@ -16,14 +16,12 @@ from title_review.achievements.selectors import RECORD_MODELS
 from title_review.achievements.teacher import teacher_rows
 from title_review.attachments.services import attachments_of
 from title_review.core.errors import DomainError
-from title_review.core.pagination import paginate, query_without_page
 from title_review.organisations.models import EmployerStaff
 from title_review.rounds.selectors import rounds_visible_to
 
 from . import precheck, services
 from .forms import BasicInfoForm, TeacherSectionForm
 from .models import PLEDGE_VERSION, Declaration
-from .selectors import employer_counts, for_list
 from .workflow import EDITABLE
 
 PICK_SECTIONS = (
@@ -215,48 +213,12 @@ def print_preview(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-# 管理材料 → 填写材料: up to this many colleagues are offered in a list; more, and the 证件号码 is typed.
-COLLEAGUE_CHOICES = 200
-
-
 @rule("declaration.fill")
 def manage(request: HttpRequest) -> HttpResponse:
-    """管理材料: the employer's declarations per round, with counts; 填写材料 for a colleague."""
-
-    employer = employer_of(request.user, "declaration.fill")
-    declarations = for_list(
-        declaration_policy.visible(request.user, Purpose.FILL).filter(employer=employer), "applicant", "round"
-    ).order_by("round_id", "applicant_name", "pk")
-    round_id = request.GET.get("round", "")
-    if round_id.isdigit():
-        declarations = declarations.filter(round_id=int(round_id))
-    page = paginate(request, declarations, per_page=50)
-    summary = employer_counts(request.user, employer)
-    # 填写材料 offers a list of colleagues up to COLLEAGUE_CHOICES; a bigger unit types the 证件号码 instead (the
-    # list pattern, issue 12: never every staff row in the page). In the unique (employer, person) index order.
-    colleagues = list(
-        EmployerStaff.objects.filter(employer=employer, is_active=True)
-        .select_related("person")
-        .only("person", "person__real_name")
-        .order_by("employer_id", "person_id")[: COLLEAGUE_CHOICES + 1]
-    )
-    many_colleagues = len(colleagues) > COLLEAGUE_CHOICES
-    colleagues = [] if many_colleagues else sorted(colleagues, key=lambda c: (c.person.real_name, c.person.pk))
-    open_rounds = rounds_visible_to(request.user).filter(status="published", scope__isnull=False).distinct()
-    return render(
-        request,
-        "declarations/manage.html",
-        {
-            "employer": employer,
-            "declarations": page.object_list,
-            "page": page,
-            "query": query_without_page(request),
-            "summary": summary,
-            "colleagues": colleagues,
-            "many_colleagues": many_colleagues,
-            "open_rounds": open_rounds[:100],
-        },
-    )
+    """管理材料 moved to the staff lists (reviews:manage: search, sort, 列设置); old links and bookmarks follow."""
+    employer_of(request.user, "declaration.fill")
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(reverse("reviews:manage") + (f"?{query}" if query else ""))
 
 
 @rule("declaration.fill")

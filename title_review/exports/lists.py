@@ -12,14 +12,10 @@ from django.db.models import Exists, OuterRef
 from django.http import QueryDict
 
 from title_review.access import scoped
-from title_review.access.declarations import Purpose
-from title_review.access.declarations import policy as declaration_policy
-from title_review.access.policies import can
 from title_review.committees.models import Ballot, BallotOutcome, BallotStatus
 from title_review.core.errors import DomainError
 from title_review.core.excel import DATE, DATETIME, NUMBER
 from title_review.core.identity import mask_identity, mask_phone
-from title_review.declarations.models import Declaration
 from title_review.declarations.workflow import STAGE_FOR_APPLICANT, Status
 from title_review.reviews.filters import FILTERS
 from title_review.reviews.selectors import list_query, tracked_by
@@ -80,15 +76,8 @@ def _accepted(user: Any, params: QueryDict) -> Selection:
 
 
 def _managed(user: Any, params: QueryDict) -> Selection:
-    """管理材料: the employer's own declarations (the page's rule: declaration.fill at that employer)."""
-    employer = getattr(user, "organisation", None)
-    if employer is None or not can(user, "declaration.fill", employer):
-        return Selection("管理材料", Declaration.objects.none())
-    queryset = declaration_policy.visible(user, Purpose.FILL).filter(employer=employer)
-    round_id = params.get("round", "")
-    if round_id.isdigit():
-        queryset = queryset.filter(round_id=int(round_id))
-    return Selection("管理材料", queryset.order_by("round_id", "applicant__real_name", "pk"))
+    """管理材料: the employer's own declarations, with the page's filters, search and sort."""
+    return Selection("管理材料", list_query(user, "manage", params).queryset)
 
 
 def round_of(user: Any, round_id: str) -> Any:

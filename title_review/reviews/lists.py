@@ -1,4 +1,4 @@
-"""The staff lists (待审核材料, 上报材料跟踪, 已受理名单): their columns, which of them sort, and the defaults.
+"""The staff lists (待审核材料, 上报材料跟踪, 已受理名单, 管理材料): their columns, which of them sort, and the defaults.
 
 One definition per list, read by the page (headers, cells, 列设置), by the sort parser (only these keys sort)
 and by the per-user column choice (only these keys are stored). The export keeps its own columns
@@ -104,6 +104,20 @@ LISTS: dict[str, ListDefinition] = {
                 ListColumn("since", "受理时间", "stage_since"),
             ),
         ),
+        ListDefinition(
+            "manage",
+            "管理材料",
+            (
+                NUMBER,
+                NAME,
+                ListColumn("identity", "证件号码", shown=False),
+                ROUND,
+                QUALIFICATION,
+                ListColumn("status", "状态", "status"),
+                ListColumn("filler", "填写人"),
+                SUBMITTED,
+            ),
+        ),
     )
 }
 
@@ -127,6 +141,10 @@ def cell(declaration: Any, key: str, stage: str = "") -> str:
         return getattr(declaration, "qualification_name", None) or declaration.target_qualification or "—"
     if key == "stage":
         return stage or str(declaration.get_status_display())
+    if key == "status":
+        return str(declaration.get_status_display())
+    if key == "filler":
+        return "本人" if declaration.filled_by_id == declaration.applicant_id else "单位"
     if key == "current_org":
         return declaration.current_org.name if declaration.current_org_id else "—"
     if key in ("since", "submitted"):

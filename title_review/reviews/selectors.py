@@ -8,6 +8,7 @@ from django.db.models import F, Q, QuerySet
 
 from title_review.access.declarations import IN_CHAIN, Purpose, view_by_status
 from title_review.access.declarations import policy as declaration_policy
+from title_review.access.policies import can
 from title_review.core.pagination import COUNT_CAP, capped_counts_where
 from title_review.declarations.models import Declaration, ReviewRecord
 from title_review.declarations.selectors import RECENT_FIRST, for_list
@@ -147,6 +148,14 @@ def _accepted_scope(user: Any) -> QuerySet[Declaration]:
     return visible_in_status(user, Status.ACCEPTED)
 
 
+def _manage_scope(user: Any) -> QuerySet[Declaration]:
+    """管理材料: the declarations of the user's own employer it may fill or see there (drafts included)."""
+    employer = getattr(user, "organisation", None)
+    if employer is None or not can(user, "declaration.fill", employer):
+        return Declaration.objects.none()
+    return declaration_policy.visible(user, Purpose.FILL).filter(employer=employer)
+
+
 # Each list's rows before filters, and its default order: the order of the index its scope walks (ADR 0029).
 LIST_SCOPES: dict[str, tuple[Callable[[Any], QuerySet[Declaration]], tuple[Any, ...]]] = {
     "inbox": (_inbox_scope, (F("stage_since").asc(), F("id").asc())),
@@ -155,6 +164,8 @@ LIST_SCOPES: dict[str, tuple[Callable[[Any], QuerySet[Declaration]], tuple[Any, 
         _accepted_scope,
         (F("round_id").asc(), F("employer_id").asc(), F("applicant_name").asc(), F("id").asc()),
     ),
+    # One employer, per round, by name: the declaration_employer_names index.
+    "manage": (_manage_scope, (F("round_id").asc(), F("applicant_name").asc(), F("id").asc())),
 }
 
 

@@ -13,10 +13,10 @@ from title_review.access.decorators import guards, rule
 from title_review.access.policies import can, employer_of, person_pk
 from title_review.core.errors import DomainError
 from title_review.core.pagination import COUNT_CAP, CappedPaginator, paginate, query_without_page
-from title_review.declarations.selectors import RECENT_FIRST, for_list
+from title_review.declarations.selectors import RECENT_FIRST, employer_counts, for_list
 from title_review.declarations.workflow import STAGE_FOR_APPLICANT, Status
 from title_review.dictionaries.models import Entry
-from title_review.organisations.models import EmployerProfile
+from title_review.organisations.models import EmployerProfile, EmployerStaff
 from title_review.rounds.selectors import rounds_visible_to
 
 from . import selectors, services
@@ -338,6 +338,41 @@ def _staff_list(request: HttpRequest, list_key: str, per_page: int = 20) -> dict
     }
 
 
+# 填写材料 on 管理材料 offers a list of colleagues up to this many; a bigger unit types the 证件号码 instead (the list
+# pattern, issue 12: never every staff row in the page).
+COLLEAGUE_CHOICES = 200
+
+
+@rule("declaration.fill")
+def manage(request: HttpRequest) -> HttpResponse:
+    """管理材料: the employer's declarations (search, sort, 列设置 like the other staff lists), the counts per
+    round, and 填写材料 for a colleague."""
+    employer = employer_of(request.user, "declaration.fill")
+    # In the unique (employer, person) index order, one row more than offered (a big unit types the number).
+    colleagues = list(
+        EmployerStaff.objects.filter(employer=employer, is_active=True)
+        .select_related("person")
+        .only("person", "person__real_name")
+        .order_by("employer_id", "person_id")[: COLLEAGUE_CHOICES + 1]
+    )
+    many_colleagues = len(colleagues) > COLLEAGUE_CHOICES
+    colleagues = [] if many_colleagues else sorted(colleagues, key=lambda c: (c.person.real_name, c.person.pk))
+    open_rounds = rounds_visible_to(request.user).filter(status="published", scope__isnull=False).distinct()
+    return render(
+        request,
+        "reviews/manage.html",
+        {
+            "employer": employer,
+            "summary": employer_counts(request.user, employer),
+            "colleagues": colleagues,
+            "many_colleagues": many_colleagues,
+            "open_rounds": open_rounds[:100],
+            "statuses": Status.choices,
+            **_staff_list(request, "manage", per_page=50),
+        },
+    )
+
+
 @rule("review.inbox")
 def inbox(request: HttpRequest) -> HttpResponse:
     """待审核材料: declarations at the user's desk, with filters, search, sort, 列设置 and 批量审核通过."""
@@ -378,6 +413,12 @@ def tracking_columns(request: HttpRequest) -> HttpResponse:
 @require_POST
 def accepted_columns(request: HttpRequest) -> HttpResponse:
     return _save_columns(request, "accepted", "reviews:accepted")
+
+
+@rule("declaration.fill")
+@require_POST
+def manage_columns(request: HttpRequest) -> HttpResponse:
+    return _save_columns(request, "manage", "reviews:manage")
 
 
 @rule("review.inbox")

@@ -123,7 +123,7 @@ def test_the_button_carries_the_current_filters_and_offers_full_numbers_only_wit
         ("/reviews/accepted/", "/exports/accepted/"),
     ):
         assert f'action="{action}"' in login("hzadmin").get(url).content.decode()
-    assert 'action="/exports/declarations/"' in login("schooladmin").get("/declarations/employer/").content.decode()
+    assert 'action="/exports/declarations/"' in login("schooladmin").get("/reviews/manage/").content.decode()
 
 
 def test_another_users_scope_is_not_exported(users, login, review_round, orgs, school_desk):
