@@ -75,7 +75,7 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华玉萍红娥玲芬燕彬鹏辉健俊帆"
 # Columns a clone gets fresh values for; every other concrete column is the template's.
 OWN_COLUMNS = {"id", "applicant", "applicant_name", "filled_by", "snapshot", "snapshot_hash", "stage_since"}
-OWN_COLUMNS |= {"submitted_at", "created_at", "updated_at"}
+OWN_COLUMNS |= {"submitted_at", "created_at", "updated_at", "number"}  # 申报编号: unique per round
 
 
 def identity_number(n: int) -> str:
@@ -391,6 +391,10 @@ def clone_rows(templates: dict[str, Declaration], hospital: Organisation, total:
     rng = random.Random(300)
     now = timezone.now()
     started = time.perf_counter()
+    # 申报编号 as start_declaration gives them (年度-活动-序号), after the templates' own; the round's counter
+    # is moved past the clones at the end, so a declaration opened later gets the next one.
+    round_ = next(iter(templates.values())).round
+    first_seq = Round.objects.filter(pk=round_.pk).values_list("declaration_seq", flat=True).get() + 1
     for start in range(0, len(plan), CHUNK):
         keys = plan[start : start + CHUNK]
         with transaction.atomic():
@@ -402,6 +406,7 @@ def clone_rows(templates: dict[str, Declaration], hospital: Organisation, total:
                 row.applicant = applicant
                 row.applicant_name = applicant.real_name
                 row.filled_by = applicant
+                row.number = f"{round_.year}-{round_.pk:04d}-{first_seq + start + len(rows):05d}"
                 if template.stage_since is not None:
                     row.stage_since = now - dt.timedelta(seconds=rng.randrange(60 * 86_400))
                 if template.submitted_at is not None:
@@ -423,6 +428,7 @@ def clone_rows(templates: dict[str, Declaration], hospital: Organisation, total:
                     for record in records[key]
                 ),
             )
+        Round.objects.filter(pk=round_.pk).update(declaration_seq=first_seq + start + len(keys) - 1)
         done = start + len(keys)
         print(
             f"  {done + len(templates):,} of {total:,} declarations ({time.perf_counter() - started:.0f} s)", flush=True
