@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import F, Q, QuerySet
+from django.db.models.fields.json import KT
 
 from title_review.access.declarations import IN_CHAIN, Purpose, view_by_status
 from title_review.access.declarations import policy as declaration_policy
@@ -62,6 +63,19 @@ def visible_in_status(user: Any, status: str) -> QuerySet[Declaration]:
 
 def records_of(declaration: Declaration) -> QuerySet[ReviewRecord]:
     return declaration.records.select_related("organisation").order_by("created_at", "pk")
+
+
+def publicity_rows(publicity: Any) -> QuerySet[Declaration]:
+    """The people of one 单位内部公示 for its 公示表, by name: only what the sheet prints (name, 申报资格 out of the
+    snapshot in SQL, 申报专业, 单位意见, status) — never the snapshot or the applicant's account. The publicity
+    column is read too: the related manager sets each row's publicity from it (deferred, a query per row)."""
+    return (
+        publicity.declarations.only(
+            "pk", "publicity", "applicant_name", "target_qualification", "specialty", "employer_opinion", "status"
+        )
+        .annotate(qualification_name=KT("snapshot__target_qualification__name"))
+        .order_by("applicant_name", "pk")
+    )
 
 
 def last_returns(declarations: list[Declaration]) -> dict[int, ReviewRecord]:

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -138,18 +139,31 @@ def start_publicity(request: HttpRequest) -> HttpResponse:
     return redirect("reviews:publicity", pk=publicity.pk)
 
 
+# 公示表: people per page (the sheet of a big unit's 公示 is printed page by page).
+PUBLICITY_PAGE = 100
+
+
 @rule("review.employer")
 @guards("publicity", "manage")
 def publicity(request: HttpRequest, pk: int) -> HttpResponse:
-    """公示表 (printable) with its objections and how they were handled."""
+    """公示表 (printable) with its objections and how they were handled: the people by name, a page of
+    PUBLICITY_PAGE at a time (a unit of thousands publicises thousands; each page prints on its own)."""
     employer = employer_of(request.user, "review.employer")
     item = get_object_or_404(Publicity.objects.select_related("round", "employer"), pk=pk, employer=employer)
-    declarations = list(item.declarations.select_related("applicant").order_by("applicant__real_name"))
+    # Every person of the 公示 must be reachable: an exact count (one publicity's rows, by its index), no cap.
+    page = Paginator(selectors.publicity_rows(item), PUBLICITY_PAGE).get_page(request.GET.get("page"))
     objections = list(item.objections.select_related("declaration__applicant"))
     return render(
         request,
         "reviews/publicity.html",
-        {"publicity": item, "declarations": declarations, "objections": objections, "today": services.today()},
+        {
+            "publicity": item,
+            "declarations": page.object_list,
+            "page": page,
+            "query": query_without_page(request),
+            "objections": objections,
+            "today": services.today(),
+        },
     )
 
 
