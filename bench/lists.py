@@ -70,11 +70,11 @@ PAGES: list[tuple[str, str, str]] = [
     ("上报材料跟踪", "hospitaladmin", "/reviews/track/"),
     ("上报材料跟踪 p25", "hospitaladmin", "/reviews/track/?page=25"),
     ("上报材料跟踪 状态=退回", "hospitaladmin", "/reviews/track/?status=returned"),
-    # 管理材料 (declarations.manage): the employer's own, drafts included.
-    ("管理材料", "hospitaladmin", "/declarations/employer/"),
-    ("管理材料 p2", "hospitaladmin", "/declarations/employer/?page=2"),
-    ("管理材料 p25", "hospitaladmin", "/declarations/employer/?page=25"),
-    ("管理材料 评审活动", "hospitaladmin", "/declarations/employer/?round={round}"),
+    # 管理材料 (reviews.manage): the employer's own, drafts included.
+    ("管理材料", "hospitaladmin", "/reviews/manage/"),
+    ("管理材料 p2", "hospitaladmin", "/reviews/manage/?page=2"),
+    ("管理材料 p25", "hospitaladmin", "/reviews/manage/?page=25"),
+    ("管理材料 评审活动", "hospitaladmin", "/reviews/manage/?round={round}"),
     # 已受理名单 (reviews.accepted).
     ("已受理名单", "hzcheck", "/reviews/accepted/"),
     ("已受理名单 p2", "hzcheck", "/reviews/accepted/?page=2"),
