@@ -21,7 +21,7 @@ from title_review.declarations.models import Declaration
 from title_review.declarations.workflow import Status
 
 from .kinds import ObjectPolicy, both, either, register
-from .policies import has_capability, person_pk, scope_filter
+from .policies import can, has_capability, person_pk, scope_filter
 
 
 class Purpose:
@@ -90,6 +90,15 @@ def view_by_status(user: Any, status: str) -> tuple[Q | None, Q | None]:
     if own is not None and scoped is not None:
         own = own & ~scoped
     return scoped, own
+
+
+def fill_at_employer(user: Any, employer: Any) -> Q | None:
+    """FILL's rows at one employer, as a condition on the employer alone when the user may 填写材料 there (then
+    every row of the employer is theirs: the (employer, round, status) index counts them without reading a row,
+    issue 12), else the user's own rows there. Exactly `policy.visible(user, FILL).filter(employer=employer)`."""
+    if can(user, "declaration.fill", employer):
+        return Q(employer_id=employer.pk)
+    return both(_own(user), Q(employer_id=employer.pk))
 
 
 class DeclarationPolicy(ObjectPolicy[Declaration]):

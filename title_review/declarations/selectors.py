@@ -3,8 +3,7 @@ from typing import Any
 from django.db.models import F, QuerySet
 from django.db.models.fields.json import KT
 
-from title_review.access.declarations import Purpose
-from title_review.access.declarations import policy as declaration_policy
+from title_review.access.declarations import fill_at_employer
 
 from .models import Declaration
 
@@ -27,7 +26,8 @@ def employer_counts(user: Any, employer: Any) -> dict[str, dict[str, int]]:
             "-created_at", "-pk"
         )[:SUMMARY_ROUNDS]
     )
-    scope = declaration_policy.visible(user, Purpose.FILL).filter(employer=employer)
+    rows = fill_at_employer(user, employer)
+    scope = Declaration.objects.filter(rows) if rows is not None else Declaration.objects.none()
     conditions = {(r.pk, s): Q(round_id=r.pk, status=s) for r in rounds for s in SUMMARY_STATUSES}
     found = capped_counts_where(scope, conditions)
     counts: dict[str, dict[str, int]] = {}

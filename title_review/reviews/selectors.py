@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import F, Q, QuerySet
 from django.db.models.fields.json import KT
 
-from title_review.access.declarations import IN_CHAIN, Purpose, view_by_status
+from title_review.access.declarations import IN_CHAIN, Purpose, fill_at_employer, view_by_status
 from title_review.access.declarations import policy as declaration_policy
 from title_review.access.policies import can
 from title_review.core.pagination import COUNT_CAP, capped_counts_where
@@ -167,7 +167,7 @@ def _manage_scope(user: Any) -> QuerySet[Declaration]:
     employer = getattr(user, "organisation", None)
     if employer is None or not can(user, "declaration.fill", employer):
         return Declaration.objects.none()
-    return declaration_policy.visible(user, Purpose.FILL).filter(employer=employer)
+    return Declaration.objects.filter(fill_at_employer(user, employer))
 
 
 # Each list's rows before filters, and its default order: the order of the index its scope walks (ADR 0029).
