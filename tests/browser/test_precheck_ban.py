@@ -20,37 +20,14 @@ def banned_draft(site):
     from django.utils import timezone
 
     from title_review.accounts.models import User
-    from title_review.dictionaries.models import Entry
     from title_review.eligibility import services as integrity
+    from title_review.eligibility.tests.helpers import open_round
     from title_review.organisations.models import Organisation
     from title_review.reviews.tests.factories import complete_draft
-    from title_review.rounds import services as rounds
 
     admin = User.objects.get(username="hzadmin")
     hz = Organisation.objects.get(name="杭州市职称工作领导小组办公室")
-    now = dt.datetime.now(tz=SHANGHAI)
-    round_ = rounds.create_round(
-        actor=admin,
-        publisher=hz,
-        title=TITLE,
-        year=2026,
-        kind="review",
-        series=Entry.objects.get(type__code="series", name="卫生技术人员"),
-        committee=None,
-        opens_at=now - dt.timedelta(days=1),
-        closes_at=now + dt.timedelta(days=30),
-    )
-    rounds.update_round(
-        actor=admin,
-        round_id=round_.pk,
-        changes={
-            "levels": [Entry.objects.get(type__code="level", name="副高级").code],
-            "routes": ["01"],
-            "precheck_mode": "warn",
-        },
-        scope=[Organisation.objects.get(name="杭州市卫生健康委员会")],
-    )
-    round_ = rounds.publish_round(actor=admin, round_id=round_.pk)
+    round_ = open_round("卫生技术人员", mode="warn", title=TITLE)
     applicant = User.objects.get(username="applicant")
     draft = complete_draft(applicant, round_)
     today = timezone.localdate()

@@ -11,47 +11,19 @@ from django.utils import timezone
 from title_review.accounts.models import User
 from title_review.declarations.models import Declaration
 from title_review.declarations.workflow import Status
-from title_review.dictionaries.models import Entry
 from title_review.eligibility import services
 from title_review.eligibility.models import IntegrityKind
+from title_review.eligibility.tests.helpers import HZ, open_round
 from title_review.organisations.models import Organisation
 from title_review.reviews.tests.factories import complete_draft
 from title_review.rounds import services as rounds
 
 pytestmark = pytest.mark.usefixtures("seeded")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-HZ = "杭州市职称工作领导小组办公室"
 
 
 def chinese(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
-
-
-def open_round(series_name: str, *, mode: str = "warn", level: str = "副高级"):
-    admin = User.objects.get(username="hzadmin")
-    now = dt.datetime.now(tz=SHANGHAI)
-    round_ = rounds.create_round(
-        actor=admin,
-        publisher=Organisation.objects.get(name=HZ),
-        title=f"{now.year}年度{series_name}职称评审",
-        year=now.year,
-        kind="review",
-        series=Entry.objects.get(type__code="series", name=series_name),
-        committee=None,
-        opens_at=now - dt.timedelta(days=1),
-        closes_at=now + dt.timedelta(days=30),
-    )
-    rounds.update_round(
-        actor=admin,
-        round_id=round_.pk,
-        changes={
-            "levels": [Entry.objects.get(type__code="level", name=level).code],
-            "routes": ["01"],
-            "precheck_mode": mode,
-        },
-        scope=[Organisation.objects.get(name="杭州市卫生健康委员会")],
-    )
-    return rounds.publish_round(actor=admin, round_id=round_.pk)
 
 
 def ban(applicant, *, kind=IntegrityKind.BAN, until=None):
