@@ -93,7 +93,12 @@ class Declaration(TimeStampedModel):
         # that starts with that scope, so a page stops after its rows whatever the number in scope.
         indexes = [
             models.Index(fields=["employer", "round", "status"], name="declaration_employer_round"),
-            models.Index(fields=["current_org", "status", "stage_since"], name="declaration_desk"),
+            # 工作台's counts per desk and stage; 待审核材料's count filtered by 评审活动 or 单位名称 reads round and
+            # employer from the index too (INCLUDE, PostgreSQL only): an index-only walk that stops at the cap,
+            # instead of a bitmap of the desk's every row (ADR 0047).
+            models.Index(
+                fields=["current_org", "status", "stage_since"], include=["round", "employer"], name="declaration_desk"
+            ),
             # 待审核材料: one desk, in the order things arrived.
             models.Index(
                 fields=["current_org", "stage_since", "id"],

@@ -8,7 +8,7 @@ from title_review.access import scoped
 from title_review.access.policies import scope_filter
 from title_review.declarations.models import Declaration
 from title_review.declarations.workflow import Status
-from title_review.reviews.selectors import tracked_by
+from title_review.reviews.selectors import visible_in_status
 
 from .models import Installation, ReceivedDeclaration, ReceivedFile, round_label
 
@@ -21,11 +21,13 @@ def local_installation() -> str:
 
 def exportable_to(user: Any) -> QuerySet[Declaration]:
     """Accepted declarations the user may see (上报材料跟踪) and may exchange (exchange.manage); the scope is
-    resolved to organisation ids (the list pattern, issue 12)."""
+    resolved to organisation ids (the list pattern, issue 12). VIEW's accepted rows are taken apart
+    (reviews.selectors.visible_in_status): the same rows, but 选择导出 counts them on the accepted-per-round index
+    instead of through the applicant-or-scope OR over every status."""
     scope = scope_filter(user, "exchange.manage", org_field="employer_id")
     if scope is None:
         return Declaration.objects.none()
-    return tracked_by(user).filter(scope, status=Status.ACCEPTED)
+    return visible_in_status(user, Status.ACCEPTED).filter(scope)
 
 
 # 交换数据包 lists at most this many rounds (newest first).
