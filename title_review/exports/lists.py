@@ -21,22 +21,38 @@ from title_review.reviews.filters import FILTERS
 from title_review.reviews.selectors import list_query, tracked_by
 from title_review.rounds.selectors import rounds_visible_to
 
-from .exporter import SERIAL, Column, ListSpec, Lookups, Selection
+from .exporter import SERIAL, Column, ListSpec, Lookups, Names, Selection
 
 # The filters the list pages understand (and the meeting of a 评审结果 export); nothing else goes into a job.
 FILTER_KEYS = (*FILTERS, "meeting")
 
 
-def _status(row: dict[str, Any], _lookups: Lookups) -> str:
-    try:
-        return str(Status(row["status"]).label)
-    except ValueError:
-        return str(row["status"])
+def _statuses(_lookups: Lookups) -> Names:
+    """状态: each status's label (in the export's language); an unknown code as it is."""
+    return Names({status.value: str(status.label) for status in Status})
+
+
+def _stages(_lookups: Lookups) -> Names:
+    """所处环节: the applicant's words for each status; nothing for an unknown one."""
+    return Names({status: str(stage) for status, stage in STAGE_FOR_APPLICANT.items()}, missing="")
 
 
 def _waiting_days(row: dict[str, Any], lookups: Lookups) -> int | None:
     since = row.get("stage_since")
     return (lookups.now - since).days if since else None
+
+
+def _qualifications(lookups: Lookups) -> dict[str, str]:
+    return lookups.qualifications
+
+
+def _specialties(lookups: Lookups) -> dict[str, str]:
+    return lookups.specialties
+
+
+def _levels(lookups: Lookups) -> Names:
+    """级别 of a 资格名称; nothing for a qualification without one."""
+    return Names(lookups.qualification_levels, missing="")
 
 
 # 导出汇总表 (杭州市职称系统 manuals): the columns every declaration list shares, in this order.
@@ -50,14 +66,9 @@ DECLARATION_COLUMNS: tuple[Column, ...] = (
     Column("出生日期", "applicant__birth_date", kind=DATE, width=12),
     Column("工作单位", "employer__name", width=28),
     Column("评审活动", "round__title", width=30),
-    Column(
-        "申报资格",
-        "target_qualification",
-        show=lambda r, lk: lk.qualifications.get(r["target_qualification"], r["target_qualification"]),
-        width=18,
-    ),
-    Column("申报专业", "specialty", show=lambda r, lk: lk.specialties.get(r["specialty"], r["specialty"]), width=18),
-    Column("状态", "status", show=_status, width=14),
+    Column("申报资格", "target_qualification", names=_qualifications, width=18),
+    Column("申报专业", "specialty", names=_specialties, width=18),
+    Column("状态", "status", names=_statuses, width=14),
     Column("当前审核机构", "current_org__name", width=28),
     Column("提交时间", "submitted_at", kind=DATETIME, width=17),
 )
@@ -113,8 +124,8 @@ def _meeting_results(user: Any, params: QueryDict) -> Selection:
     return Selection(f"{meeting.title}评审结果", queryset, obj=meeting)
 
 
-def _outcome(row: dict[str, Any], _lookups: Lookups) -> str:
-    return "通过" if row["outcome"] == BallotOutcome.PASSED else "未通过"
+def _outcomes(_lookups: Lookups) -> Names:
+    return Names({BallotOutcome.PASSED.value: "通过"}, missing="未通过")
 
 
 # 评审结果 to the title office (issue 13 point 7): 通过 / 未通过 with the tally, never who voted how.
@@ -123,21 +134,9 @@ RESULT_COLUMNS: tuple[Column, ...] = (
     Column("申报人", "declaration__applicant_name", width=12),
     Column("工作单位", "declaration__employer__name", width=28),
     Column("系列", "declaration__round__series__name", width=16),
-    Column(
-        "申报资格",
-        "declaration__target_qualification",
-        show=lambda r, lk: lk.qualifications.get(
-            r["declaration__target_qualification"], r["declaration__target_qualification"]
-        ),
-        width=16,
-    ),
-    Column(
-        "级别",
-        "declaration__target_qualification",
-        show=lambda r, lk: lk.qualification_levels.get(r["declaration__target_qualification"], ""),
-        width=10,
-    ),
-    Column("评审结果", "outcome", show=_outcome, width=10),
+    Column("申报资格", "declaration__target_qualification", names=_qualifications, width=16),
+    Column("级别", "declaration__target_qualification", names=_levels, width=10),
+    Column("评审结果", "outcome", names=_outcomes, width=10),
     Column("应到评委", "members_count", kind=NUMBER, width=9),
     Column("出席评委", "present_count", kind=NUMBER, width=9),
     Column("同意", "approve", kind=NUMBER, width=7),
@@ -146,10 +145,6 @@ RESULT_COLUMNS: tuple[Column, ...] = (
     Column("第几次表决", "attempt", kind=NUMBER, width=10),
     Column("表决结束时间", "closed_at", kind=DATETIME, width=17),
 )
-
-
-def _stage(row: dict[str, Any], _lookups: Lookups) -> str:
-    return str(STAGE_FOR_APPLICANT.get(row["status"], ""))
 
 
 LISTS: dict[str, ListSpec] = {
@@ -170,7 +165,7 @@ LISTS: dict[str, ListSpec] = {
             "上报材料跟踪",
             (
                 *DECLARATION_COLUMNS,
-                Column("所处环节", "status", show=_stage, width=16),
+                Column("所处环节", "status", names=_stages, width=16),
                 Column("进入当前环节时间", "stage_since", kind=DATETIME, width=17),
             ),
             _tracking,

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import openpyxl
@@ -9,6 +10,11 @@ import pytest
 
 from title_review.core import excel
 from title_review.core.errors import DomainError
+
+
+def cell_time(*parts: int) -> dt.datetime:
+    """A date and time as a cell holds it: wall-clock, without a time zone."""
+    return dt.datetime(*parts, tzinfo=dt.UTC).replace(tzinfo=None)
 
 
 def test_cells_are_typed_by_column_and_text_is_kept_exactly(tmp_path):
@@ -53,3 +59,26 @@ def test_a_sheet_refuses_more_rows_than_excel_holds(monkeypatch, tmp_path):
         writer.write_row(["乙"])
         with pytest.raises(DomainError, match="超过 Excel 单表上限"):
             writer.write_row(["丙"])
+
+
+def test_values_outside_a_columns_kind_are_written_as_before(tmp_path):
+    """Each column hands the values of its kind straight to XlsxWriter; anything else keeps the general rules."""
+    columns = [
+        excel.SheetColumn("是否", width=6),
+        excel.SheetColumn("金额", kind=excel.NUMBER),
+        excel.SheetColumn("出生日期", kind=excel.DATE),
+        excel.SheetColumn("提交时间", kind=excel.DATETIME),
+    ]
+    late_utc = dt.datetime(2026, 10, 12, 17, 0, tzinfo=dt.UTC)  # already the 13th in Beijing
+    with excel.SheetWriter(tmp_path / "t.xlsx", columns) as writer:
+        writer.write_row([True, Decimal("12.50"), late_utc, dt.date(2026, 1, 2)])
+        writer.write_row([False, True, "不详", cell_time(2026, 1, 2, 8, 15)])
+        writer.write_row(["<r>x</r>", 7, dt.date(1990, 3, 7), 42])
+    sheet = openpyxl.load_workbook(tmp_path / "t.xlsx").worksheets[0]
+    assert [c.value for c in sheet[2]][:2] == ["是", 12.5] and sheet["B2"].data_type == "n"
+    assert sheet["C2"].value == cell_time(2026, 10, 13, 1, 0) and sheet["C2"].number_format == "yyyy-mm-dd"
+    assert sheet["D2"].value == cell_time(2026, 1, 2) and sheet["D2"].number_format == "yyyy-mm-dd"
+    assert [c.value for c in sheet[3]] == ["否", "是", "不详", cell_time(2026, 1, 2, 8, 15)]  # naive: as given
+    assert sheet["B3"].data_type == "s" and sheet["D3"].number_format == "yyyy-mm-dd hh:mm"
+    assert [c.value for c in sheet[4]] == ["<r>x</r>", 7, cell_time(1990, 3, 7), "42"]
+    assert sheet["D4"].data_type == "s" and sheet["A4"].number_format == "@"
