@@ -160,6 +160,29 @@ def _legacy_code_row(ctx: ImportContext, row: ImportRow) -> dict[str, str]:
     return {"处理": outcome, "机构代码": mapping.organisation.code}
 
 
+def _legacy_code_rows(ctx: ImportContext, rows: list[ImportRow]) -> list[Outcome]:
+    """A chunk of rows through assign_legacy_codes: the same checks and messages, the mappings and their
+    audit rows inserted per chunk."""
+    outcomes = services.assign_legacy_codes(
+        actor=ctx.actor,
+        items=[
+            services.LegacyCodeInput(
+                kind=r.data["kind"],
+                code=r.data["code"],
+                name=r.data["name"],
+                parent_code=r.data["parent_code"],
+                region=r.data["region"],
+                credit_code=r.data["credit_code"] or "",
+            )
+            for r in rows
+        ],
+    )
+    return [
+        outcome if isinstance(outcome, Exception) else {"处理": outcome[1], "机构代码": outcome[0].organisation.code}
+        for outcome in outcomes
+    ]
+
+
 LEGACY_CODES = ImportSpec(
     key="certificates.legacy_codes",
     title="导入原系统单位代码",
@@ -196,6 +219,7 @@ LEGACY_CODES = ImportSpec(
         Column("统一社会信用代码", "credit_code", max_length=18),
     ),
     row=_legacy_code_row,
+    bulk=_legacy_code_rows,
     start=_start_legacy_codes,
     unique=(("kind", "code"),),
     notes=(

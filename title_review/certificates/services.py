@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -351,6 +352,151 @@ def assign_legacy_code(
         organisation=org,
     )
     return mapping, outcome
+
+
+@dataclass(frozen=True)
+class LegacyCodeInput:
+    """One old code to keep: what `assign_legacy_code` takes."""
+
+    kind: str
+    code: str
+    name: str
+    parent_code: str
+    region: Entry | None = None
+    credit_code: str = ""
+
+
+def assign_legacy_codes(
+    *, actor: Any, items: Sequence[LegacyCodeInput]
+) -> list[tuple[LegacyOrganisationCode, str] | Exception]:
+    """`assign_legacy_code` for many codes at once (导入原系统单位代码, ADR 0045): for each item its mapping
+    and what happened, or the exception `assign_legacy_code` would have raised for it — the same checks in
+    the same order, the same messages. An item sees what earlier items did (a 主管单位代码 mapped or an
+    organisation created above it), as row by row. Nothing is written for a refused item.
+
+    The parents (by code and by old 主管单位代码), the organisations the items may name (by name or credit
+    code), the old codes already kept and those organisations' codes are read with one IN query each; the
+    scope is answered once per parent; the mappings and their audit rows (`organisation.legacy_code`)
+    go in with one INSERT each (COPY on PostgreSQL). An organisation that must be created still goes
+    through `create_organisation`, one by one (its code sequence, the parent's counter and tree rules).
+    """
+    cleaned: list[tuple[str, str, str, str] | Exception] = []
+    for item in items:
+        try:
+            label = str(LegacyCodeKind(item.kind).label)
+            cleaned.append(
+                (
+                    label,
+                    _clean_text(item.code, f"原系统{label}", 40),
+                    _clean_text(item.name, "机构名称", 200),
+                    (item.parent_code or "").strip(),
+                )
+            )
+        except DomainError as exc:
+            cleaned.append(exc)
+    ok = [c for c in cleaned if not isinstance(c, Exception)]
+    parent_codes = {p for _l, _c, _n, p in ok if p}
+    by_code: dict[str, Organisation] = {}
+    for found in Organisation.objects.filter(code__in=parent_codes):
+        by_code.setdefault(found.code, found)
+    kept: dict[tuple[str, str], LegacyOrganisationCode] = {
+        (m.kind, m.code): m
+        for m in LegacyOrganisationCode.objects.filter(
+            code__in=parent_codes | {c for _l, c, _n, _p in ok}
+        ).select_related("organisation")
+    }
+    credits: dict[int, tuple[str, str] | DomainError] = {}
+    for index, item in enumerate(items):
+        try:
+            credits[index] = normalise_credit_code(item.credit_code)
+        except DomainError as exc:
+            credits[index] = exc
+    wanted_credits = {c[0] for c in credits.values() if not isinstance(c, DomainError) and c[0]}
+    by_credit: dict[tuple[int | None, str], Organisation] = {}
+    by_name: dict[tuple[int | None, str], Organisation] = {}
+    for candidate in Organisation.objects.filter(
+        Q(name__in={n for _l, _c, n, _p in ok}) | Q(credit_code__in=wanted_credits)
+    ):
+        by_credit.setdefault((candidate.parent_id, candidate.credit_code), candidate)
+        by_name.setdefault((candidate.parent_id, candidate.name), candidate)
+    per_org: dict[tuple[int, str], LegacyOrganisationCode] = {}
+    for mapping in LegacyOrganisationCode.objects.filter(
+        organisation_id__in={o.pk for o in by_name.values()} | {o.pk for o in by_credit.values()}
+    ).order_by("kind", "code"):
+        per_org.setdefault((mapping.organisation_id, mapping.kind), mapping)
+    scope = _ScopeCheck(actor, "organisation.import")
+    outcomes: list[tuple[LegacyOrganisationCode, str] | Exception] = []
+    new: list[LegacyOrganisationCode] = []
+    events: list[Event] = []
+    for index, (item, entry) in enumerate(zip(items, cleaned, strict=True)):
+        if isinstance(entry, Exception):
+            outcomes.append(entry)
+            continue
+        label, code, name, parent_code = entry
+        kind = item.kind
+        try:
+            parent = (by_code.get(parent_code) if parent_code else None) or (
+                department.organisation
+                if parent_code and (department := kept.get((LegacyCodeKind.DEPARTMENT, parent_code))) is not None
+                else None
+            )
+            if parent is None:
+                raise DomainError(
+                    f"上级机构代码“{item.parent_code}”不存在：应为本系统的机构代码，或已导入（或本文件前面行中）的原系统主管单位代码"
+                )
+            scope(parent)
+            normalised = credits[index]
+            if isinstance(normalised, DomainError):
+                raise copy.copy(normalised)
+            credit = normalised[0]
+            org = (by_credit.get((parent.pk, credit)) if credit else None) or by_name.get((parent.pk, name))
+            existing = kept.get((kind, code))
+            if existing is not None:
+                if org is not None and existing.organisation_id == org.pk:
+                    outcomes.append((existing, "已对应，无变化"))
+                    continue
+                raise DomainError(f"原系统{label}“{code}”已对应“{existing.organisation.name}”，不能再对应其他机构")
+            if org is None:
+                if item.region is None:
+                    raise DomainError(f"“{parent.name}”下没有名为“{name}”的机构，新建时须填写所在地代码")
+                org = create_organisation(
+                    actor=actor,
+                    parent_id=parent.pk,
+                    name=name,
+                    kind=NEW_KIND[kind],
+                    region=item.region,
+                    credit_code=credit,
+                )
+                by_code.setdefault(org.code, org)
+                by_name.setdefault((parent.pk, org.name), org)
+                if org.credit_code:
+                    by_credit.setdefault((parent.pk, org.credit_code), org)
+                outcome = "新建机构"
+            else:
+                if org.kind not in LEGACY_KINDS[kind]:
+                    raise DomainError(f"“{org.name}”是{org.kind_label}，不能对应原系统{label}")
+                other = per_org.get((org.pk, kind))
+                if other is not None:
+                    raise DomainError(f"“{org.name}”已对应原系统{label}“{other.code}”")
+                outcome = "对应已有机构"
+        except (DomainError, Http404) as exc:
+            outcomes.append(exc)
+            continue
+        mapping = LegacyOrganisationCode(kind=kind, code=code, organisation=org)
+        kept[(kind, code)] = per_org[(org.pk, kind)] = mapping
+        new.append(mapping)
+        events.append(
+            Event(
+                action="organisation.legacy_code",
+                obj=org,
+                after={"kind": kind, "legacy_code": code, "code": org.code, "outcome": outcome},
+                organisation=org,
+            )
+        )
+        outcomes.append((mapping, outcome))
+    insert_models(LegacyOrganisationCode, new, batch_size=BULK_BATCH)
+    record_events(actor=actor, events=events, batch_size=BULK_BATCH)
+    return outcomes
 
 
 # 撤销 (issue 14 point 7) ------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ through create_entry (province only). Whole code sets with a diff stay with 接�
 from typing import Any
 
 from title_review.access.policies import require
-from title_review.core.importing import Column, ImportContext, ImportRow, ImportSpec, Kind
+from title_review.core.importing import Column, ImportContext, ImportRow, ImportSpec, Kind, Outcome
 
 from . import services
 from .models import DictionaryType
@@ -35,6 +35,25 @@ def _entry_row(ctx: ImportContext, row: ImportRow) -> dict[str, str]:
     return {}
 
 
+def _entry_rows(ctx: ImportContext, rows: list[ImportRow]) -> list[Outcome]:
+    """A chunk of rows through create_entries: the same checks and messages, the entries and their audit
+    rows inserted per chunk."""
+    outcomes = services.create_entries(
+        actor=ctx.actor,
+        items=[
+            services.EntryInput(
+                type=r.data["type"],
+                code=r.data["code"],
+                name=r.data["name"],
+                parent_code=r.data["parent_code"] or "",
+                sort_order=r.data["sort_order"] or 0,
+            )
+            for r in rows
+        ],
+    )
+    return [outcome if isinstance(outcome, Exception) else {} for outcome in outcomes]
+
+
 ENTRIES = ImportSpec(
     key="dictionaries.entries",
     title="导入字典条目",
@@ -55,6 +74,7 @@ ENTRIES = ImportSpec(
         Column("排序", "sort_order", Kind.INT),
     ),
     row=_entry_row,
+    bulk=_entry_rows,
     start=_start,
     unique=(("type", "code"),),
     notes=(

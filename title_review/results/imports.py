@@ -6,7 +6,7 @@ from typing import Any
 
 from title_review.access.policies import require
 from title_review.audit.services import record_event
-from title_review.core.importing import Column, ImportContext, ImportRow, ImportSpec, Kind
+from title_review.core.importing import Column, ImportContext, ImportRow, ImportSpec, Kind, Outcome
 from title_review.declarations.models import Declaration
 
 from . import services
@@ -31,6 +31,28 @@ def _row(ctx: ImportContext, row: ImportRow) -> dict[str, str]:
         passed=data["outcome"] == PASSED,
     )
     return {"姓名": entry.person_name, "结果": entry.get_outcome_display()}
+
+
+def _rows(ctx: ImportContext, rows: list[ImportRow]) -> list[Outcome]:
+    """A chunk of rows through record_imported_results: the same checks and messages, the entries, the
+    declarations' moves, their 审核记录 and audit rows written per chunk."""
+    outcomes = services.record_imported_results(
+        actor=ctx.actor,
+        items=[
+            services.ImportedResult(
+                declaration_id=r.data["declaration"].pk,
+                committee_name=r.data["committee_name"],
+                passed=r.data["outcome"] == PASSED,
+            )
+            for r in rows
+        ],
+    )
+    return [
+        outcome
+        if isinstance(outcome, Exception)
+        else {"姓名": outcome.person_name, "结果": outcome.get_outcome_display()}
+        for outcome in outcomes
+    ]
 
 
 def _done(ctx: ImportContext, rows: list[ImportRow]) -> None:
@@ -65,6 +87,7 @@ RESULTS = ImportSpec(
         ),
     ),
     row=_row,
+    bulk=_rows,
     start=_start,
     finish=_done,
     unique=(("declaration",),),

@@ -3,9 +3,11 @@
 its audit row in the same transaction; notices (站内信 + SMS) leave after the commit.
 """
 
+import copy
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
@@ -31,7 +33,7 @@ from title_review.core.cachesafe import CACHE_DOWN_MESSAGE, CACHE_ERRORS
 from title_review.core.errors import Conflict, DomainError
 from title_review.core.policies import get_policy
 from title_review.declarations.models import Declaration
-from title_review.declarations.transitions import transition
+from title_review.declarations.transitions import Move, transition, transition_many
 from title_review.declarations.workflow import Action, Status
 from title_review.dictionaries.models import Entry
 from title_review.notifications.services import notify
@@ -203,6 +205,166 @@ def record_imported_result(*, actor: Any, declaration_id: int, committee_name: s
         reason=f"{committee_name}评审{'通过' if passed else '未通过'}（导入）",
     )
     return entry
+
+
+@dataclass(frozen=True)
+class ImportedResult:
+    """One row of 接收评审情况 by Excel: what `record_imported_result` takes."""
+
+    declaration_id: int
+    committee_name: str
+    passed: bool
+
+
+def record_imported_results(*, actor: Any, items: Sequence[ImportedResult]) -> list[ResultEntry | Exception]:
+    """`record_imported_result` for many rows at once (导入评审情况, ADR 0045): for each item its entry, or
+    the exception `record_imported_result` would have raised for it, with the same checks in the same
+    order and the same messages. Nothing is written for a refused item.
+
+    A fixed number of queries for any number of items: the declarations locked with one IN query, their
+    rounds with another, the scope answered once per publishing office, the open imported batches read
+    (locked) with one query and the missing ones made with one INSERT, the entries inserted at once, and
+    the declarations moved through the workflow table by `transition_many` (one UPDATE, the 审核记录 and
+    the audit rows `transition` writes, each in one INSERT — COPY on PostgreSQL)."""
+    names = [" ".join((item.committee_name or "").split()) for item in items]
+    declarations = _locked_for_results([item.declaration_id for item in items])
+    round_ids = {d.round_id for d in declarations.values()}
+    rounds = {r.pk: r for r in Round.objects.select_related("publisher").filter(pk__in=round_ids)}
+    scope: dict[int, Exception | None] = {}
+    checked: list[tuple[Declaration, Round, str, bool] | Exception] = []
+    for item, committee_name in zip(items, names, strict=True):
+        try:
+            checked.append(
+                (
+                    *_imported_checks(actor, item, committee_name, declarations, rounds, scope),
+                    committee_name,
+                    item.passed,
+                )
+            )
+        except (DomainError, Http404) as exc:
+            checked.append(exc)
+    passed = [c for c in checked if not isinstance(c, Exception)]
+    batches = _open_import_batches(actor, {(round_.pk, name): round_ for _d, round_, name, _p in passed})
+    qualifications = _qualifications(d.target_qualification for d, _r, _n, _p in passed)
+    entries = [
+        _entry_for(batches[(round_.pk, name)], d, Outcome.PASSED if ok else Outcome.FAILED, qualifications, "导入")
+        for d, round_, name, ok in passed
+    ]
+    ResultEntry.objects.bulk_create(entries, batch_size=1000)
+    transition_many(
+        [
+            Move(
+                declaration=d,
+                action=Action.RECORD_PASS if ok else Action.RECORD_FAIL,
+                organisation=round_.publisher,
+                reason=f"{name}评审{'通过' if ok else '未通过'}（导入）",
+            )
+            for d, round_, name, ok in passed
+        ],
+        actor=actor,
+        level=LEVEL,
+    )
+    made = iter(entries)
+    return [c if isinstance(c, Exception) else next(made) for c in checked]
+
+
+# What receiving a result reads of a declaration and its joined rows (the checks, the entry, the move, the
+# audit row's description): a thousand full rows with their applicant, unit and round cost more to build
+# than everything else the chunk does.
+_RESULT_COLUMNS = (
+    "id",
+    "number",
+    "status",
+    "version",
+    "applicant_name",
+    "target_qualification",
+    "round",
+    "round__title",
+    "round__series__name",
+    "employer",
+    "employer__name",
+    "applicant",
+    "applicant__username",
+    "applicant__real_name",
+)
+
+
+def _locked_for_results(declaration_ids: list[int]) -> dict[int, Declaration]:
+    """`_locked` for many rows: locked in key order, then read with only the columns receiving a result uses."""
+    ids = set(declaration_ids)
+    list(Declaration.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    rows = (
+        Declaration.objects.select_related("employer", "round__series", "applicant")
+        .only(*_RESULT_COLUMNS)
+        .filter(pk__in=ids)
+    )
+    return {d.pk: d for d in rows}
+
+
+def _imported_checks(
+    actor: Any,
+    item: ImportedResult,
+    committee_name: str,
+    declarations: dict[int, Declaration],
+    rounds: dict[int, Round],
+    scope: dict[int, Exception | None],
+) -> tuple[Declaration, Round]:
+    """`record_imported_result`'s checks on loaded rows, in its order; the scope answered once per office."""
+    if not committee_name:
+        raise DomainError("请填写评委会名称。", field="committee_name")
+    declaration = declarations.get(item.declaration_id)
+    if declaration is None:
+        raise Http404
+    round_ = rounds[declaration.round_id]
+    if round_.publisher_id not in scope:
+        try:
+            require(actor, "result.manage", round_.publisher)
+            scope[round_.publisher_id] = None
+        except (DomainError, Http404) as exc:
+            scope[round_.publisher_id] = exc
+    refused = scope[round_.publisher_id]
+    if refused is not None:
+        raise copy.copy(refused)
+    if round_.kind != RoundKind.REVIEW:
+        raise DomainError("初定、认定类评审活动由职改办审批，不导入评审情况。", code="not_review")
+    if declaration.status != Status.ACCEPTED:
+        raise Conflict(
+            f"申报材料 {declaration.number} 为“{declaration.get_status_display()}”，只有“已受理”的才能接收评审情况。",
+            code="not_accepted",
+        )
+    return declaration, round_
+
+
+def _open_import_batches(actor: Any, wanted: dict[tuple[int, str], Round]) -> dict[tuple[int, str], ResultBatch]:
+    """The round's open imported batch of each committee, locked; the missing ones made (one INSERT)."""
+    if not wanted:
+        return {}
+    found: dict[tuple[int, str], ResultBatch] = {}
+    for batch in (
+        ResultBatch.objects.select_for_update()
+        .filter(
+            round_id__in={r for r, _n in wanted},
+            committee_name__in={n for _r, n in wanted},
+            source=BatchSource.IMPORT,
+            status=BatchStatus.RECEIVED,
+        )
+        .order_by("-pk")
+    ):
+        found.setdefault((batch.round_id, batch.committee_name), batch)
+    missing = [
+        ResultBatch(
+            office=round_.publisher,
+            round=round_,
+            committee_name=name,
+            source=BatchSource.IMPORT,
+            created_by=actor,
+        )
+        for (round_id, name), round_ in wanted.items()
+        if (round_id, name) not in found
+    ]
+    ResultBatch.objects.bulk_create(missing)
+    found.update({(b.round_id, b.committee_name): b for b in missing})
+    return found
 
 
 APPROVAL_KINDS = (RoundKind.INITIAL, RoundKind.RECOGNITION)
