@@ -771,6 +771,35 @@ def imports() -> None:
 RESULTS = HERE / "results" / "lists.md"
 
 
+EARLIER = {"pdf": "## 评审表 PDF", "xlsx": "## 汇总表 export"}
+
+
+def earlier_results(missing: list[str]) -> tuple[list[str], dict[str, Any]]:
+    """The sections (and RESULT entries) of the previous results file for the parts this run did not measure
+    (`lists` alone leaves the 评审表 PDF and the 汇总表 out): kept, and said to be from an earlier run."""
+    if not RESULTS.exists():
+        return [], {}
+    lines = RESULTS.read_text().splitlines()
+    previous: dict[str, Any] = {}
+    for line in lines:
+        if line.startswith("RESULT "):
+            previous = json.loads(line[len("RESULT ") :])
+            break
+    kept: list[str] = []
+    entries: dict[str, Any] = {}
+    for part in missing:
+        start = next((i for i, line in enumerate(lines) if line.startswith(EARLIER[part])), None)
+        if start is None or part not in previous:
+            continue
+        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith(("## ", "```"))), len(lines))
+        kept += [
+            lines[start] + " (not measured in this run: kept from the previous results file)",
+            *lines[start + 1 : end],
+        ]
+        entries[part] = {**previous[part], "earlier_run": True}
+    return kept, entries
+
+
 def write_report(report: list[str], summary: dict[str, Any]) -> None:
     RESULTS.parent.mkdir(exist_ok=True)
     head = [
@@ -811,6 +840,10 @@ def main() -> None:
         summary["xlsx"] = xlsx(report, args.rows)
     if args.command == "imports" or args.command == "all" and not args.skip_imports:
         imports()
+    if args.command == "lists" and not args.no_write and not args.only:
+        kept, entries = earlier_results(["pdf", "xlsx"])
+        report += kept
+        summary.update(entries)
     if summary:
         lists_summary = summary.get("lists", {})
         brief = {k: v for k, v in lists_summary.items() if k != "ratios"}
