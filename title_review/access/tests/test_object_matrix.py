@@ -183,12 +183,17 @@ def _pdf_layout_skipped():
     """The printed forms are laid out as a one-page stand-in here: this module asks who gets a 200 and who a
     404, and WeasyPrint's ~1 s a form, for every persona allowed to print, is spent on access alone. The
     templates are still rendered with the object's data (a template error would still be a 500); the
-    layout of each form is tested in title_review/printing/tests and the browser tests."""
+    layout of each form is tested in title_review/printing/tests and the browser tests. For the same reason the
+    电子证书 is not signed here (pyHanko, ~0.3 s a download): signing is tested in certificates/tests/test_ecert.py."""
     from unittest import mock
 
+    from title_review.certificates import ecert
     from title_review.printing import renderer
 
-    with mock.patch.object(renderer, "html_to_pdf", return_value=PDF):
+    with (
+        mock.patch.object(renderer, "html_to_pdf", return_value=PDF),
+        mock.patch.object(ecert, "sign_pdf", side_effect=lambda pdf, **_kw: pdf),
+    ):
         yield
 
 
