@@ -381,9 +381,10 @@ def assign_legacy_codes(
     through `create_organisation`, one by one (its code sequence, the parent's counter and tree rules).
     """
     cleaned: list[tuple[str, str, str, str] | Exception] = []
+    labels = {kind: str(label) for kind, label in LegacyCodeKind.choices}
     for item in items:
         try:
-            label = str(LegacyCodeKind(item.kind).label)
+            label = labels[LegacyCodeKind(item.kind)]
             cleaned.append(
                 (
                     label,
@@ -414,9 +415,10 @@ def assign_legacy_codes(
     wanted_credits = {c[0] for c in credits.values() if not isinstance(c, DomainError) and c[0]}
     by_credit: dict[tuple[int | None, str], Organisation] = {}
     by_name: dict[tuple[int | None, str], Organisation] = {}
-    for candidate in Organisation.objects.filter(
-        Q(name__in={n for _l, _c, n, _p in ok}) | Q(credit_code__in=wanted_credits)
-    ):
+    # Only what the checks, the code row, its audit row and the result read of an organisation.
+    for candidate in Organisation.objects.only(
+        "id", "name", "code", "kind", "office_level", "parent_id", "credit_code"
+    ).filter(Q(name__in={n for _l, _c, n, _p in ok}) | Q(credit_code__in=wanted_credits)):
         by_credit.setdefault((candidate.parent_id, candidate.credit_code), candidate)
         by_name.setdefault((candidate.parent_id, candidate.name), candidate)
     per_org: dict[tuple[int, str], LegacyOrganisationCode] = {}

@@ -29,6 +29,7 @@ from title_review.certificates.numbering import clean_agency_code, next_document
 from title_review.certificates.services import record_certificate
 from title_review.committees.models import Meeting
 from title_review.committees.services import results_of
+from title_review.core.bulk import insert_models
 from title_review.core.cachesafe import CACHE_DOWN_MESSAGE, CACHE_ERRORS
 from title_review.core.errors import Conflict, DomainError
 from title_review.core.policies import get_policy
@@ -250,7 +251,7 @@ def record_imported_results(*, actor: Any, items: Sequence[ImportedResult]) -> l
         _entry_for(batches[(round_.pk, name)], d, Outcome.PASSED if ok else Outcome.FAILED, qualifications, "导入")
         for d, round_, name, ok in passed
     ]
-    ResultEntry.objects.bulk_create(entries, batch_size=1000)
+    insert_models(ResultEntry, entries)
     transition_many(
         [
             Move(
@@ -290,13 +291,13 @@ _RESULT_COLUMNS = (
 
 
 def _locked_for_results(declaration_ids: list[int]) -> dict[int, Declaration]:
-    """`_locked` for many rows: locked in key order, then read with only the columns receiving a result uses."""
-    ids = set(declaration_ids)
-    list(Declaration.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    """`_locked` for many rows, reading only the columns receiving a result uses."""
     rows = (
-        Declaration.objects.select_related("employer", "round__series", "applicant")
+        Declaration.objects.select_for_update(of=("self",))
+        .select_related("employer", "round__series", "applicant")
         .only(*_RESULT_COLUMNS)
-        .filter(pk__in=ids)
+        .filter(pk__in=set(declaration_ids))
+        .order_by("pk")
     )
     return {d.pk: d for d in rows}
 
