@@ -403,7 +403,8 @@ def assign_legacy_codes(
     kept: dict[tuple[str, str], LegacyOrganisationCode] = {
         (m.kind, m.code): m
         for m in LegacyOrganisationCode.objects.filter(
-            code__in=parent_codes | {c for _l, c, _n, _p in ok}
+            kind__in=list(LegacyCodeKind),  # every kind: so that the (kind, code) index serves the lookup
+            code__in=parent_codes | {c for _l, c, _n, _p in ok},
         ).select_related("organisation")
     }
     credits: dict[int, tuple[str, str] | DomainError] = {}
