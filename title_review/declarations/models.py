@@ -107,6 +107,8 @@ class Declaration(TimeStampedModel):
             ),
             # 管理材料, 单位审核: one employer, per round, by name.
             models.Index(fields=["employer", "round", "applicant_name", "id"], name="declaration_employer_names"),
+            # 公示表: one 单位内部公示's people by name, a page at a time (a unit of thousands publicises thousands).
+            models.Index(fields=["publicity", "applicant_name", "id"], name="declaration_publicity_names"),
             # 上报材料跟踪, 被退回的材料: newest movement first, for one employer or across a subtree.
             models.Index(fields=["employer", "-stage_since", "-id"], name="declaration_employer_recent"),
             models.Index(fields=["-stage_since", "-id"], name="declaration_recent"),
