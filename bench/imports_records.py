@@ -1,7 +1,7 @@
 """字典条目, 原系统单位代码 and 评审情况 imports against a plain bulk insert of the same rows (issue 12, ADR 0045).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/title_review_bench_imp_b \\
-        .venv/bin/python bench/imports_records.py [ROWS] [--rounds N] [--only entries|legacy|results]
+        .venv/bin/python bench/imports_records.py [ROWS] [--rounds N] [--only entries|legacy|results] [--no-vacuum]
 
 Needs a migrated database with the dictionaries, the demo data and the demo activity (`manage.py migrate`,
 `load_dictionaries`, `load_demo`, `load_demo_activity`: an accepted declaration to copy). It adds, once,
@@ -19,6 +19,10 @@ rounds (default 3) of:
 - `dry run` and `commit`: the real import, `run_import` on the uploaded file, as zjadmin (字典条目) or hzadmin;
   the commit's rows are undone after the round (entries and code rows deleted; the declarations put back to
   已受理, their entries, batches and 审核记录 deleted; audit rows stay: append-only).
+
+On PostgreSQL every timed step starts from freshly vacuumed tables (`VACUUM ANALYZE` of what the case
+writes; `--no-vacuum` to skip): the steps insert and delete or roll back 10,000 rows each, and with
+autovacuum off (as on the bench machine's server) the dead rows pile up and slow whichever step comes later.
 
 Each import's ratio is taken to the bulk insert of its own round; medians are printed, then one line
 `RESULT {json}`.
@@ -62,6 +66,21 @@ def workbook(sheet_name: str, headers: list[str], rows: list[list[Any]]) -> byte
     return buffer.getvalue()
 
 
+def vacuum(case: "Case") -> None:
+    """VACUUM ANALYZE what the case writes, on PostgreSQL: every round inserts and deletes (or rolls back)
+    10,000 rows per table, and where autovacuum is off (this machine's server) the dead rows pile up —
+    800,000 in the code table after a few runs — and slow the lookups and unique checks of whichever step
+    comes later. Production runs autovacuum; each step here starts from a vacuumed table."""
+    from django.apps import apps
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or not case.tables:
+        return
+    with connection.cursor() as cursor:
+        for label in case.tables:
+            cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(apps.get_model(label)._meta.db_table)}")
+
+
 def timed(work: Callable[[], Any]) -> float:
     started = time.perf_counter()
     work()
@@ -77,6 +96,8 @@ class Case:
     content: bytes
 
     full_insert: Callable[[], None] | None = None
+    # What the case writes (app_label.Model): vacuumed before each timed step (`vacuum`).
+    tables: tuple[str, ...] = ()
 
     def bulk_insert(self) -> None:
         raise NotImplementedError
@@ -93,6 +114,7 @@ class Case:
 
 class Entries(Case):
     key = "entries"
+    tables = ("dictionaries.Entry", "audit.AuditEvent")
 
     def __init__(self, rows: int, run: int) -> None:
         from title_review.accounts.models import User
@@ -139,6 +161,7 @@ class Entries(Case):
 
 class Legacy(Case):
     key = "legacy"
+    tables = ("certificates.LegacyOrganisationCode", "audit.AuditEvent")
 
     def __init__(self, rows: int, run: int) -> None:
         from title_review.accounts.models import User
@@ -210,6 +233,13 @@ class Legacy(Case):
 
 class Results(Case):
     key = "results"
+    tables = (
+        "results.ResultEntry",
+        "results.ResultBatch",
+        "declarations.Declaration",
+        "declarations.ReviewRecord",
+        "audit.AuditEvent",
+    )
 
     def __init__(self, rows: int, run: int) -> None:
         from django.contrib.auth.hashers import make_password
@@ -358,6 +388,12 @@ def main() -> None:
     parser.add_argument("rows", nargs="?", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default 3)")
     parser.add_argument("--only", choices=sorted(CASES), action="append", help="one import (repeatable)")
+    parser.add_argument(
+        "--no-vacuum",
+        dest="vacuum",
+        action="store_false",
+        help="do not VACUUM ANALYZE the written tables before each timed step (PostgreSQL; see vacuum())",
+    )
     args = parser.parse_args()
     _django()
 
@@ -370,7 +406,7 @@ def main() -> None:
     run = int(time.time()) % 100_000
     load = [os.getloadavg()[0]]
     results: dict[str, dict[str, Any]] = {}
-    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}; vacuum before each step: {args.vacuum}")
     print("| import | run | rows | seconds per round | median | median ratio to the bulk insert of its round |")
     print("|---|---|---|---|---|---|")
     for key in args.only or list(CASES):
@@ -387,13 +423,18 @@ def main() -> None:
         full: list[float] = []
         dry: list[float] = []
         commits: list[float] = []
+        tidy = (lambda case=case: vacuum(case)) if args.vacuum else (lambda: None)
         for _round in range(args.rounds):
+            tidy()
             bulk.append(timed(case.bulk_insert))
             case.undo_bulk()
             if case.full_insert is not None:
+                tidy()
                 full.append(timed(case.full_insert))
                 case.undo_bulk()
+            tidy()
             dry.append(timed(lambda imported=imported: imported(False)))
+            tidy()
             commits.append(timed(lambda imported=imported: imported(True)))
             case.check_commit()
             case.undo_commit()
@@ -436,6 +477,7 @@ def main() -> None:
         "machine": platform.machine(),
         "cores": os.cpu_count(),
         "load_1min": [round(x, 2) for x in load],
+        "vacuum": args.vacuum,
         "date": timezone.localdate().isoformat(),
     }
     print("RESULT " + json.dumps(result, ensure_ascii=False))
