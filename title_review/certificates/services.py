@@ -2,10 +2,8 @@
 
 import copy
 import datetime as dt
-import gc
 import re
-from collections.abc import Callable, Collection, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -386,32 +384,8 @@ def assign_legacy_codes(
     scope is answered once per parent; the mappings and their audit rows (`organisation.legacy_code`)
     go in with one INSERT each (COPY on PostgreSQL). An organisation that must be created still goes
     through `create_organisation`, one by one (its code sequence, the parent's counter and tree rules).
-    The cyclic garbage collector is paused while the chunk runs (`_collector_paused`).
+    An import runs it with the cyclic garbage collector paused (core.importing.running.collector_paused).
     """
-    with _collector_paused():
-        return _assign_legacy_codes(actor, items)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off while a chunk is checked and written: the chunk makes tens of
-    thousands of small objects (model instances, audit rows) that all stay alive until it is written, and
-    the collector, woken every 700 allocations, walked them again and again — a fifth of the chunk's time
-    (profiled, 1,000-row chunks). Reference counting still frees what dies meanwhile; what only the
-    collector can free (cycles) waits until the chunk is done, when it is switched back on."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
-def _assign_legacy_codes(
-    actor: Any, items: Sequence[LegacyCodeInput]
-) -> list[tuple[LegacyOrganisationCode, str] | Exception]:
     cleaned: list[tuple[str, str, str, str] | Exception] = []
     labels = {kind: str(label) for kind, label in LegacyCodeKind.choices}
     code_labels = {kind: f"原系统{label}" for kind, label in labels.items()}

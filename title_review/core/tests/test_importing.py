@@ -124,3 +124,35 @@ def test_template_lists_every_column_on_the_notes_sheet():
         "代码": "选填",
     }
     assert workbook["人员"].column_dimensions["C"].number_format != "@"  # dates stay dates
+
+
+def _bulk_spec(bulk):
+    from dataclasses import replace
+
+    return replace(SPEC, key="test.people.bulk", bulk=bulk)
+
+
+def test_a_bulk_chunk_runs_with_the_collector_paused_and_switched_back_on_after():
+    import gc
+
+    seen = []
+
+    def bulk(ctx, rows):
+        seen.append(gc.isenabled())
+        return [{"编号": f"N{r.number}"} for r in rows]
+
+    rows = [["张三", identity(1)], ["李四", identity(2)]]
+    result = run_import(_bulk_spec(bulk), actor=None, upload=xlsx(rows), commit=True)
+    assert result.committed and seen == [False]
+    assert gc.isenabled()
+
+
+def test_the_collector_is_switched_back_on_when_a_bulk_chunk_fails():
+    import gc
+
+    def bulk(ctx, rows):
+        raise RuntimeError("服务出错")
+
+    with pytest.raises(RuntimeError):
+        run_import(_bulk_spec(bulk), actor=None, upload=xlsx([["张三", identity(1)]]), commit=True)
+    assert gc.isenabled()
