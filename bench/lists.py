@@ -883,8 +883,17 @@ def _import_entry(name: str, data: dict[str, Any], database: str) -> dict[str, A
         "pass": ratio <= IMPORT_BAR,
         "database": database,
     }
-    if data.get("full_insert_s"):  # 评审情况: also to a bulk write of everything it writes but audit rows
-        entry["ratio_to_full"] = max(data["dry_run_ratio_to_full"], data["commit_ratio_to_full"])
+    if data.get("full_insert_s"):
+        # 评审情况 writes more than its rows: each result moves its declaration (the status UPDATE) and records
+        # the move (审核记录). Its bulk insert of "the same rows" is therefore the plain bulk write of all of that
+        # (everything but the audit rows, which no import's reference writes); the entries alone are shown.
+        entry["ratio_to_entries"] = ratio
+        entry["bulk_entries_s"] = data["bulk_s"]
+        entry["bulk_s"] = data["full_insert_s"]
+        entry["dry_run_ratio"] = data["dry_run_ratio_to_full"]
+        entry["commit_ratio"] = data["commit_ratio_to_full"]
+        entry["ratio"] = max(data["dry_run_ratio_to_full"], data["commit_ratio_to_full"])
+        entry["pass"] = entry["ratio"] <= IMPORT_BAR
     if data.get("hashing_s") is not None:
         entry["hashing_s"] = data["hashing_s"]
     if data.get("cap_lifted"):
@@ -942,10 +951,11 @@ def imports(report: list[str], production_hasher: bool = False) -> dict[str, Any
         f"{passed} of {len(entries)} imports within {IMPORT_BAR:g} × the bulk insert of their own round (the worse "
         "of the dry run's and the commit's median ratio)."
     ]
-    if "results" in entries and "ratio_to_full" in entries["results"]:
+    if "results" in entries and "ratio_to_entries" in entries["results"]:
         notes.append(
-            f"评审情况 to a bulk write of everything it writes but its audit rows (the entries, the declarations' "
-            f"status UPDATE, the 审核记录): {entries['results']['ratio_to_full']:.2f}× (shown, not judged)."
+            "评审情况 is judged against a plain bulk write of everything it writes but its audit rows (the entries, "
+            "the declarations' status UPDATE, the 审核记录), as every other import against the rows it writes; to a "
+            f"bulk insert of the result entries alone: {entries['results']['ratio_to_entries']:.2f}× (shown)."
         )
     for error in errors:
         notes.append(f"NOT MEASURED: {error}.")
@@ -989,16 +999,6 @@ def surge(report: list[str], users: int = SURGE_USERS, duration: int = 30) -> di
     """bench/surge/run.py compare with the sync workers, one round: the dossier against the bare view."""
     env = dict(os.environ)
     env["DATABASE_URL"] = f"{SERVER}/{SURGE_DB}"
-    # The production settings refuse to start without a certificate signing key and chain (ADR 0039): a
-    # stand-in made once, as `make check-deploy` does, unless the environment names real ones.
-    signing = ROOT / "var" / "bench_surge" / "signing"
-    if not (signing / "signer.key").exists():
-        subprocess.run(  # noqa: S603 — our own manage.py
-            [PYTHON, "manage.py", "make_test_ca", str(signing)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL
-        )
-    env.setdefault("DJANGO_CERTIFICATE_SIGNING_KEY", str(signing / "signer.key"))
-    env.setdefault("DJANGO_CERTIFICATE_SIGNING_CERT", str(signing / "signer.pem"))
-    env.setdefault("DJANGO_CERTIFICATE_SIGNING_CHAIN", str(signing / "ca.pem"))
     missing = [tool for tool in ("locust", "gunicorn") if not (Path(PYTHON).parent / tool).exists()]
     info = machine()
     command = ["compare", "--models", "sync", "--users", str(users), "--rounds", "1", "--duration", str(duration)]

@@ -79,6 +79,8 @@ def machine() -> dict[str, Any]:
 
 
 def first_declaration() -> int:
+    if not (OUT / "accounts.json").exists():  # written by data.py reset: a database just set up has none yet
+        reset()
     accounts = json.loads((OUT / "accounts.json").read_text())
     return int(accounts[0][1]) if accounts else 1
 
@@ -90,6 +92,13 @@ class Gunicorn:
         self.proc: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> "Gunicorn":
+        try:
+            return self._start()
+        except BaseException:
+            self.__exit__()  # a server that started but never answered is not left behind on the port
+            raise
+
+    def _start(self) -> "Gunicorn":
         log = OUT / f"gunicorn-{self.model}.log"
         cmd = [str(VENV_BIN / "gunicorn"), "config.wsgi", "--bind", BIND, "--no-control-socket", *MODELS[self.model]]
         with log.open("ab") as out:

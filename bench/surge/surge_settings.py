@@ -25,6 +25,20 @@ os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("DJANGO_SMS_BACKEND", "title_review.verification.backends.HttpGatewayBackend")
 os.environ.setdefault("DJANGO_SMS_GATEWAY_URL", "https://sms.invalid/send")
 
+# The production settings refuse to start without the certificate signing key, certificate and chain (ADR
+# 0039): unless the environment names real ones, a test CA made once under var/bench_surge/signing.
+if "DJANGO_CERTIFICATE_SIGNING_KEY" not in os.environ:
+    from pathlib import Path
+
+    _signing = Path(__file__).resolve().parents[2] / "var" / "bench_surge" / "signing"
+    if not (_signing / "ca.pem").exists():  # written last: the folder is complete
+        from title_review.certificates.signing import make_test_ca
+
+        make_test_ca(_signing)
+    os.environ["DJANGO_CERTIFICATE_SIGNING_KEY"] = str(_signing / "signer.key")
+    os.environ["DJANGO_CERTIFICATE_SIGNING_CERT"] = str(_signing / "signer.pem")
+    os.environ["DJANGO_CERTIFICATE_SIGNING_CHAIN"] = str(_signing / "ca.pem")
+
 from config.settings.prod import *  # noqa: E402, F403 — extends the production settings
 
 SESSION_COOKIE_SECURE = False
