@@ -31,24 +31,16 @@ import json
 import os
 import platform
 import statistics
-import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from import_bench import setup_django, timed  # bench/import_bench.py, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 ISSUER = "浙江省人力资源和社会保障厅"
 QUALIFICATION = "0102"
 HEADERS = ["*姓名", "*证件类型", "*证件号码", "*资格名称代码", "*取得资格时间", "*证书编号", "*发证机构", "单位代码"]
-
-
-def _django() -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    import django
-
-    django.setup()
 
 
 def identity_number(n: int) -> str:
@@ -76,12 +68,6 @@ def workbook(people: list[tuple[str, str, str]]) -> bytes:
     return buffer.getvalue()
 
 
-def timed(work: Callable[[], Any]) -> float:
-    started = time.perf_counter()
-    work()
-    return time.perf_counter() - started
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("rows", nargs="?", type=int, default=10_000)
@@ -90,7 +76,7 @@ def main() -> None:
     parser.add_argument("--profile", metavar="FILE", help="write a cProfile of the commit to FILE")
     args = parser.parse_args()
     rows: int = args.rows
-    _django()
+    setup_django()
 
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import connection, transaction

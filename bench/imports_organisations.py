@@ -29,16 +29,16 @@ ratio is taken to the bulk insert of its own round; medians are printed, then `R
 import argparse
 import dataclasses
 import datetime as dt
-import io
 import json
 import os
 import platform
 import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from import_bench import setup_django, timed, workbook  # bench/import_bench.py, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 STAFF_EMPLOYER = "杭州市第一人民医院"
@@ -59,40 +59,12 @@ ORG_HEADERS = [
 ACCOUNT_HEADERS = ["*登录名", "姓名", "填写材料", "上报材料", "打印", "查看", "修改本人信息", "修改密码"]
 
 
-def _django() -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    import django
-
-    django.setup()
-
-
 def identity_number(n: int) -> str:
     from title_review.core.identity import check_digit
 
     birth = dt.date(1960, 1, 1) + dt.timedelta(days=n % 9000)
     body = f"330103{birth:%Y%m%d}{(n // 9000) % 1000:03d}"
     return body + check_digit(body)
-
-
-def workbook(sheet_name: str, headers: list[str], rows: list[list[str]]) -> bytes:
-    """The file as Excel would save it: text in the shared strings table."""
-    import xlsxwriter
-
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet(sheet_name)
-    sheet.write_row(0, 0, headers)
-    for index, row in enumerate(rows, start=1):
-        sheet.write_row(index, 0, row)
-    book.close()
-    return buffer.getvalue()
-
-
-def timed(work: Callable[[], Any]) -> float:
-    started = time.perf_counter()
-    work()
-    return time.perf_counter() - started
 
 
 class Case:
@@ -347,7 +319,7 @@ def main() -> None:
         help="md5: the tests' fast hasher on both sides, to see what the account imports cost besides hashing",
     )
     args = parser.parse_args()
-    _django()
+    setup_django()
 
     from django.conf import settings
 

@@ -30,40 +30,19 @@ Each import's ratio is taken to the bulk insert of its own round; medians are pr
 
 import argparse
 import copy
-import io
 import json
 import os
 import platform
 import statistics
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from import_bench import setup_django, timed, workbook  # bench/import_bench.py, beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTEE = "浙江省卫生高级职称评审委员会"
-
-
-def _django() -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    import django
-
-    django.setup()
-
-
-def workbook(sheet_name: str, headers: list[str], rows: list[list[Any]]) -> bytes:
-    import xlsxwriter
-
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet(sheet_name)
-    sheet.write_row(0, 0, headers)
-    for index, row in enumerate(rows, start=1):
-        sheet.write_row(index, 0, row)
-    book.close()
-    return buffer.getvalue()
 
 
 def vacuum(case: "Case") -> None:
@@ -79,12 +58,6 @@ def vacuum(case: "Case") -> None:
     with connection.cursor() as cursor:
         for label in case.tables:
             cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(apps.get_model(label)._meta.db_table)}")
-
-
-def timed(work: Callable[[], Any]) -> float:
-    started = time.perf_counter()
-    work()
-    return time.perf_counter() - started
 
 
 class Case:
@@ -395,7 +368,7 @@ def main() -> None:
         help="do not VACUUM ANALYZE the written tables before each timed step (PostgreSQL; see vacuum())",
     )
     args = parser.parse_args()
-    _django()
+    setup_django()
 
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import connection
