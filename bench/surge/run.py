@@ -140,6 +140,44 @@ class Gunicorn:
             self.proc.wait()
 
 
+def cpu_seconds(locust_pid: int) -> dict[int, tuple[str, float]]:
+    """CPU seconds used so far by each process of the bench, with its side: the gunicorn workers, PostgreSQL's
+    processes, Redis and locust. Sampled when the measured window opens and closes (see `locust`)."""
+    import psutil  # locust's own dependency (bench/requirements.txt)
+
+    seen: dict[int, tuple[str, float]] = {}
+    for proc in psutil.process_iter(["pid", "name", "cmdline"]):
+        try:
+            name = proc.info["name"] or ""
+            cmd = " ".join(proc.info["cmdline"] or [])
+            if proc.info["pid"] == locust_pid:
+                group = "locust"
+            elif "gunicorn" in cmd and "config.wsgi" in cmd:
+                group = "gunicorn"
+            elif name.startswith("postgres"):
+                group = "postgres"
+            elif name.startswith("redis"):
+                group = "redis"
+            else:
+                continue
+            t = proc.cpu_times()
+            seen[proc.info["pid"]] = (group, t.user + t.system)
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return seen
+
+
+def cores_used(
+    start: dict[int, tuple[str, float]], end: dict[int, tuple[str, float]], seconds: float
+) -> dict[str, float]:
+    """Cores each side took between two samples: per process still alive at the end, its CPU since the first
+    sample (a process born in between counts whole; one that ended in between is lost, a few ms)."""
+    used = {"gunicorn": 0.0, "postgres": 0.0, "redis": 0.0, "locust": 0.0}
+    for pid, (group, cpu) in end.items():
+        used[group] += cpu - start.get(pid, (group, 0.0))[1]
+    return {k: round(v / seconds, 2) for k, v in used.items()}
+
+
 def reset() -> None:
     # data.py of this directory, with this interpreter.
     subprocess.run(  # noqa: S603
@@ -177,8 +215,15 @@ def locust(scenario: str, users: int, duration: int, ramp: int, tag: str) -> dic
     ]
     with (OUT / f"locust-{tag}.log").open("w") as log:
         # Our own venv's locust with fixed arguments.
-        subprocess.run(cmd, cwd=ROOT, env=env(), check=False, stdout=subprocess.DEVNULL, stderr=log)  # noqa: S603
+        runner = subprocess.Popen(cmd, cwd=ROOT, env=env(), stdout=subprocess.DEVNULL, stderr=log)  # noqa: S603
+        # The CPU of each side over the measured window (after the ramp, as locust's statistics).
+        time.sleep(ramp + 1)
+        start, t0 = cpu_seconds(runner.pid), time.monotonic()
+        time.sleep(max(duration - 2, 1))
+        end, t1 = cpu_seconds(runner.pid), time.monotonic()
+        runner.wait()
     after = loadavg()
+    cores = cores_used(start, end, t1 - t0)
     rows = {}
     with open(f"{prefix}_stats.csv", newline="") as f:
         for row in csv.DictReader(f):
@@ -199,6 +244,11 @@ def locust(scenario: str, users: int, duration: int, ramp: int, tag: str) -> dic
         "load_before": before,
         "load_after": after,
         **agg,
+        "cores": cores,
+        # CPU per request of the server side (gunicorn + PostgreSQL + Redis), in ms.
+        "server_cpu_ms": round(1000 * (cores["gunicorn"] + cores["postgres"] + cores["redis"]) / agg["rps"], 1)
+        if agg["rps"]
+        else 0.0,
         "by_name": rows,
     }
 
@@ -206,13 +256,16 @@ def locust(scenario: str, users: int, duration: int, ramp: int, tag: str) -> dic
 def fmt(r: dict[str, Any]) -> str:
     return (
         f"| {r['model']} | {r['scenario']} | {r['users']} | {r['rps']:.1f} | {r['p50']:.0f} | {r['p95']:.0f} | "
-        f"{r['failures']} / {r['requests']} | {r['load_before']} → {r['load_after']} |"
+        f"{r['failures']} / {r['requests']} | {r['load_before']} → {r['load_after']} | "
+        f"{r['cores']['gunicorn']:.2f} / {r['cores']['postgres']:.2f} / {r['cores']['locust']:.2f} | "
+        f"{r['server_cpu_ms']:.1f} |"
     )
 
 
 HEADER = (
-    "| workers | scenario | users | requests/s | p50 ms | p95 ms | failures / requests | load avg before → after |\n"
-    "|---|---|---|---|---|---|---|---|"
+    "| workers | scenario | users | requests/s | p50 ms | p95 ms | failures / requests | load avg before → after "
+    "| cores gunicorn / postgres / locust | server CPU ms per request |\n"
+    "|---|---|---|---|---|---|---|---|---|---|"
 )
 
 

@@ -56,11 +56,13 @@ class ObjectPolicy(Generic[M]):
 
     def get(self, user: Any, pk: Any, purpose: str, queryset: QuerySet[M] | None = None) -> M:
         """The row for an object URL, or 404 — the same answer as for an id that does not exist."""
-        base = self.visible(user, purpose, queryset)
-        obj = base.filter(pk=pk).first() if str(pk).isdigit() else None
-        if obj is None:
+        if not str(pk).isdigit():
             raise Http404
-        return obj
+        # One row by its key: no ORDER BY to compile or plan (first() would sort by the model's ordering).
+        found = list(self.visible(user, purpose, queryset).filter(pk=pk).order_by()[:1])
+        if not found:
+            raise Http404
+        return found[0]
 
 
 P = TypeVar("P", bound=ObjectPolicy[Any])

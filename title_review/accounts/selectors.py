@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from title_review.dictionaries.models import Entry
+from title_review.dictionaries import cached
 
 BASIC_LABELS = (
     ("ethnicity", "民族"),
@@ -14,17 +14,14 @@ BASIC_LABELS = (
 
 
 def basic_information_of(person: Any) -> list[tuple[str, str]]:
-    """A person's 基础信息 as (label, text) pairs, codes by their names: one query (none without codes)."""
-    codes = [(t, getattr(person, t)) for t in ("ethnicity", "political_status") if getattr(person, t)]
-    names: dict[tuple[str, str], str] = {}
-    if codes:
-        rows = Entry.objects.filter(type__code__in=[t for t, _ in codes], code__in=[c for _, c in codes])
-        names = {(t, c): n for t, c, n in rows.values_list("type__code", "code", "name")}
+    """A person's 基础信息 as (label, text) pairs, codes by their names (the code tables as this worker last
+    read them, ADR 0049: no query while they are unchanged)."""
     result = []
     for field, label in BASIC_LABELS:
         value = getattr(person, field)
         if field in ("ethnicity", "political_status"):
-            text = names.get((field, value), value)
+            entry = cached.by_code(field).get(value) if value else None
+            text = entry.name if entry else value
         elif field == "work_started_on":
             text = value.strftime("%Y-%m-%d") if value else ""
         else:

@@ -1,32 +1,16 @@
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 
 from title_review.core.forms import DateInput, StyledForm
-from title_review.dictionaries.models import Entry
+from title_review.dictionaries import cached
+
+# The code tables the basic-information choices name.
+KINDS = ("declaration_route", "qualification", "specialty")
 
 
-def _choices(codes: list[str], names: dict[str, str]) -> list[tuple[str, str]]:
-    return [("", "请选择")] + [(c, names.get(c, c)) for c in codes]
-
-
-def _round_entries(round_: Any) -> dict[str, list[dict[str, Any]]]:
-    """Every dictionary entry the basic-information choices of `round_` need, in one query, by type code:
-    its routes and qualifications by code, and the qualifications and specialties of its series."""
-    series_id = round_.series_id
-    wanted = (
-        Q(type__code="declaration_route", code__in=round_.routes)
-        | Q(type__code="qualification", code__in=round_.qualifications)
-        | Q(type__code="qualification", parent_id=series_id)
-        | Q(type__code="specialty", code__in=round_.specialties or [])
-        | Q(type__code="specialty", parent_id=series_id)
-    )
-    by_type: dict[str, list[dict[str, Any]]] = {"declaration_route": [], "qualification": [], "specialty": []}
-    rows = Entry.objects.filter(wanted).values("type__code", "code", "name", "parent_id", "is_active", "sort_order")
-    for row in rows.order_by("sort_order", "code"):
-        by_type[row["type__code"]].append(dict(row))
-    return by_type
+def _choices(codes: list[str], entries: dict[str, cached.CodeEntry]) -> list[tuple[str, str]]:
+    return [("", "请选择")] + [(c, entries[c].name if c in entries else c) for c in codes]
 
 
 class BasicInfoForm(StyledForm):
@@ -48,12 +32,13 @@ class BasicInfoForm(StyledForm):
 
     def __init__(self, *args: Any, round_: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # One query for all four lists (the dossier is opened and saved many times over at a deadline).
-        entries = _round_entries(round_)
-        names = {kind: {e["code"]: e["name"] for e in rows} for kind, rows in entries.items()}
+        # The code tables as this worker last read them (the dossier is opened and saved many times over at a
+        # deadline): no query for the four lists while the tables are unchanged (ADR 0049).
+        tables = cached.tables(*KINDS)
+        names = {kind: tables[kind].by_code for kind in KINDS}
 
         def of_series(kind: str) -> list[str]:
-            return [e["code"] for e in entries[kind] if e["parent_id"] == round_.series_id and e["is_active"]]
+            return tables[kind].children(round_.series_id)
 
         self.fields["route"].choices = _choices(round_.routes, names["declaration_route"])  # type: ignore[attr-defined]  # ChoiceField
         self.fields["target_qualification"].choices = _choices(round_.qualifications, names["qualification"])  # type: ignore[attr-defined]  # ChoiceField

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from title_review.achievements.models import Appraisal, Education, Training, TrainingKind
 from title_review.core.errors import DomainError
-from title_review.dictionaries.models import Entry
+from title_review.dictionaries import cached
 from title_review.eligibility.evaluate import INTEGRITY, RuleResult, integrity_result, overall, precheck
 from title_review.eligibility.facts import ApplicantFacts
 from title_review.eligibility.policy import current_policy
@@ -33,12 +33,11 @@ def facts_for(declaration: Declaration, *, loaded: dict[str, list[Any]] | None =
     universal rules and the ban run on what is there; 学历与资历 then says what is missing).
 
     `loaded`: the applicant's 业绩档案 rows by section when the caller has read them (the dossier page).
-    Queries: one for the qualification entries, one per picked section not in `loaded`, one for the 诚信档案
+    Queries: the qualification entries as this worker last read them (ADR 0049), one per picked section not in `loaded`, one for the 诚信档案
     (bans and 处分 together) — none per rule."""
-    codes = [c for c in (declaration.target_qualification, declaration.current_qualification) if c]
     qualifications = (
-        {e.code: e for e in Entry.objects.filter(type__code="qualification", code__in=codes).select_related("parent")}
-        if codes
+        cached.by_code("qualification")
+        if (declaration.target_qualification or declaration.current_qualification)
         else {}
     )
     target = qualifications.get(declaration.target_qualification)
@@ -65,7 +64,7 @@ def facts_for(declaration: Declaration, *, loaded: dict[str, list[Any]] | None =
         round_year=declaration.round.year,
         current_qualification_level=(current.attributes or {}).get("level") if current else None,
         current_qualification_obtained=declaration.current_qualification_date if current else None,
-        current_qualification_series_code=current.parent.code if current and current.parent else None,
+        current_qualification_series_code=current.parent_code if current else None,
         birth_date=applicant.birth_date,
         sex=applicant.sex or None,
         appraisals=appraisals,

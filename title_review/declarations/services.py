@@ -22,7 +22,7 @@ from title_review.attachments.services import attachments_of, lock_attachments, 
 from title_review.attachments.types import get_type
 from title_review.audit.services import record_event
 from title_review.core.errors import DomainError
-from title_review.dictionaries.models import Entry
+from title_review.dictionaries import cached
 from title_review.organisations.models import EmployerStaff
 from title_review.rounds.models import Round
 from title_review.rounds.services import accepts
@@ -119,10 +119,10 @@ def _locked_own(actor: Any, declaration_id: int) -> Declaration:
         "employer",
         "applicant",
     )
-    declaration = declaration_policy.visible(actor, Purpose.FILL, locking).filter(pk=declaration_id).first()
-    if declaration is None:
+    found = list(declaration_policy.visible(actor, Purpose.FILL, locking).filter(pk=declaration_id).order_by()[:1])
+    if not found:
         raise DomainError("没有这份申报材料。")
-    return declaration
+    return found[0]
 
 
 @transaction.atomic
@@ -340,11 +340,8 @@ def _snapshot(declaration: Declaration, *, attachments: list[Any] | None = None)
             {k: v for k, v in model_to_dict(row).items() if k != "owner"}
             for row in model._default_manager.filter(pk__in=ids).order_by("pk")
         ]
-    names = dict(
-        Entry.objects.filter(type__code="qualification", code=declaration.target_qualification).values_list(
-            "code", "name"
-        )
-    )
+    target = cached.by_code("qualification").get(declaration.target_qualification)
+    names = {target.code: target.name} if target else {}
     return {
         "applicant": {
             "id": declaration.applicant_id,

@@ -79,11 +79,23 @@ def _fillable(request: HttpRequest, pk: int) -> Any:
     )
 
 
+def _dossier_row(request: HttpRequest, pk: int) -> Any:
+    """The row the 申报材料 page shows (opened and saved many times over at a deadline, issue 12): with its
+    round and series, and its applicant taken from the signed-in user when they are the same person (the
+    usual case) rather than joined again; a colleague's draft (填写材料) loads its applicant when read."""
+    declaration = declaration_policy.get(
+        request.user, pk, Purpose.FILL, Declaration.objects.select_related("round__series")
+    )
+    if declaration.applicant_id == request.user.pk:
+        declaration.applicant = request.user
+    return declaration
+
+
 @rule("declaration.edit")
 @guards("declaration", "fill")
 def dossier(request: HttpRequest, pk: int) -> HttpResponse:
     """申报材料: every tab on one page, one 保存, the completeness list, 提交."""
-    declaration = _fillable(request, pk)
+    declaration = _dossier_row(request, pk)
     round_ = declaration.round
     editable = declaration.status in EDITABLE
     basic = BasicInfoForm(

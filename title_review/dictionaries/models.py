@@ -47,3 +47,14 @@ class Entry(TimeStampedModel):
 
     def __str__(self) -> str:
         return str(self.name) if self.is_active else f"{self.name}(已停用)"
+
+
+class Generation(models.Model):
+    """One row (id 1) whose token changes with every write to the code tables, set by triggers in the
+    database (migration 0003, ADR 0049): what the workers' cached entries are checked against."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True)
+    token = models.CharField(_("版本标识"), max_length=64)
+
+    class Meta:
+        verbose_name = _("字典版本")
