@@ -2,9 +2,10 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from .policies import has_capability
 
@@ -127,11 +128,23 @@ def show_only_when(url_name: str, condition: Callable[[], bool]) -> None:
     _CONDITIONS[url_name] = condition
 
 
+@lru_cache(maxsize=512)
+def _url(url_name: str, urlconf: str | None, prefix: str) -> str:
+    return reverse(url_name, urlconf=urlconf)
+
+
 def menu_for(user: Any) -> list[dict[str, Any]]:
+    # The menu's addresses are the same on every page: reversed once per URL configuration and prefix.
+    urlconf, prefix = get_urlconf(), get_script_prefix()
     sections = []
     for section in MENU:
         items = [
-            {"label": item.label, "url": reverse(item.url_name), "icon": item.icon, "url_name": item.url_name}
+            {
+                "label": item.label,
+                "url": _url(item.url_name, urlconf, prefix),
+                "icon": item.icon,
+                "url_name": item.url_name,
+            }
             for item in section.items
             if has_capability(user, item.action) and _CONDITIONS.get(item.url_name, _always)()
         ]

@@ -32,15 +32,13 @@ def grants_for(user: Any) -> list[Grant]:
     cached = getattr(user, "_access_grants", None)
     if cached is not None:
         return cached
+    rows = RoleGrant.objects.filter(user_id=user.pk).values_list(
+        "role", "organisation_id", "organisation__path", "organisation__depth", "organisation__is_active"
+    )
     grants = [
-        Grant(
-            role=g.role,
-            organisation_id=g.organisation_id,
-            path=g.organisation.path if g.organisation else "",
-            depth=g.organisation.depth if g.organisation else 0,
-        )
-        for g in RoleGrant.objects.filter(user=user).select_related("organisation")
-        if g.organisation is None or g.organisation.is_active
+        Grant(role=role, organisation_id=org_id, path=path or "", depth=depth or 0)
+        for role, org_id, path, depth, org_active in rows
+        if org_id is None or org_active
     ]
     user._access_grants = grants
     return grants
