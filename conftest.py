@@ -12,10 +12,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache (policies, throttles, captcha marks live there)."""
+    """Each test starts with an empty cache (policies, throttles, captcha marks live there), and with no code
+    tables kept in the process (dictionaries.cached, ADR 0049): a query count does not depend on the order."""
     from django.core.cache import cache
 
+    from title_review.dictionaries import cached
+
     cache.clear()
+    cached.forget()
     yield
     cache.clear()
 

@@ -22,6 +22,11 @@ Users start over `--ramp` seconds (default 10) and locust's statistics are reset
 signing in as others finish — not the first wave of sign-ins (ADR 0027 sized that). `compare` alternates
 bare and dossier runs (`--rounds`) so that other work on a shared machine weighs on both alike.
 
+Each run also reports the cores each side took over the measured window (the gunicorn workers, PostgreSQL,
+locust: CPU time of their processes, sampled with psutil when the window opens and closes) and the server's
+CPU per request ((gunicorn + PostgreSQL + Redis) / requests per second): what a request costs the machine,
+whatever the load.
+
 Every command ends with one line `RESULT {json}`: the runs, the machine (date, `uname -m`, cores, load
 average before and after each run) and, for `compare`, the verdict per worker model.
 

@@ -1,4 +1,4 @@
-"""The dossier's 基本信息 choices: the same lists as before, from one query (issue 12, surge capacity)."""
+"""The dossier's 基本信息 choices: the same lists as before, from the code tables the worker keeps (issue 12, ADR 0049)."""
 
 from title_review.declarations.forms import BasicInfoForm
 from title_review.dictionaries.models import DictionaryType, Entry
@@ -30,7 +30,11 @@ def _choices(form):
     return {name: list(form.fields[name].choices) for name in FIELDS}
 
 
-def test_choices_come_from_one_query(open_round, django_assert_num_queries):
+def test_choices_come_from_the_code_tables_kept_by_the_worker(open_round, django_assert_num_queries):
+    # First form in this worker: the generation token, then the three code tables (routes, qualifications,
+    # specialties); every form after it, while the tables are unchanged: the token only (ADR 0049).
+    with django_assert_num_queries(4):
+        BasicInfoForm(round_=open_round)
     with django_assert_num_queries(1):
         form = BasicInfoForm(round_=open_round)
     assert _choices(form) == _expected(open_round)

@@ -18,11 +18,12 @@ from .test_services import _fill, _review_form
 # reads its picked 业绩成果 rows, for the 公开课 line the forms print (1).
 SAVE_QUERIES = 7
 # submit: the lock (1), the round's scope (1), the attachments (1), the 4-year appraisal check (1), the picked
-# rows per section (3 here) and the qualification's name (1) for the snapshot, the row, 审核记录 and audit
+# rows per section (3 here) and the qualification's name for the snapshot (2: the code tables' token, and the
+# table itself, read once per worker while unchanged — each test starts with none kept, ADR 0049), the row, 审核记录 and audit
 # row (3), the attachments locked (1), the savepoint (2), and the 诚信档案 ban, read in every precheck mode (1,
 # ADR 0040). The 中小学教师 section adds its picked 业绩成果 with their proofs (1) and, as a 4th picked section,
 # the 公开课 rows for the snapshot (1).
-SUBMIT_QUERIES = 17
+SUBMIT_QUERIES = 18
 
 
 def _draft(users, open_round):

@@ -151,8 +151,9 @@ def test_the_office_records_a_discipline_period_on_the_integrity_page(login, use
 
 
 def test_the_precheck_costs_the_same_few_queries_however_many_rows_and_rules(users, django_assert_num_queries):
-    """One query for the qualification entries, one per picked section (3 here), one for the 诚信档案 bans and
-    处分 together — not one per rule, not one per row; none for the sections the page has read already."""
+    """The qualification entries from the code tables the worker keeps (one row, the token, once they are
+    read), one query per picked section (3 here), one for the 诚信档案 bans and 处分 together — not one per
+    rule, not one per row; none for the sections the page has read already."""
     from title_review.achievements import services as records
     from title_review.declarations import precheck
     from title_review.declarations import services as declarations
@@ -180,9 +181,9 @@ def test_the_precheck_costs_the_same_few_queries_however_many_rows_and_rules(use
         actor=applicant, declaration_id=draft.pk, version=draft.version, values={}, picks=picks, section_data={}
     )
     draft = Declaration.objects.select_related("round__series", "applicant").get(pk=draft.pk)
-    # The picked rows, the qualification entries, bans and 处分 together, and the precheck's 参数设置 (one
-    # query for all of them; cached after).
-    with django_assert_num_queries(6):
+    # The picked rows, bans and 处分 together, the code tables' token and, the first time in this worker, the
+    # qualification table; and the precheck's 参数设置 (one query for all of them). Both are kept after.
+    with django_assert_num_queries(7):
         results, _passed = precheck.run(draft)
     with django_assert_num_queries(5):
         precheck.run(draft)
