@@ -33,8 +33,8 @@ def facts_for(declaration: Declaration, *, loaded: dict[str, list[Any]] | None =
     universal rules and the ban run on what is there; 学历与资历 then says what is missing).
 
     `loaded`: the applicant's 业绩档案 rows by section when the caller has read them (the dossier page).
-    Queries: the qualification entries as this worker last read them (ADR 0049), one per picked section not in `loaded`, one for the 诚信档案
-    (bans and 处分 together) — none per rule."""
+    Queries: the qualification entries as this worker last read them (ADR 0049: one row while unchanged),
+    one per picked section not in `loaded`, one for the 诚信档案 (bans and 处分 together) — none per rule."""
     qualifications = (
         cached.by_code("qualification")
         if (declaration.target_qualification or declaration.current_qualification)
