@@ -164,3 +164,24 @@ def test_each_demo_account_sees_its_own_menu(client, seeded, username):
         page = RenderedPage(response.content.decode())
         assert page.headings == [label], (username, label, href, page.headings)
         assert "active" in page.link(label)[2], (username, label, "not highlighted")
+
+
+def test_menu_addresses_follow_the_script_prefix(users):
+    """The menu's addresses are reversed once per URL configuration and prefix (issue 12): an installation
+    served under a sub-path gets its own, and the root one is not handed out there."""
+    from django.urls import get_script_prefix, set_script_prefix
+
+    from title_review.access.menu import menu_for
+
+    def home(user):
+        return next(i["url"] for s in menu_for(user) for i in s["items"] if i["url_name"] == "system:home")
+
+    before = get_script_prefix()
+    try:
+        set_script_prefix("/")
+        assert home(users["hzadmin"]) == "/"
+        set_script_prefix("/zhicheng/")
+        assert home(users["hzadmin"]) == "/zhicheng/"
+    finally:
+        set_script_prefix(before)
+    assert home(users["hzadmin"]) == before
