@@ -38,3 +38,17 @@ def timed(work: Callable[[], Any]) -> float:
     started = time.perf_counter()
     work()
     return time.perf_counter() - started
+
+
+def import_checked(name: str, spec: Any, actor: Any, content: bytes, *, commit: bool, shown: int = 5) -> None:
+    """The real import of `content` (a dry run or a commit), as the page runs it; stops the bench with the first
+    rows' reasons if the file did not go through as asked."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from title_review.core.importing import run_import
+
+    upload = SimpleUploadedFile(f"{name}.xlsx", content)
+    result = run_import(spec, actor=actor, upload=upload, commit=commit)
+    if result.committed != commit or result.has_errors:
+        bad = [(r.number, r.errors) for r in result.rows if r.errors][:shown]
+        raise SystemExit(f"{name}: the import did not go through: {result.summary()} {bad}")

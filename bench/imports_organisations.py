@@ -38,7 +38,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from import_bench import setup_django, timed, workbook  # bench/import_bench.py, beside this script
+from import_bench import import_checked, setup_django, timed, workbook  # bench/import_bench.py, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 STAFF_EMPLOYER = "杭州市第一人民医院"
@@ -325,11 +325,8 @@ def main() -> None:
 
     if args.hasher == "md5":
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import connection
     from django.utils import timezone
-
-    from title_review.core.importing import run_import
 
     run = int(time.time()) % 100_000
     chosen = args.only or ["staff", "organisations", "accounts"]
@@ -352,11 +349,7 @@ def main() -> None:
             case.spec = dataclasses.replace(case.spec, max_rows=case.rows)
 
         def imported(*, commit: bool, case: Case = case) -> None:
-            upload = SimpleUploadedFile(f"{case.spec.sheet}.xlsx", case.content)
-            result = run_import(case.spec, actor=case.actor, upload=upload, commit=commit)
-            if result.committed != commit or result.has_errors:
-                bad = [(r.number, r.errors) for r in result.rows if r.errors][:5]
-                raise SystemExit(f"{case.name}: the import did not go through: {result.summary()} {bad}")
+            import_checked(case.spec.sheet, case.spec, case.actor, case.content, commit=commit)
 
         bulk: list[float] = []
         dry_runs: list[float] = []

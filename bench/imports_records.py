@@ -39,7 +39,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from import_bench import setup_django, timed, workbook  # bench/import_bench.py, beside this script
+from import_bench import import_checked, setup_django, timed, workbook  # bench/import_bench.py, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTEE = "浙江省卫生高级职称评审委员会"
@@ -370,11 +370,8 @@ def main() -> None:
     args = parser.parse_args()
     setup_django()
 
-    from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import connection
     from django.utils import timezone
-
-    from title_review.core.importing import run_import
 
     run = int(time.time()) % 100_000
     load = [os.getloadavg()[0]]
@@ -386,11 +383,7 @@ def main() -> None:
         case = CASES[key](args.rows, run)
 
         def imported(commit: bool, case: Case = case) -> None:
-            upload = SimpleUploadedFile(f"{case.key}.xlsx", case.content)
-            result = run_import(case.spec, actor=case.actor, upload=upload, commit=commit)
-            if result.committed != commit or result.has_errors:
-                bad = [(r.number, r.errors) for r in result.rows if r.errors][:3]
-                raise SystemExit(f"{case.key}: the import did not go through: {result.summary()} {bad}")
+            import_checked(case.key, case.spec, case.actor, case.content, commit=commit, shown=3)
 
         bulk: list[float] = []
         full: list[float] = []
