@@ -71,22 +71,42 @@ def desk_filter(user: Any, capabilities: tuple[str, ...] = DESK_CAPABILITIES) ->
     return either(*(scope_filter(user, c, org_field="current_org_id") for c in capabilities))
 
 
-def view_by_status(user: Any, status: str) -> tuple[Q | None, Q | None]:
+def _view_shape(status: str) -> tuple[bool, bool, bool]:
+    """What decides which grants reach `status` under VIEW: the employer's people see every status but the draft;
+    the levels above see what was reported up, and returns made above the employer."""
+    return status != Status.DRAFT, status in FORWARDED, status == Status.RETURNED
+
+
+def statuses_alike_under_view() -> list[list[str]]:
+    """Every status, grouped so that view_by_status's conditions differ within a group only in the status value."""
+    groups: dict[tuple[bool, bool, bool], list[str]] = {}
+    for status in Status.values:
+        groups.setdefault(_view_shape(status), []).append(status)
+    return list(groups.values())
+
+
+def view_by_status(user: Any, status: str, *, value: str | None = None) -> tuple[Q | None, Q | None]:
     """The declarations in `status` that VIEW shows the user, as two parts for a count that walks an index
     (issue 12): (rows through the user's organisation scopes — ``employer_id IN …`` and the status, an indexed
     range —, the user's own rows that the first part does not hold). Together exactly VIEW's rows in `status`:
-    the same three grants as DeclarationPolicy._view, taken apart per status."""
+    the same three grants as DeclarationPolicy._view, taken apart per status.
+
+    `value` is what the conditions compare the status column with (default: `status`); `status` alone decides
+    which grants apply. A count over several statuses alike (statuses_alike_under_view) builds the conditions
+    once with a marker there (core.pagination.capped_counts_where's `each`)."""
+    compared = status if value is None else value
+    employer_sees, forwarded, returned = _view_shape(status)
     scoped: Q | None = None
-    if status != Status.DRAFT:
+    if employer_sees:
         scoped = either(scoped, _employer(user, *EMPLOYER_CAPABILITIES))
     above = scope_filter(user, "review.inbox", org_field="employer_id")
-    if status in FORWARDED:
+    if forwarded:
         scoped = either(scoped, above)
-    elif status == Status.RETURNED and above is not None:
+    elif returned and above is not None:
         scoped = either(scoped, above & ~Q(chain=[]))
     if scoped is not None:
-        scoped = scoped & Q(status=status)
-    own = both(_own(user), Q(status=status))
+        scoped = scoped & Q(status=compared)
+    own = both(_own(user), Q(status=compared))
     if own is not None and scoped is not None:
         own = own & ~scoped
     return scoped, own

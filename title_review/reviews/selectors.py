@@ -7,10 +7,16 @@ from typing import Any
 from django.db.models import F, Q, QuerySet
 from django.db.models.fields.json import KT
 
-from title_review.access.declarations import IN_CHAIN, Purpose, fill_at_employer, view_by_status
+from title_review.access.declarations import (
+    IN_CHAIN,
+    Purpose,
+    fill_at_employer,
+    statuses_alike_under_view,
+    view_by_status,
+)
 from title_review.access.declarations import policy as declaration_policy
 from title_review.access.policies import can
-from title_review.core.pagination import COUNT_CAP, capped_counts_where
+from title_review.core.pagination import COUNT_CAP, MARKER, capped_counts_where
 from title_review.declarations.models import Declaration, ReviewRecord
 from title_review.declarations.selectors import RECENT_FIRST, for_list
 from title_review.declarations.workflow import Status
@@ -97,11 +103,14 @@ def status_counts(user: Any, within: Q | None = None, cap: int = COUNT_CAP) -> d
     (status, employer) index and among their own by applicant — never by scanning a status's rows that lie
     outside the scope (issue 12)."""
     conditions: dict[Any, Q] = {}
-    for status in Status.values:
-        for key, part in zip(("scoped", "own"), view_by_status(user, status), strict=True):
+    each: dict[Any, list[tuple[Any, Any]]] = {}
+    # The conditions of statuses alike differ only in the status: built once per group, counted per status.
+    for group in statuses_alike_under_view():
+        for key, part in zip(("scoped", "own"), view_by_status(user, group[0], value=MARKER), strict=True):
             if part is not None:
-                conditions[(status, key)] = part if within is None else part & within
-    found = capped_counts_where(Declaration.objects.all(), conditions, cap)
+                conditions[(group[0], key)] = part if within is None else part & within
+                each[(group[0], key)] = [((status, key), status) for status in group]
+    found = capped_counts_where(Declaration.objects.all(), conditions, cap, each=each)
     counts: dict[str, int] = {}
     for (status, _key), n in found.items():
         counts[status] = counts.get(status, 0) + n

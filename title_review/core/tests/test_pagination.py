@@ -2,9 +2,10 @@
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
-from title_review.core.pagination import CappedPaginator, capped_counts
+from title_review.core.pagination import MARKER, CappedPaginator, capped_counts, capped_counts_where
 from title_review.dictionaries.models import Entry
 
 pytestmark = pytest.mark.django_db
@@ -29,3 +30,31 @@ def test_counts_per_value_are_capped_and_take_one_query(seeded):
     assert len(queries) == 1
     assert counts == {t: min(n, 51) for t, n in expected.items() if n}
     assert "no-such-type" not in counts
+
+
+def test_a_condition_built_once_is_counted_for_each_value(seeded):
+    """`each`: one condition written with the marker, counted per value — the same numbers as one condition
+    per value, in one query, with other values of the condition left as they were."""
+    types = list(Entry.objects.values_list("type__code", flat=True).distinct()[:3])
+    active_only = Q(is_active=True)
+    one_per_value = capped_counts_where(Entry.objects.all(), {t: Q(type__code=t) & active_only for t in types}, cap=40)
+    with CaptureQueriesContext(connection) as queries:
+        built_once = capped_counts_where(
+            Entry.objects.all(),
+            {"type": Q(type__code=MARKER) & active_only, "inactive": Q(type__code=MARKER, is_active=False)},
+            cap=40,
+            each={"type": [(t, t) for t in types], "inactive": [(("off", t), t) for t in types]},
+        )
+    assert len(queries) == 1
+    assert MARKER not in str(queries.captured_queries[0]["sql"])
+    assert {k: n for k, n in built_once.items() if k in types} == one_per_value
+    assert one_per_value and all(n <= 41 for n in one_per_value.values())
+    for t in types:
+        inactive = Entry.objects.filter(type__code=t, is_active=False).count()
+        assert built_once.get(("off", t), 0) == min(inactive, 41)
+
+
+def test_a_condition_that_cannot_hold_counts_nothing(seeded):
+    assert capped_counts_where(Entry.objects.all(), {"none": Q(pk__in=[])}) == {}
+    counts = capped_counts_where(Entry.objects.all(), {"none": Q(pk__in=[]), "all": Q()}, cap=5)
+    assert counts == {"all": 6}
