@@ -20,6 +20,8 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 PAGE_SIZE = 20
+# An employer's own registries (单位工作人员, 经办账号, 工作账号): longer pages, the same cap and filters.
+REGISTRY_PAGE_SIZE = 50
 COUNT_CAP = 1_000  # was 10,000 (ADR 0029)
 
 
@@ -105,6 +107,11 @@ def capped_counts_where(
 def paginate(request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE) -> Page:
     paginator = CappedPaginator(queryset, per_page)
     return paginator.get_page(request.GET.get("page"))
+
+
+def list_keyword(request: HttpRequest) -> str:
+    """A list's keyword filter (``?q=``), without surrounding spaces, at most 50 characters."""
+    return (request.GET.get("q") or "").strip()[:50]
 
 
 def query_without_page(request: HttpRequest) -> str:
