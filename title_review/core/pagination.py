@@ -109,9 +109,21 @@ def paginate(request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE
     return paginator.get_page(request.GET.get("page"))
 
 
-def list_keyword(request: HttpRequest) -> str:
-    """A list's keyword filter (``?q=``), without surrounding spaces, at most 50 characters."""
-    return (request.GET.get("q") or "").strip()[:50]
+def registry_page(request: HttpRequest, queryset: QuerySet, *lookups: str) -> dict[str, Any]:
+    """An employer's registry page (ADR 0052): rows holding the keyword in any of `lookups` (``field__contains``
+    and the like), a page of REGISTRY_PAGE_SIZE, and what the filter and the pagination bar show. The keyword
+    is ``?q=`` without surrounding spaces, at most 50 characters."""
+    keyword = (request.GET.get("q") or "").strip()[:50]
+    if keyword:
+        matching = Q()
+        for lookup in lookups:
+            matching |= Q(**{lookup: keyword})
+        queryset = queryset.filter(matching)
+    return {
+        "page": paginate(request, queryset, per_page=REGISTRY_PAGE_SIZE),
+        "keyword": keyword,
+        "query": query_without_page(request),
+    }
 
 
 def query_without_page(request: HttpRequest) -> str:

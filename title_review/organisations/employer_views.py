@@ -3,7 +3,6 @@
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -15,7 +14,7 @@ from title_review.core.clientip import client_ip
 from title_review.core.errors import DomainError
 from title_review.core.forms import attach_error
 from title_review.core.identity import mask_identity, mask_phone
-from title_review.core.pagination import REGISTRY_PAGE_SIZE, list_keyword, paginate, query_without_page
+from title_review.core.pagination import registry_page
 from title_review.verification.captcha import check_captcha, new_captcha
 
 from . import employers
@@ -238,14 +237,14 @@ def staff(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect("organisations:employer_staff")
-    keyword = list_keyword(request)
-    listed = EmployerStaff.objects.filter(employer=employer).select_related("person").order_by("pk")
-    if keyword:
-        listed = listed.filter(person__real_name__contains=keyword)
-    page = paginate(request, listed, per_page=REGISTRY_PAGE_SIZE)
+    listing = registry_page(
+        request,
+        EmployerStaff.objects.filter(employer=employer).select_related("person").order_by("pk"),
+        "person__real_name__contains",
+    )
     members = [
         {"staff": m, "masked_id": mask_identity(m.person.id_number), "masked_phone": mask_phone(m.person.phone)}
-        for m in page.object_list
+        for m in listing["page"].object_list
     ]
     found_view = None
     if found is not None:
@@ -263,9 +262,7 @@ def staff(request: HttpRequest) -> HttpResponse:
             "search": search,
             "found": found_view,
             "members": members,
-            "page": page,
-            "keyword": keyword,
-            "query": query_without_page(request),
+            **listing,
         },
     )
 
@@ -309,14 +306,16 @@ def sub_accounts(request: HttpRequest) -> HttpResponse:
             batch = BatchSubAccountForm(prefix="batch")
         elif action == "batch":
             form = SubAccountForm(prefix="one")
-    keyword = list_keyword(request)
-    accounts = User.objects.filter(organisation=employer, kind=AccountKind.SUB_ACCOUNT).order_by("username")
-    if keyword:
-        accounts = accounts.filter(Q(username__icontains=keyword) | Q(real_name__contains=keyword))
-    page = paginate(request, accounts, per_page=REGISTRY_PAGE_SIZE)
+    listing = registry_page(
+        request,
+        User.objects.filter(organisation=employer, kind=AccountKind.SUB_ACCOUNT).order_by("username"),
+        "username__icontains",
+        "real_name__contains",
+    )
     labels = dict(SubAccountPermission.choices)
     rows = [
-        {"user": u, "permissions": "、".join(str(labels.get(p, p)) for p in u.permissions)} for u in page.object_list
+        {"user": u, "permissions": "、".join(str(labels.get(p, p)) for p in u.permissions)}
+        for u in listing["page"].object_list
     ]
     return render(
         request,
@@ -327,9 +326,7 @@ def sub_accounts(request: HttpRequest) -> HttpResponse:
             "batch": batch,
             "rows": rows,
             "created": created,
-            "page": page,
-            "keyword": keyword,
-            "query": query_without_page(request),
+            **listing,
         },
     )
 

@@ -4,7 +4,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -15,7 +14,7 @@ from title_review.access.policies import employer_of
 from title_review.accounts.models import FilingPermission
 from title_review.core.errors import DomainError
 from title_review.core.identity import mask_identity
-from title_review.core.pagination import REGISTRY_PAGE_SIZE, list_keyword, paginate, query_without_page
+from title_review.core.pagination import registry_page
 
 from . import filing, membership, people
 from .employers import recovery_employers
@@ -225,11 +224,9 @@ def filing_accounts(request: HttpRequest) -> HttpResponse:
                 return _filing_action(request, action)
         except DomainError as exc:
             _put_error(form if action == "add" else batch, exc)
-    keyword = list_keyword(request)
-    accounts = filing.filing_accounts_of(employer)
-    if keyword:
-        accounts = accounts.filter(Q(username__icontains=keyword) | Q(person__real_name__contains=keyword))
-    page = paginate(request, accounts, per_page=REGISTRY_PAGE_SIZE)
+    listing = registry_page(
+        request, filing.filing_accounts_of(employer), "username__icontains", "person__real_name__contains"
+    )
     labels = dict(FilingPermission.choices)
     rows = [
         {
@@ -237,7 +234,7 @@ def filing_accounts(request: HttpRequest) -> HttpResponse:
             "permissions": "、".join(str(labels.get(p, p)) for p in u.permissions),
             "id_number": mask_identity(u.person.id_number) if u.person else "",
         }
-        for u in page.object_list
+        for u in listing["page"].object_list
     ]
     asked = membership.pending_requests(employer)
     requests = [
@@ -254,9 +251,7 @@ def filing_accounts(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "requests": requests,
             "created": shown(request),
-            "page": page,
-            "keyword": keyword,
-            "query": query_without_page(request),
+            **listing,
         },
     )
 
