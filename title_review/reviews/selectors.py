@@ -216,21 +216,28 @@ class ListQuery:
     count: int | None = None
 
 
-def list_query(user: Any, list_key: str, params: Mapping[str, Any]) -> ListQuery:
+def list_query(user: Any, list_key: str, params: Mapping[str, Any], *, whole_count: int | None = None) -> ListQuery:
     """The rows of one staff list for `user` with the page's parameters — the page and its 导出汇总表 both read
     them here, so an export holds exactly the rows of the page, in the same order.
 
     A sort other than the list's own runs only when the filtered rows are at most COUNT_CAP (one capped count,
     cap + 1 index entries): beyond that the page keeps the order of its index and says so, as ADR 0029 keeps
-    every page of a province-size scope from sorting the whole scope."""
+    every page of a province-size scope from sorting the whole scope.
+
+    `whole_count`, the capped count of the list's scope when the caller has it already (上报材料跟踪 adds up its
+    counts per status), stands for the count whenever no filter or search narrowed the scope."""
     definition = LISTS[list_key]
     scope, default_order = LIST_SCOPES[list_key]
     search = parse_search(params)
-    queryset = search_declarations(search, filter_declarations(params, scope(user, params)))
+    scoped = scope(user, params)
+    queryset = search_declarations(search, filter_declarations(params, scoped))
     sort = parse_sort(params, definition)
     notes = [*search.notes, *sort.notes]
-    count = queryset.order_by().values("pk")[: COUNT_CAP + 1].count() if sort.keys else None
-    if count is not None and count > COUNT_CAP:
+    # Filters and searches that apply return a new queryset; the same object is the scope as it was.
+    count = whole_count if queryset is scoped else None
+    if count is None and sort.keys:
+        count = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
+    if sort.keys and count is not None and count > COUNT_CAP:
         notes.append(
             f"符合条件的超过 {COUNT_CAP:,} 条，按默认顺序排列；请先用查询条件缩小到 {COUNT_CAP:,} 条以内再排序。"
         )

@@ -13,7 +13,7 @@ from rest_framework.exceptions import ValidationError
 from title_review.access.decorators import guards, rule
 from title_review.access.policies import can, employer_of, person_pk
 from title_review.core.errors import DomainError
-from title_review.core.pagination import COUNT_CAP, CappedPaginator, paginate, query_without_page
+from title_review.core.pagination import COUNT_CAP, CappedPaginator, capped_total, paginate, query_without_page
 from title_review.declarations.selectors import RECENT_FIRST, employer_counts, for_list
 from title_review.declarations.workflow import STAGE_FOR_APPLICANT, Status
 from title_review.dictionaries.models import Entry
@@ -81,8 +81,10 @@ def employer_desk(request: HttpRequest) -> HttpResponse:
     if tab not in tabs:
         tab = "review"
     base = selectors.employer_desk(request.user, employer)
-    page = paginate(request, base.filter(status__in=tabs[tab][1]), per_page=100)
     counts = selectors.employer_desk_counts(request.user, employer)
+    # The tab's rows are the employer desk's in the tab's statuses: their total is the sum of those counts.
+    tab_total = capped_total(counts.get(status, 0) for status in tabs[tab][1])
+    page = paginate(request, base.filter(status__in=tabs[tab][1]), per_page=100, counted=tab_total)
     publicities = Publicity.objects.filter(employer=employer).select_related("round")[:20]
     required = services.required_slots(employer)
     return render(
@@ -312,10 +314,13 @@ def _filter_choices(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def _staff_list(request: HttpRequest, list_key: str, per_page: int = 20) -> dict[str, Any]:
+def _staff_list(
+    request: HttpRequest, list_key: str, per_page: int = 20, whole_count: int | None = None
+) -> dict[str, Any]:
     """What a staff list page shows (issue 15 point 7): the page of rows with the user's columns (列设置), the
-    search and sort as asked, headers that add a sort key on click, and the notes about the request."""
-    query = selectors.list_query(request.user, list_key, request.GET)
+    search and sort as asked, headers that add a sort key on click, and the notes about the request.
+    `whole_count`: the list's capped count before any filter or search, when the page has it already."""
+    query = selectors.list_query(request.user, list_key, request.GET, whole_count=whole_count)
     paginator = CappedPaginator(selectors.list_rows(query), per_page)
     if query.count is not None:
         paginator.__dict__["count"] = query.count  # counted once already, with the same filters (cached_property)
@@ -463,10 +468,12 @@ def returned(request: HttpRequest) -> HttpResponse:
 def tracking(request: HttpRequest) -> HttpResponse:
     """上报材料跟踪: where every declaration is — organisation, step, since when."""
     counts = selectors.status_counts(request.user)
+    # Unfiltered, the list holds VIEW's rows of every status: the counts per status add up to its total.
+    whole = capped_total(counts.values())
     return render(
         request,
         "reviews/tracking.html",
-        {"counts": counts, "statuses": Status.choices, **_staff_list(request, "tracking")},
+        {"counts": counts, "statuses": Status.choices, **_staff_list(request, "tracking", whole_count=whole)},
     )
 
 

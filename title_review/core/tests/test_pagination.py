@@ -5,7 +5,7 @@ from django.db import connection
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
-from title_review.core.pagination import MARKER, CappedPaginator, capped_counts, capped_counts_where
+from title_review.core.pagination import MARKER, CappedPaginator, capped_counts, capped_counts_where, capped_total
 from title_review.dictionaries.models import Entry
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +58,10 @@ def test_a_condition_that_cannot_hold_counts_nothing(seeded):
     assert capped_counts_where(Entry.objects.all(), {"none": Q(pk__in=[])}) == {}
     counts = capped_counts_where(Entry.objects.all(), {"none": Q(pk__in=[]), "all": Q()}, cap=5)
     assert counts == {"all": 6}
+
+
+def test_a_total_of_capped_parts_is_capped_once_a_part_or_the_sum_passes_the_cap():
+    assert capped_total([3, 4], cap=10) == 7
+    assert capped_total([], cap=10) == 0
+    assert capped_total([6, 5], cap=10) == 11  # no part at the cap, their sum over it
+    assert capped_total([11, 0], cap=10) == 11  # one part stopped at cap + 1: the whole is over the cap too

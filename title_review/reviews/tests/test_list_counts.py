@@ -87,3 +87,40 @@ def test_the_accepted_list_shows_the_users_own_accepted_declaration_too(users, l
         .filter(status=Status.ACCEPTED)
         .values_list("pk", flat=True)
     )
+
+
+def _declaration_counts(captured) -> int:
+    """The COUNT queries over declarations of a page, apart from the one of the counts per status."""
+    return sum(
+        q["sql"].startswith("SELECT COUNT(*)") and '"declarations_declaration"' in q["sql"]
+        for q in captured.captured_queries
+    )
+
+
+@pytest.mark.parametrize("account", ACCOUNTS)
+def test_tracking_totals_its_rows_from_the_counts_per_status(users, login, spread, account):
+    """Unfiltered, 上报材料跟踪's total is the sum of its counts per status — no second count of the rows —
+    and it is what VIEW holds; a filter still counts the filtered rows."""
+    client = login(account)
+    visible = declaration_policy.visible(users[account], Purpose.VIEW)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/reviews/track/?page=2")
+    assert page.context["page"].paginator.count == visible.count()
+    assert _declaration_counts(captured) == 0
+    with CaptureQueriesContext(connection) as captured:
+        filtered = client.get(f"/reviews/track/?round={spread.pk}")
+    assert filtered.context["page"].paginator.count == visible.filter(round=spread).count()
+    assert _declaration_counts(captured) == 1
+    by_status = client.get("/reviews/track/?status=returned")
+    assert by_status.context["page"].paginator.count == visible.filter(status=Status.RETURNED).count()
+
+
+@pytest.mark.parametrize("tab", ["review", "publicity", "forward"])
+def test_the_employer_desk_totals_a_tab_from_its_counts(users, orgs, login, spread, tab):
+    hospital = orgs["杭州市第一人民医院"]
+    with CaptureQueriesContext(connection) as captured:
+        page = login("hospitaladmin").get(f"/reviews/employer/?tab={tab}")
+    shown = page.context["page"]
+    assert shown.paginator.count == len(shown.object_list) > 0
+    assert {d.employer_id for d in shown.object_list} == {hospital.pk}
+    assert _declaration_counts(captured) == 0
