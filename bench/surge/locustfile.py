@@ -7,6 +7,9 @@ Both scenarios have the same shape, so their throughputs compare:
 - then loops one *iteration* of three requests, with the same think time between requests:
     `DossierApplicant`: open the dossier, save it (POST with the page's optimistic `version`), open it again;
     `BareApplicant`:    the bare reference view three times (one row read, one row write);
+    `HelpApplicant`:    the 帮助 page three times — the lightest page of the system: the layout (menu, header,
+                        unread count) around static text, no row of the applicant's; a second reference
+                        (`run.py compare --also help`), not part of the verdict;
 - after an iteration, with probability BENCH_SURGE_SUBMIT (default 0.05) the applicant is done:
   `DossierApplicant` submits (POST 提交, then opens the now read-only dossier), both then sign out, and the
   locust user carries on as the next unused account (a new applicant arriving; the number of users stays).
@@ -234,6 +237,26 @@ class BareApplicant(Applicant):
         self.bare()
         self.wait()
         self.bare()
+        if random.random() < SUBMIT:
+            self.wait()
+            self.next_applicant()
+
+
+class HelpApplicant(Applicant):
+    reuse_accounts = True
+
+    def help(self) -> None:
+        with self.client.get("/help/", name="help", allow_redirects=False, catch_response=True) as answer:
+            if answer.status_code != 200 or "帮助" not in (answer.text or ""):
+                answer.failure(f"help: {answer.status_code}")
+
+    @task
+    def iteration(self) -> None:
+        self.help()
+        self.wait()
+        self.help()
+        self.wait()
+        self.help()
         if random.random() < SUBMIT:
             self.wait()
             self.next_applicant()

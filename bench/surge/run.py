@@ -14,6 +14,9 @@ the bare scenario and then the dossier scenario headless for `--duration` second
 before and after, and the ratio dossier / bare requests/s with the targets (≥ 50 %, p95 ≤ 300 ms, 0
 failures). `--users` defaults to the load found by `step` (written to var/bench_surge/step.json).
 
+`compare --also help` adds, in each round, the 帮助 page (the lightest page with the system's layout) as a
+second reference: what any page of the system costs before its own content; it is shown, not judged.
+
 `step` runs the bare scenario at rising user counts (`--steps`) and keeps the largest count whose p95 stays
 at or under 300 ms with no failure, per worker model.
 
@@ -60,7 +63,7 @@ MODELS = {
     "sync": ["--workers", "4"],
     "gthread": ["--workers", "2", "--threads", "4", "--worker-class", "gthread"],
 }
-SCENARIOS = {"bare": "BareApplicant", "dossier": "DossierApplicant"}
+SCENARIOS = {"bare": "BareApplicant", "dossier": "DossierApplicant", "help": "HelpApplicant"}
 
 
 def env() -> dict[str, str]:
@@ -313,7 +316,7 @@ def compare(args: argparse.Namespace) -> dict[str, Any]:
     for model in args.models:
         with Gunicorn(model):
             for i in range(args.rounds):
-                for scenario in ("bare", "dossier"):
+                for scenario in ("bare", "dossier", *args.also):
                     r = locust(scenario, users, args.duration, args.ramp, f"{model}-{scenario}-{i}") | {"model": model}
                     results.append(r)
                     print(fmt(r), flush=True)
@@ -400,6 +403,13 @@ def main() -> None:
         p.add_argument("--users", type=int, default=0)
         if name == "compare":
             p.add_argument("--rounds", type=int, default=1, help="bare/dossier pairs per worker model")
+            p.add_argument(
+                "--also",
+                nargs="*",
+                default=[],
+                choices=["help"],
+                help="more reference scenarios run in each round, not judged (help: the 帮助 page, the layout alone)",
+            )
         if name == "step":
             p.add_argument("--steps", type=int, nargs="+", default=[10, 20, 30, 40, 60, 80, 100, 130, 160, 200])
         if name == "profile":
