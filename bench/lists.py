@@ -62,7 +62,8 @@ SMALL, LARGE = "3k", "300k"
 RATIO_BAR = 1.3
 PROTOCOL = "@@"  # worker replies start with it; anything else a worker prints is passed through to stderr
 
-# label, account, address ({round}: the bench round; {publicity}: its running 单位内部公示).
+# label, account, address ({round}: the bench round; {publicity}: its running 单位内部公示; {batch}: the 评审结果
+# batch of lists_data.later_stages).
 # "pN": page N, the same page number at both sizes (each exists at 3k too); the long lists get a deep one.
 PAGES: list[tuple[str, str, str]] = [
     # 待审核材料 (reviews.inbox): every desk account, deep pages, every filter.
@@ -144,13 +145,23 @@ PAGES: list[tuple[str, str, str]] = [
     ("API 待审核", "wjwreview", "/api/v1/reviews/inbox/"),
     ("API 申报材料 (可填写的)", "hospitaladmin", "/api/v1/declarations/"),
     # The later stages' lists (评委会's results, 评审结果, a unit's results and certificates, received packages):
-    # the bench holds no declaration past 受理, so these time each page's queries over the two sizes of
-    # declarations around them (a page that scanned declarations would show it), not lists of their own rows.
+    # 评审结果, 单位评审结果 and 单位证书 hold the rows of lists_data.later_stages (a batch of every accepted
+    # declaration, a certificate per applicant); the 评委会's results and received packages have no rows of
+    # their own here and time their queries over the declarations around them.
     ("评审结果 (评委会)", "hzadmin", "/committees/results/"),
     ("评审结果", "hzadmin", "/results/"),
     ("单位评审结果", "hospitaladmin", "/results/unit/"),
     ("单位证书", "hospitaladmin", "/certificates/unit/"),
     ("交换数据包 已接收", "hzadmin", "/exchange/received/"),
+    # After 受理 at size (lists_data.later_stages): the 评审结果 batch in 公示 holding every accepted declaration
+    # of the round ({batch}), the public 公示 list, and one certificate per applicant (证书查询 of the province).
+    ("评审结果 批次", "hzadmin", "/results/batches/{batch}/"),
+    ("评审结果 批次 p2", "hzadmin", "/results/batches/{batch}/?page=2"),
+    ("评审结果公示", "hzadmin", "/results/publicity/"),
+    ("评审结果公示 p2", "hzadmin", "/results/publicity/?page=2"),
+    ("证书查询", "zjadmin", "/certificates/"),
+    ("证书查询 p2", "zjadmin", "/certificates/?page=2"),
+    ("证书查询", "hzadmin", "/certificates/"),
     # 工作台: the desk counts and the employer's summary.
     ("工作台", "hospitaladmin", "/"),
     ("工作台", "hzcheck", "/"),
@@ -243,7 +254,12 @@ def worker() -> None:
 
     round_ = Round.objects.get(title=ROUND_TITLE)
     running = Publicity.objects.filter(round=round_, declarations__status="in_publicity").first()
-    values = {"round": round_.pk, "publicity": running.pk if running else 0}
+    from lists_data import LATER_COMMITTEE
+
+    from title_review.results.models import ResultBatch
+
+    later = ResultBatch.objects.filter(committee_name=LATER_COMMITTEE).values_list("pk", flat=True).first()
+    values = {"round": round_.pk, "publicity": running.pk if running else 0, "batch": later or 0}
     clients: dict[str, Any] = {}
 
     def client(account: str) -> Any:

@@ -18,6 +18,13 @@ On top of the demo data (migrate, load_dictionaries, load_demo), one published r
 
 The 业绩档案 rows and attachments stay the templates' own (clones' picks and snapshots point at them):
 no list reads them. Audit rows and notifications of the clones are not written either.
+
+3. **After 受理** (`later_stages`, added to a database that lacks it): the 评后 lists' own rows at the same
+   scale — one 评审结果 batch of the 杭州市职改办 in 公示 holding every accepted declaration of the round (90 %
+   通过), and, for every applicant of the round, one certificate from the old system (原系统导入) at the
+   hospital: the province's 证书查询 at ~300,000. Bulk rows in the shape the import services write (the
+   results import and the certificates import); no 评委会 meeting (its pages are timed by their tests'
+   query bounds, not here).
 Exit status 3: the round exists but is incomplete (an interrupted run) — lists.py drops the database.
 """
 
@@ -53,6 +60,8 @@ from title_review.core.identity import check_digit  # noqa: E402
 from title_review.declarations.models import Declaration, ReviewRecord  # noqa: E402
 from title_review.organisations.models import EmployerStaff, Organisation  # noqa: E402
 from title_review.rounds.models import Round  # noqa: E402
+
+LATER_COMMITTEE = "卫生技术人员高级评委会（列表基准）"
 
 ROUND_TITLE = "2026年度卫生技术人员职称评审（列表基准）"
 HOSPITAL, DEPARTMENT, OFFICE = "杭州市第一人民医院", "杭州市卫生健康委员会", "杭州市职称工作领导小组办公室"
@@ -435,6 +444,89 @@ def clone_rows(templates: dict[str, Declaration], hospital: Organisation, total:
         )
 
 
+def later_stages(round_: Round) -> bool:
+    """The 评后 rows (see the module's point 3); False when the database holds them already."""
+    from title_review.certificates.models import Certificate, CertificateSource
+    from title_review.dictionaries.models import Entry
+    from title_review.results.models import BatchSource, BatchStatus, Outcome, ResultBatch, ResultEntry
+
+    if ResultBatch.objects.filter(committee_name=LATER_COMMITTEE).exists():
+        return False
+    started = time.perf_counter()
+    hospital = Organisation.objects.get(name=HOSPITAL)
+    office = Organisation.objects.get(name=OFFICE)
+    names = dict(Entry.objects.filter(type__code="qualification").values_list("code", "name"))
+    series = round_.series.name if round_.series_id else ""
+    today = timezone.localdate()
+    batch = ResultBatch.objects.create(
+        office=office,
+        round=round_,
+        committee_name=LATER_COMMITTEE,
+        source=BatchSource.IMPORT,
+        status=BatchStatus.PUBLICISING,
+        publicity_starts=today - dt.timedelta(days=2),
+        publicity_ends=today + dt.timedelta(days=5),
+        publicity_days=5,
+        created_by=User.objects.get(username="hzadmin"),
+    )
+    rng = random.Random(14)
+    accepted = Declaration.objects.filter(round=round_, status="accepted").order_by("pk")
+    rows = accepted.values_list("pk", "applicant_name", "target_qualification")
+    entries = [
+        ResultEntry(
+            batch=batch,
+            declaration_id=pk,
+            person_name=name,
+            employer=hospital,
+            employer_name=hospital.name,
+            series_name=series,
+            qualification_code=code,
+            qualification_name=names.get(code, ""),
+            outcome=Outcome.PASSED if rng.random() < 0.9 else Outcome.FAILED,
+        )
+        for pk, name, code in rows.iterator(chunk_size=CHUNK)
+    ]
+    for start in range(0, len(entries), CHUNK):
+        ResultEntry.objects.bulk_create(entries[start : start + CHUNK])
+    people = Declaration.objects.filter(round=round_).order_by("pk")
+    people = people.values_list("applicant__real_name", "applicant__id_type", "applicant__id_number")
+    now = timezone.now()
+    codes = sorted(names) or [""]
+    made = 0
+    chunk: list[Certificate] = []
+    for name, id_type, id_number in people.iterator(chunk_size=CHUNK):
+        code = codes[made % len(codes)]
+        made += 1
+        chunk.append(
+            Certificate(
+                organisation=hospital,
+                person_name=name,
+                id_type=id_type or "01",
+                id_number=id_number,
+                qualification_code=code,
+                qualification_name=names.get(code, ""),
+                series_name=series,
+                obtained_on=today - dt.timedelta(days=rng.randrange(20 * 365)),
+                number=f"LB{made:09d}",
+                issuing_body="浙江省人力资源和社会保障厅",
+                review_year=2000 + rng.randrange(26),
+                source=CertificateSource.LEGACY,
+                imported_at=now,
+            )
+        )
+        if len(chunk) == CHUNK:
+            Certificate.objects.bulk_create(chunk)
+            chunk = []
+    if chunk:
+        Certificate.objects.bulk_create(chunk)
+    print(
+        f"  after 受理: {len(entries):,} 评审结果 in 公示 and {made:,} certificates "
+        f"({time.perf_counter() - started:.0f} s)",
+        flush=True,
+    )
+    return True
+
+
 def analyze() -> None:
     """Statistics and the visibility map, as autovacuum leaves a table in production: without VACUUM a freshly
     loaded table has no all-visible pages, and every index-only scan (capped counts) visits the heap."""
@@ -461,11 +553,12 @@ def main(total: int) -> None:
     if existing is not None:
         count = Declaration.objects.filter(round=existing).count()
         if count >= total:
-            if migrated:
+            added = later_stages(existing)
+            if migrated or added:
                 analyze()
             print(
                 f"ready: {count:,} declarations in “{ROUND_TITLE}”"
-                + (" (migrated, VACUUM ANALYZE done)" if migrated else "")
+                + (" (VACUUM ANALYZE done)" if migrated or added else "")
             )
             return
         print(f"incomplete: {count:,} of {total:,} declarations — an interrupted run")
@@ -475,6 +568,7 @@ def main(total: int) -> None:
     templates = build_templates(round_, hospital)
     print(f"  {len(templates)} template declarations through the services ({time.perf_counter() - began:.0f} s)")
     clone_rows(templates, hospital, total)
+    later_stages(round_)
     analyze()
     count = Declaration.objects.filter(round=round_).count()
     print(f"generated {count:,} declarations in {time.perf_counter() - began:.0f} s (VACUUM ANALYZE done)")

@@ -48,7 +48,9 @@ class EntryPolicy(ObjectPolicy[ResultEntry]):
         if purpose == "office":
             return scope_filter(user, "result.manage", path_field="batch__office__path")
         if purpose == "unit":
-            return scope_filter(user, "result.unit", path_field="declaration__employer__path")
+            # The entry's own employer column (the declaration's, kept on the entry), the scope resolved to
+            # organisation ids: 本单位评审结果 walks the (employer, batch, id) index (ADR 0053).
+            return scope_filter(user, "result.unit", org_field="employer_id")
         person = person_pk(user)
         if person is None or not has_capability(user, "result.own"):
             return None

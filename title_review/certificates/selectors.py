@@ -5,7 +5,10 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from title_review.access import scoped
@@ -19,6 +22,12 @@ from .models import Certificate, CertificateSource, LegacyOrganisationCode, Veri
 def certificates_visible_to(user: Any) -> QuerySet[Certificate]:
     """证书信息 a user may see: records of organisations in the subtree where they hold certificate.view."""
     return scoped.certificates.visible(user, "view")
+
+
+def unit_certificates(user: Any) -> QuerySet[Certificate]:
+    """本单位证书: the certificates whose 电子证书 the user may download: the office's subtree, the unit's own,
+    and the holder's own by 证件类型 + 证件号码."""
+    return scoped.certificates.visible(user, "download")
 
 
 def search_certificates(queryset: QuerySet[Certificate], *, q: str = "", source: str = "") -> QuerySet[Certificate]:
@@ -56,7 +65,7 @@ def organisations_by_code_or_legacy(codes: Collection[str]) -> dict[str, Organis
 def certificates_to_number(user: Any, *, document_number: str = "", q: str = "") -> QuerySet[Certificate]:
     """证书编号: the 待编号 certificates issued here in the user's `certificate.number` subtree, by batch
     (发文字号 the 发文 gave them) or by name / qualification."""
-    queryset = scoped.certificates.visible(user, "number").filter(source=CertificateSource.ISSUED, number="")
+    queryset = _pending(user)
     if document_number:
         queryset = queryset.filter(document_number=document_number)
     text = (q or "").strip()
@@ -65,10 +74,38 @@ def certificates_to_number(user: Any, *, document_number: str = "", q: str = "")
     return queryset.select_related("organisation").order_by("document_number", "pk")
 
 
+def _pending(user: Any) -> QuerySet[Certificate]:
+    """待编号 (issued here, no number yet) in the user's `certificate.number` subtree: the certificate_pending index."""
+    return scoped.certificates.visible(user, "number").filter(source=CertificateSource.ISSUED, number="")
+
+
 def pending_batches(user: Any) -> list[str]:
-    """The 发文字号 of the batches that still have certificates waiting for their number."""
-    queryset = scoped.certificates.visible(user, "number").filter(source=CertificateSource.ISSUED, number="")
-    return sorted({n for n in queryset.values_list("document_number", flat=True).distinct() if n})
+    """The 发文字号 of the batches that still have certificates waiting for their number, by a loose index scan of
+    the certificate_pending index: the smallest 发文字号 in scope, then the next one above it, … — one probe per
+    batch, whatever the number of certificates waiting (a DISTINCT read and sorted every one of them: 30,000 in
+    40 batches, 42–77 ms against ≈ 1 ms; bench/certificates_scale.py). The same SQL runs on SQLite."""
+    pending = _pending(user)
+    db = pending.db
+
+    def first_after(after: Any) -> tuple[str, list[Any]]:
+        # The ORM's own SQL for "the smallest 发文字号 of a row in scope above `after`", every value a parameter.
+        step = pending.filter(document_number__gt=after).order_by("document_number").values("document_number")[:1]
+        sql, params = step.query.get_compiler(using=db).as_sql()
+        return sql, list(params)
+
+    try:
+        seed, seed_params = first_after("")  # "" is no batch (numbered one by one)
+        step, step_params = first_after(RawSQL('"seen"."document_number"', ()))  # noqa: S611 — a fixed column name
+    except EmptyResultSet:  # no scope: nothing waits
+        return []
+    sql = (
+        f"WITH RECURSIVE seen(document_number) AS (SELECT ({seed}) "  # noqa: S608 — the ORM's SQL, values as parameters
+        f"UNION ALL SELECT ({step}) FROM seen WHERE seen.document_number IS NOT NULL) "
+        "SELECT document_number FROM seen WHERE document_number IS NOT NULL"
+    )
+    with connections[db].cursor() as cursor:
+        cursor.execute(sql, seed_params + step_params)
+        return sorted(row[0] for row in cursor.fetchall())
 
 
 def person_of(user: Any) -> Any:

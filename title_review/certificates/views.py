@@ -37,6 +37,7 @@ from .selectors import (
     my_certificates,
     pending_batches,
     search_certificates,
+    unit_certificates,
 )
 from .services import mask_name, record_lookup, revoke_certificate
 from .tokens import number_from_token, verification_token
@@ -246,7 +247,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 @rule("certificate.unit")
 def unit(request: HttpRequest) -> HttpResponse:
     """本单位证书: the numbered certificates of the unit's people, each PDF."""
-    queryset = scoped.certificates.visible(request.user, "download").exclude(number="").order_by("-obtained_on", "-pk")
+    queryset = unit_certificates(request.user).exclude(number="").order_by("-obtained_on", "-pk")
     page = paginate(request, queryset, per_page=50)
     rows = [{"certificate": c, "masked_id": mask_identity(c.id_number)} for c in page.object_list]
     context = {"page": page, "rows": rows, "query": query_without_page(request)}

@@ -35,11 +35,18 @@ WORK_FIELDS = ("category", "title", "date", "venue", "indexing", "identifier")
 
 def representative_works(declaration: Declaration) -> list[dict[str, Any]]:
     """The 代表作 rows of the accepted snapshot, each cut down to WORK_FIELDS."""
-    rows = ((declaration.snapshot or {}).get("records") or {}).get("achievement") or []
+    return representative_of(((declaration.snapshot or {}).get("records") or {}).get("achievement"))
+
+
+def representative_of(rows: Any) -> list[dict[str, Any]]:
+    """The 代表作 among a snapshot's 业绩成果 rows (``snapshot["records"]["achievement"]``, which a list may select
+    alone, without the rest of the snapshot), each cut down to WORK_FIELDS."""
+    if not isinstance(rows, list):
+        return []
     return [
         {"id": row.get("id"), **{key: row.get(key) for key in WORK_FIELDS}}
         for row in rows
-        if row.get("is_representative")
+        if isinstance(row, dict) and row.get("is_representative")
     ]
 
 

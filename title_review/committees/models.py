@@ -146,6 +146,9 @@ class BallotVoter(models.Model):
         ordering = ["ballot_id", "member_id"]
         verbose_name = _("表决评委")
         constraints = [models.UniqueConstraint(fields=["ballot", "member"], name="unique_ballot_voter")]
+        # 我的评审会议: the open ballots still waiting for one member's vote, without reading every ballot the
+        # member voted on (a meeting of tens of thousands of declarations gives each member as many rows).
+        indexes = [models.Index(fields=["member"], condition=Q(has_voted=False), name="ballot_voter_waiting")]
 
     def __str__(self) -> str:
         return f"{self.ballot_id}:{self.member_id}"
@@ -319,6 +322,8 @@ class PanelDeclaration(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "declaration"], name="one_panel_per_declaration"),
         ]
+        # 我的评审会议: a member's panels' declarations a page at a time, by panel and in the order given.
+        indexes = [models.Index(fields=["panel", "id"], name="panel_declaration_order")]
 
     def __str__(self) -> str:
         return f"{self.panel_id}:{self.declaration_id}"

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -198,13 +200,40 @@ class ExpertProgress:
 
 
 def progress(panel: MeetingPanel) -> list[ExpertProgress]:
-    """Per panel member: declarations given to the panel, opinions written (two queries)."""
-    assigned = PanelDeclaration.objects.filter(panel=panel).count()
-    written: dict[int, int] = {}
-    for member_id in PanelOpinion.objects.filter(assignment__panel=panel).values_list("member_id", flat=True):
-        written[member_id] = written.get(member_id, 0) + 1
-    members = MeetingMember.objects.filter(panels__panel=panel).select_related("user").order_by("pk")
-    return [ExpertProgress(member=m, assigned=assigned, written=written.get(m.pk, 0)) for m in members]
+    """Per panel member: declarations given to the panel, opinions written (one query)."""
+    return progress_of([panel]).get(panel.pk, [])
+
+
+def progress_of(panels: list[MeetingPanel]) -> dict[int, list[ExpertProgress]]:
+    """Each panel's members (in seat order) with the declarations given to the panel and the opinions they wrote,
+    for all `panels` in one query: both numbers are counted in SQL per panel member, never by reading the
+    assignments or the opinions (a meeting gives out tens of thousands)."""
+    assigned = (
+        PanelDeclaration.objects.filter(panel=OuterRef("panel"))
+        .order_by()
+        .values("panel")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    written = (
+        PanelOpinion.objects.filter(assignment__panel=OuterRef("panel"), member=OuterRef("member"))
+        .order_by()
+        .values("member")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    seats = (
+        PanelMember.objects.filter(panel__in=[p.pk for p in panels])
+        .select_related("member__user")
+        .annotate(assigned=Coalesce(Subquery(assigned), 0), written=Coalesce(Subquery(written), 0))
+        .order_by("panel_id", "member_id")
+    )
+    found: dict[int, list[ExpertProgress]] = {}
+    for seat in seats:
+        found.setdefault(seat.panel_id, []).append(
+            ExpertProgress(member=seat.member, assigned=seat.assigned, written=seat.written)  # type: ignore[attr-defined]
+        )
+    return found
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -25,6 +25,7 @@ from title_review.audit.services import record_event
 from title_review.core.errors import Conflict, DomainError, NotAllowed
 from title_review.core.policies import get_policy
 from title_review.declarations.models import Declaration
+from title_review.declarations.selectors import LIST_DEFERRED
 from title_review.declarations.workflow import Status
 from title_review.rounds.models import Committee, Round
 
@@ -301,13 +302,33 @@ class Result:
         return self.ballot.outcome == BallotOutcome.PASSED
 
 
+def latest_closed(meeting: Meeting) -> QuerySet[Ballot]:
+    """Each declaration's last closed ballot at `meeting` (an earlier attempt was voted again), chosen in SQL: a
+    closed ballot with no later closed attempt — a probe of the unique_ballot_attempt index (meeting, declaration,
+    attempt), which also gives the order (declaration, attempt)."""
+    later = Ballot.objects.filter(
+        meeting_id=meeting.pk,
+        declaration=OuterRef("declaration"),
+        status=BallotStatus.CLOSED,
+        attempt__gt=OuterRef("attempt"),
+    )
+    return (
+        Ballot.objects.filter(meeting_id=meeting.pk, status=BallotStatus.CLOSED)
+        .exclude(Exists(later))
+        .order_by("declaration_id", "attempt")
+    )
+
+
+# What results_of's readers never use of a declaration (the 会议记录 reads the snapshot's 申报资格).
+_RESULT_DEFERRED = tuple(f"declaration__{name}" for name in LIST_DEFERRED if name != "snapshot")
+
+
 def results_of(meeting: Meeting) -> list[Result]:
-    """Per declaration voted on, 通过 / 未通过 with the tally of its last ballot (one query)."""
-    last: dict[int, Ballot] = {}
-    closed = Ballot.objects.filter(meeting=meeting, status=BallotStatus.CLOSED).select_related("declaration__employer")
-    for ballot in closed.order_by("declaration_id", "attempt"):
-        last[ballot.declaration_id] = ballot
-    return [Result(declaration=b.declaration, ballot=b) for b in sorted(last.values(), key=lambda b: b.pk)]
+    """Per declaration voted on, 通过 / 未通过 with the tally of its last ballot (one query), in the order voted.
+    Every row: for the 会议记录 and the receiving of results, which take them all (the page is paginated:
+    selectors.meeting_results)."""
+    closed = latest_closed(meeting).select_related("declaration__employer").defer(*_RESULT_DEFERRED)
+    return [Result(declaration=b.declaration, ballot=b) for b in closed.order_by("pk")]
 
 
 @transaction.atomic

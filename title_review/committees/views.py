@@ -13,11 +13,23 @@ from django.views.decorators.http import require_GET, require_POST
 from title_review.access import scoped
 from title_review.access.decorators import guards, rule
 from title_review.core.errors import DomainError
-from title_review.core.pagination import paginate, query_without_page
+from title_review.core.pagination import PAGE_SIZE, capped_total, paginate, query_without_page
 
 from . import blind, draws, panels, selectors, services
 from . import experts as pool
-from .models import BlindGrade, Choice, DeclaredRelation, ExpertStatus, Meeting, MeetingRecord
+from .models import (
+    BallotOutcome,
+    BlindGrade,
+    Choice,
+    DeclaredRelation,
+    ExpertStatus,
+    Meeting,
+    MeetingRecord,
+    MeetingStatus,
+)
+
+# Rows per page of 评审对象, a member's 书面评议意见 and 评审结果 (the list pattern, core.pagination).
+PER_PAGE = PAGE_SIZE
 
 
 @rule("meeting.manage")
@@ -31,13 +43,23 @@ def meetings(request: HttpRequest) -> HttpResponse:
 @guards("meeting", "manage")
 @require_GET
 def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    """评审会议: the accepted declarations a page at a time with their ballots; the page's declarations are the ones
+    its forms (分配评议, 送审代表作) offer, so every declaration is reached on its page."""
     found = scoped.meetings.get(request.user, pk, "manage", _with_names())
+    members = selectors.members_of(found)
+    page = paginate(request, selectors.accepted_of(found, with_works=found.status != MeetingStatus.CLOSED), PER_PAGE)
+    declarations = list(page.object_list)
     context = {
         "meeting": found,
-        **selectors.secretary_view(found),
+        "members": members,
+        "present": sum(m.is_present for m in members),
+        "page": page,
+        "query": query_without_page(request),
+        "rows": selectors.ballot_rows(found, declarations),
         **selectors.draw_of(found),
-        **selectors.panels_of(found),
     }
+    if found.status != MeetingStatus.CLOSED:  # the panels and 代表作 are shown until the meeting ends
+        context.update(selectors.panels_of(found, declarations))
     context["record"] = MeetingRecord.objects.filter(meeting=found).first()
     return render(request, "committees/meeting.html", context)
 
@@ -84,14 +106,22 @@ def _with_names() -> QuerySet[Meeting]:
     return Meeting.objects.select_related("committee__host", "round")
 
 
+def _back(request: HttpRequest, to: str, pk: int) -> HttpResponse:
+    """Back to the page the form was on: the meeting's forms carry the page of declarations they were posted
+    from (``page``), so a declaration on page 3 is still in sight after its ballot opens."""
+    url = reverse(to, kwargs={"pk": pk})
+    page = request.POST.get("page", "")
+    return redirect(f"{url}?page={page}" if page.isdigit() and page != "1" else url)
+
+
 def _done(request: HttpRequest, pk: int, message: str) -> HttpResponse:
     messages.success(request, message)
-    return redirect("committees:meeting", pk=pk)
+    return _back(request, "committees:meeting", pk)
 
 
 def _refused(request: HttpRequest, exc: DomainError, to: str, pk: int) -> HttpResponse:
     messages.error(request, exc.message)
-    return redirect(to, pk=pk)
+    return _back(request, to, pk)
 
 
 @rule("meeting.manage")
@@ -162,7 +192,19 @@ def my_meetings(request: HttpRequest) -> HttpResponse:
 @require_GET
 def my_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     found = scoped.meeting_seats.get(request.user, pk, "take_part", _with_names())
-    context = {"meeting": found, "choices": Choice.choices, **selectors.member_view(found, request.user)}
+    seat = selectors.seat_of(found, request.user)
+    page = paginate(request, selectors.assignment_rows(selectors.assignments_of(found, seat)), PER_PAGE)
+    assignments = list(page.object_list)
+    written = selectors.written_by(seat, assignments)
+    context = {
+        "meeting": found,
+        "choices": Choice.choices,
+        "seat": seat,
+        **selectors.open_ballots_for(found, seat),
+        "page": page,
+        "query": query_without_page(request),
+        "assignments": [(a, a.pk in written) for a in assignments],
+    }
     return render(request, "committees/my_meeting.html", context)
 
 
@@ -189,7 +231,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         return _refused(request, exc, "committees:my_meeting", ballot.meeting_id)
     messages.success(request, "投票成功。您的选择不会被记录在您的名下。")
-    return redirect("committees:my_meeting", pk=ballot.meeting_id)
+    return _back(request, "committees:my_meeting", ballot.meeting_id)
 
 
 @rule("meeting.take_part")
@@ -209,7 +251,7 @@ def opinion(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         return _refused(request, exc, "committees:my_meeting", assignment.meeting_id)
     messages.success(request, "评议意见已提交。")
-    return redirect("committees:my_meeting", pk=assignment.meeting_id)
+    return _back(request, "committees:my_meeting", assignment.meeting_id)
 
 
 # ---- 评议组 and 代表作 (secretary) ------------------------------------------------------------------------
@@ -252,7 +294,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     chosen = panel.first()
     if chosen is None:
         messages.error(request, "请选择评议组。")
-        return redirect("committees:meeting", pk=pk)
+        return _back(request, "committees:meeting", pk)
     try:
         rows = panels.assign(
             actor=request.user, panel_id=chosen.pk, declaration_ids=_ids(request.POST.getlist("declarations"))
@@ -280,11 +322,11 @@ def send_blind(request: HttpRequest, pk: int) -> HttpResponse:
         due_on = dt.date.fromisoformat(request.POST.get("due_on", ""))
     except ValueError:
         messages.error(request, "请填写评审截止日期。")
-        return redirect("committees:meeting", pk=pk)
+        return _back(request, "committees:meeting", pk)
     declaration_id, _sep, achievement_id = (request.POST.get("work") or "").partition(":")
     if not (declaration_id.isdigit() and achievement_id.isdigit()):
         messages.error(request, "请选择代表作。")
-        return redirect("committees:meeting", pk=pk)
+        return _back(request, "committees:meeting", pk)
     try:
         work = blind.send_for_review(
             actor=request.user,
@@ -438,10 +480,20 @@ def results(request: HttpRequest) -> HttpResponse:
 @guards("meeting", "results")
 @require_GET
 def meeting_results(request: HttpRequest, pk: int) -> HttpResponse:
+    """评审结果: each declaration's last ballot, a page at a time; 通过 and the total are capped counts (the export
+    gives every row)."""
     found = scoped.meetings.get(request.user, pk, "results", _with_names())
-    rows = services.results_of(found)
+    counts = selectors.result_counts(found)
+    total = capped_total(counts.values())
+    page = paginate(request, selectors.meeting_results(found), PER_PAGE, counted=total)
     return render(
         request,
         "committees/meeting_results.html",
-        {"meeting": found, "rows": rows, "passed": sum(r.passed for r in rows)},
+        {
+            "meeting": found,
+            "page": page,
+            "query": query_without_page(request),
+            "voted": selectors.capped_label(total),
+            "passed": selectors.capped_label(counts[BallotOutcome.PASSED]),
+        },
     )

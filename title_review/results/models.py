@@ -6,6 +6,8 @@ there. Each entry keeps the person's name, employer, series, title and level as 
 was received, so the public list never joins an account or shows an identity number.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -82,6 +84,17 @@ class ResultEntry(models.Model):
     )
     person_name = models.CharField(_("姓名"), max_length=50)
     employer_name = models.CharField(_("工作单位"), max_length=200)
+    # The declaration's employer, kept on the row (a declaration's employer never changes) so that 本单位评审结果
+    # filters its own indexed column by organisation id instead of joining declarations (the list pattern).
+    employer = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # result_entry_employer starts with it
+        verbose_name=_("申报单位"),
+    )
     series_name = models.CharField(_("系列"), max_length=100, blank=True, default="")
     qualification_code = models.CharField(_("资格名称代码"), max_length=40, blank=True, default="")
     qualification_name = models.CharField(_("资格名称"), max_length=100, blank=True, default="")
@@ -101,9 +114,29 @@ class ResultEntry(models.Model):
         ordering = ["pk"]
         verbose_name = _("评审结果")
         constraints = [models.UniqueConstraint(fields=["declaration"], name="one_result_per_declaration")]
+        # The list pattern: each list of entries filters one batch and orders by an index that starts with it, so a
+        # page (and a capped count) stops after its rows whatever the size of the batch.
+        indexes = [
+            # A batch's page (评后管理): all its entries in the order they were received; its counts per batch.
+            models.Index(fields=["batch", "id"], name="result_entry_batch"),
+            # 评审结果公示 (public): one batch's passed entries, a page at a time; the passed count per batch.
+            models.Index(fields=["batch", "outcome", "id"], name="result_entry_batch_outcome"),
+            # 本单位评审结果 and its export: one unit's people, newest batch first.
+            models.Index(fields=["employer", "-batch", "id"], name="result_entry_employer"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person_name} {self.get_outcome_display()}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # services._entry_for sets it; a row made another way takes it from its declaration.
+        if self.employer_id is None and self.declaration_id is not None:
+            from title_review.declarations.models import Declaration
+
+            self.employer_id = (
+                Declaration.objects.values_list("employer_id", flat=True).filter(pk=self.declaration_id).first()
+            )
+        super().save(*args, **kwargs)
 
 
 class ObjectionOutcome(models.TextChoices):
@@ -137,6 +170,10 @@ class ResultObjection(models.Model):
     class Meta:
         ordering = ["pk"]
         verbose_name = _("异议")
+        indexes = [
+            # The objections still waiting (待处理异议): few at any time, found without reading a batch's entries.
+            models.Index(fields=["entry"], condition=models.Q(outcome=""), name="result_objection_open"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} → {self.entry_id}"

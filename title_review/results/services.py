@@ -81,6 +81,7 @@ def _entry_for(batch: ResultBatch, declaration: Declaration, outcome: str, names
         declaration=declaration,
         person_name=declaration.applicant_name or str(declaration.applicant),
         employer_name=declaration.employer.name,
+        employer_id=declaration.employer_id,
         series_name=declaration.round.series.name,
         qualification_code=declaration.target_qualification,
         qualification_name=qualification.name if qualification else "",

@@ -12,16 +12,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from title_review.access import results as policies
 from title_review.access import rounds as round_policy
 from title_review.access.decorators import guards, public, rule
-from title_review.core import importing
+from title_review.core import importing, pagination
 from title_review.core.clientip import client_ip
 from title_review.core.errors import DomainError
 from title_review.core.excel import write_table, xlsx_response
+from title_review.core.pagination import paginate, query_without_page
 from title_review.jobs.imports import import_view
 from title_review.verification.captcha import captcha_context, validate_captcha
 
 from . import selectors, services
 from .imports import RESULTS
-from .models import BatchStatus, Outcome
+from .models import BatchStatus
 
 
 def _date(raw: str, label: str) -> dt.date | None:
@@ -41,13 +42,16 @@ def _date(raw: str, label: str) -> dt.date | None:
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     """评后管理: batches, closed meetings whose results wait to be received, 初定 / 认定 rounds to decide."""
+    page = paginate(request, selectors.batches_of(request.user))
+    page.object_list = selectors.with_counts(list(page.object_list))
     return render(
         request,
         "results/index.html",
         {
-            "batches": selectors.batches_of(request.user)[:200],
+            "page": page,
+            "query": query_without_page(request),
             "meetings": selectors.meetings_to_receive(request.user)[:100],
-            "approval_rounds": selectors.approval_rounds(request.user)[:100],
+            "approval_rounds": selectors.with_waiting(list(selectors.approval_rounds(request.user)[:100])),
         },
     )
 
@@ -69,18 +73,20 @@ def receive(request: HttpRequest, pk: int) -> HttpResponse:
 @guards("result_batch", "view")
 @require_GET
 def batch(request: HttpRequest, pk: int) -> HttpResponse:
-    found = policies.batches.get(request.user, pk, "view", selectors.batches_of(request.user))
-    entries = selectors.batch_entries(found)
+    found = selectors.batch_for_page(request.user, pk)
+    page = paginate(request, selectors.batch_entries(found))
+    page.object_list = selectors.with_objections(list(page.object_list))
+    held, held_count = selectors.held(found) if found.status == BatchStatus.PUBLICISING else ([], 0)
     starts = timezone.localdate()
     return render(
         request,
         "results/batch.html",
         {
             "batch": found,
-            "entries": entries,
-            "held": [
-                e for e in entries if e.outcome == Outcome.PASSED and any(not o.outcome for o in e.objections.all())
-            ],
+            "page": page,
+            "query": query_without_page(request),
+            "held": held,
+            "held_more": selectors.count_label(held_count, pagination.COUNT_CAP) if held_count > len(held) else "",
             "default_start": starts,
             "default_end": services.earliest_end(starts) if found.status == BatchStatus.RECEIVED else None,
             "days": services.publicity_days(),
@@ -189,7 +195,11 @@ def approvals(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "results/approvals.html",
-        {"round": round_, "declarations": selectors.waiting_for_approval(round_)[:500]},
+        {
+            "round": round_,
+            "page": paginate(request, selectors.waiting_for_approval(round_)),
+            "query": query_without_page(request),
+        },
     )
 
 
@@ -234,14 +244,32 @@ def _unit_row(entry):  # type: ignore[no-untyped-def]
 @rule("result.unit")
 @require_GET
 def unit(request: HttpRequest) -> HttpResponse:
-    """评审结果 of the unit's own people (公示 started or 发文 done)."""
-    return render(request, "results/unit.html", {"entries": selectors.unit_results(request.user)[:500]})
+    """评审结果 of the unit's own people (公示 started or 发文 done), a page at a time."""
+    return render(
+        request,
+        "results/unit.html",
+        {
+            "page": paginate(request, selectors.unit_page_results(request.user)),
+            "query": query_without_page(request),
+            "export_rows": f"{EXPORT_ROWS:,}",
+        },
+    )
+
+
+# 导出 runs in the request (this list has no background export job yet): at most this many rows, newest batches
+# first; the page says so when the list is long, and a longer export ends with a row saying what was left out.
+EXPORT_ROWS = 5_000
 
 
 @rule("result.unit")
 @require_GET
 def unit_export(request: HttpRequest) -> HttpResponse:
-    rows = [_unit_row(e) for e in selectors.unit_results(request.user)[:5000]]
+    found = list(selectors.unit_results(request.user)[: EXPORT_ROWS + 1])
+    rows = [_unit_row(e) for e in found[:EXPORT_ROWS]]
+    if len(found) > EXPORT_ROWS:
+        rows.append(
+            [f"注：仅导出前 {EXPORT_ROWS:,} 条（按批次从新到旧），其余结果未导出，请在“本单位评审结果”页面查看。"]
+        )
     return xlsx_response("评审结果.xlsx", write_table(UNIT_HEADERS, rows, sheet="评审结果"))
 
 
@@ -257,8 +285,25 @@ def mine(request: HttpRequest) -> HttpResponse:
 @public
 @require_GET
 def publicity(request: HttpRequest) -> HttpResponse:
-    """评审结果公示: every batch in its 公示 period, by committee; name, employer, series, title, level."""
-    return render(request, "results/publicity.html", {"batches": selectors.public_batches()})
+    """评审结果公示: the batches in their 公示 period, by committee, and one batch's passed people (?batch=…, the
+    first by default) a page at a time; name, employer, series, title, level."""
+    batches = selectors.public_batches()
+    more = len(batches) > selectors.PUBLIC_BATCHES
+    batches = batches[: selectors.PUBLIC_BATCHES]
+    wanted = request.GET.get("batch", "")
+    shown = next((b for b in batches if str(b.pk) == wanted), batches[0] if batches else None)
+    page = paginate(request, selectors.published_entries(shown)) if shown is not None else None
+    return render(
+        request,
+        "results/publicity.html",
+        {
+            "batches": batches,
+            "more_batches": more,
+            "shown": shown,
+            "page": page,
+            "query": f"batch={shown.pk}" if shown is not None else "",
+        },
+    )
 
 
 @public

@@ -72,3 +72,58 @@ def sitting(members: int = 25) -> dict:
 def sign_in(world: dict, count: int) -> None:
     for expert in world["experts"][:count]:
         services.sign_in(actor=expert, meeting_id=world["meeting"].pk)
+
+
+def accepted_many(world: dict, count: int, *, start: int = 0) -> list:
+    """`count` more accepted declarations in the sitting's round, at 朱老师's unit, as bulk rows (申报人000, 申报人001…;
+    no dossier content): the long lists of a big round."""
+    from title_review.declarations.models import Declaration
+    from title_review.declarations.workflow import Status
+
+    template = world["declaration"]
+    people = User.objects.bulk_create(
+        User(username=f"bulkapplicant{n:04d}", real_name=f"申报人{n:03d}", password="!")
+        for n in range(start, start + count)
+    )
+    now = timezone.now()
+    return Declaration.objects.bulk_create(
+        Declaration(
+            applicant=person,
+            applicant_name=person.real_name,
+            round_id=template.round_id,
+            employer_id=template.employer_id,
+            filled_by=person,
+            status=Status.ACCEPTED,
+            pledge_version="2026-11",
+            pledge_accepted_at=now,
+            submitted_at=now,
+            snapshot={},
+        )
+        for person in people
+    )
+
+
+def closed_ballots(world: dict, declarations: list, *, attempt: int = 1, passed: bool = True) -> list:
+    """A closed ballot on each of `declarations` at the sitting (17 present; 12 同意 passes, 11 does not), as rows."""
+    from title_review.committees.models import Ballot, BallotOutcome, BallotStatus
+
+    now = timezone.now()
+    approve = 12 if passed else 11
+    return Ballot.objects.bulk_create(
+        Ballot(
+            meeting=world["meeting"],
+            declaration=declaration,
+            attempt=attempt,
+            status=BallotStatus.CLOSED,
+            members_count=25,
+            present_count=17,
+            approve=approve,
+            reject=17 - approve,
+            outcome=BallotOutcome.PASSED if passed else BallotOutcome.FAILED,
+            opened_at=now,
+            closed_at=now,
+            opened_by=world["secretary"],
+            closed_by=world["secretary"],
+        )
+        for declaration in declarations
+    )

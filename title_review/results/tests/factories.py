@@ -58,3 +58,48 @@ def module_world(django_db_blocker, build):
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+def flood_declarations(round_, employer, count: int, *, start: int = 0, status: str = "accepted") -> list:
+    """`count` declarations of `employer` in `round_`, bulk-created (no dossier content), people named 批量{i}."""
+    from title_review.accounts.models import User
+
+    people = User.objects.bulk_create(
+        User(username=f"results_bulk{i}", real_name=f"批量{i:04d}", kind="personal", password="!")
+        for i in range(start, start + count)
+    )
+    now = timezone.now()
+    return Declaration.objects.bulk_create(
+        Declaration(
+            applicant=p,
+            applicant_name=p.real_name,
+            round=round_,
+            employer=employer,
+            filled_by=p,
+            status=status,
+            stage_since=now,
+            pledge_version="2026-11",
+            pledge_accepted_at=now,
+            snapshot={},
+        )
+        for p in people
+    )
+
+
+def flood_entries(batch: ResultBatch, employer, count: int, *, start: int = 0, outcome: str = "passed") -> list:
+    """`count` results in `batch` for as many new declarations of `employer` (bulk rows), named 批量{i}."""
+    from ..models import ResultEntry
+
+    declarations = flood_declarations(batch.round, employer, count, start=start, status="passed")
+    return ResultEntry.objects.bulk_create(
+        ResultEntry(
+            batch=batch,
+            declaration=d,
+            person_name=d.applicant_name,
+            employer=employer,
+            employer_name=employer.name,
+            series_name="中小学教师",
+            outcome=outcome,
+        )
+        for d in declarations
+    )
