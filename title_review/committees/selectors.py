@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.fields.json import KeyTransform
 
-from title_review.core.pagination import COUNT_CAP, capped_counts_where
+from title_review.core.pagination import COUNT_CAP, capped_counts_where, capped_label
 from title_review.declarations.models import Declaration
 from title_review.declarations.workflow import Status
 
@@ -235,11 +235,6 @@ def result_counts(meeting: Meeting) -> dict[str, int]:
     conditions = {outcome: Q(outcome=outcome) for outcome in BallotOutcome.values}
     found = capped_counts_where(latest_closed(meeting), conditions)
     return {outcome: found.get(outcome, 0) for outcome in BallotOutcome.values}
-
-
-def capped_label(count: int, cap: int = COUNT_CAP) -> str:
-    """A capped count as the pages show it: "1,000+" past the cap."""
-    return f"{cap:,}+" if count > cap else str(count)
 
 
 def drawable_rounds(user: Any) -> list[Any]:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from title_review.access import scoped
 from title_review.access.decorators import guards, rule
 from title_review.core.errors import DomainError
-from title_review.core.pagination import PAGE_SIZE, capped_total, paginate, query_without_page
+from title_review.core.pagination import PAGE_SIZE, capped_label, capped_total, paginate, query_without_page
 
 from . import blind, draws, panels, selectors, services
 from . import experts as pool
@@ -493,7 +493,7 @@ def meeting_results(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": found,
             "page": page,
             "query": query_without_page(request),
-            "voted": selectors.capped_label(total),
-            "passed": selectors.capped_label(counts[BallotOutcome.PASSED]),
+            "voted": capped_label(total),
+            "passed": capped_label(counts[BallotOutcome.PASSED]),
         },
     )

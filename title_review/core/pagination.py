@@ -26,6 +26,11 @@ REGISTRY_PAGE_SIZE = 50
 COUNT_CAP = 1_000  # was 10,000 (ADR 0029)
 
 
+def capped_label(count: int, cap: int = COUNT_CAP) -> str:
+    """A capped count as the pages show it: "1,000+" past the cap."""
+    return f"{cap:,}+" if count > cap else str(count)
+
+
 class CappedPaginator(Paginator):
     """A paginator whose COUNT reads at most `cap + 1` rows (SELECT COUNT(*) FROM (… LIMIT cap + 1))."""
 
@@ -48,7 +53,7 @@ class CappedPaginator(Paginator):
 
     @property
     def count_label(self) -> str:
-        return f"{self.cap:,}+" if self.capped else str(self.count)
+        return capped_label(self.count, self.cap)
 
     @cached_property
     def num_pages(self) -> int:  # type: ignore[override]

@@ -26,11 +26,6 @@ def batch_for_page(user: Any, pk: Any) -> ResultBatch:
     return policies.batches.get(user, pk, "view", ResultBatch.objects.select_related("round", "office"))
 
 
-def count_label(n: int, cap: int) -> str:
-    """A capped count as the pages show it: "1,000+" past the cap."""
-    return f"{cap:,}+" if n > cap else str(n)
-
-
 def with_counts(batches: list[ResultBatch]) -> list[ResultBatch]:
     """The shown batches with their 通过 / 总数 and 待处理异议, capped counts in two queries whatever the size of
     the batches (`passed_label`, `total_label`, `open_label`). Entries and objections are counted apart: counted
@@ -49,9 +44,9 @@ def with_counts(batches: list[ResultBatch]) -> list[ResultBatch]:
         ResultObjection.objects.all(), {pk: Q(entry__batch_id=pk, outcome="") for pk in ids}, cap
     )
     for b in batches:
-        b.total_label = count_label(entries.get(("total", b.pk), 0), cap)  # type: ignore[attr-defined]
-        b.passed_label = count_label(entries.get(("passed", b.pk), 0), cap)  # type: ignore[attr-defined]
-        b.open_label = count_label(objections.get(b.pk, 0), cap)  # type: ignore[attr-defined]
+        b.total_label = pagination.capped_label(entries.get(("total", b.pk), 0), cap)  # type: ignore[attr-defined]
+        b.passed_label = pagination.capped_label(entries.get(("passed", b.pk), 0), cap)  # type: ignore[attr-defined]
+        b.open_label = pagination.capped_label(objections.get(b.pk, 0), cap)  # type: ignore[attr-defined]
     return batches
 
 
@@ -84,7 +79,7 @@ def with_waiting(rounds: list[Round]) -> list[Round]:
         Declaration.objects.all(), {r.pk: Q(round_id=r.pk, status=Status.ACCEPTED) for r in rounds}, cap
     )
     for r in rounds:
-        r.waiting_label = count_label(found.get(r.pk, 0), cap)  # type: ignore[attr-defined]
+        r.waiting_label = pagination.capped_label(found.get(r.pk, 0), cap)  # type: ignore[attr-defined]
     return rounds
 
 

@@ -86,7 +86,7 @@ def batch(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "query": query_without_page(request),
             "held": held,
-            "held_more": selectors.count_label(held_count, pagination.COUNT_CAP) if held_count > len(held) else "",
+            "held_more": pagination.capped_label(held_count) if held_count > len(held) else "",
             "default_start": starts,
             "default_end": services.earliest_end(starts) if found.status == BatchStatus.RECEIVED else None,
             "days": services.publicity_days(),
