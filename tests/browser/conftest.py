@@ -33,8 +33,14 @@ def browser() -> Iterator["Browser"]:
         if os.environ.get("CI") == "true":
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API runs the code after start() in another context (a greenlet's), where Django keeps
+    # other connection objects; the ones of the context it leaves stay open, idle, until the process ends, and
+    # PostgreSQL then refuses to drop the worker's test database ("being accessed by other users"). So every
+    # connection is closed on both sides of the switch (they reopen when next used).
+    connections.close_all()
     playwright = sync_playwright().start()
     try:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
@@ -43,6 +49,7 @@ def browser() -> Iterator["Browser"]:
         finally:
             browser.close()
     finally:
+        connections.close_all()
         playwright.stop()
 
 
