@@ -153,6 +153,26 @@ def test_the_public_list_shows_one_batch_at_a_time_with_the_others_linked(world,
     assert 'aria-label="杭州市中小学教师评委会（二）公示名单"' in page
 
 
+@pytest.mark.parametrize("status", [BatchStatus.RECEIVED, BatchStatus.CONFIRMED])
+def test_the_public_list_never_shows_a_batch_outside_its_publicity_whatever_the_address_asks(
+    world, published, hzadmin, status
+):
+    hidden = ResultBatch.objects.create(
+        office=published.office,
+        round=published.round,
+        committee_name="杭州市中小学教师评委会（未公示）",
+        source=BatchSource.IMPORT,
+        status=status,
+        publicity_starts=published.publicity_starts,
+        publicity_ends=published.publicity_ends,
+        created_by=hzadmin,
+    )
+    flood_entries(hidden, _school(world), 2)
+    page = Client().get(f"/results/publicity/?batch={hidden.pk}").content.decode()
+    assert "批量0000" not in page and "未公示" not in page
+    assert set(_people_in_public_list(page)) == {world["declaration"].applicant_name, world["second"].applicant_name}
+
+
 def test_the_public_list_makes_as_many_queries_with_60_people_as_with_3(world, published):
     client = Client()
     flood_entries(published, _school(world), 1, start=0)
