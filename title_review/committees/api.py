@@ -13,6 +13,7 @@ secretary only.
 
 from typing import Any
 
+from django.core.paginator import Page
 from django.db.models import Exists, OuterRef, QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -25,6 +26,7 @@ from title_review.access.policies import scope_filter
 from title_review.accounts.models import User
 from title_review.api.base import AccessRuleAPIView
 from title_review.api.schema import MAX_ID
+from title_review.core.pagination import COUNT_CAP, PAGE_SIZE, capped_label, capped_total, page_of
 from title_review.declarations.models import Declaration
 from title_review.organisations.models import Organisation
 from title_review.rounds.models import Round
@@ -33,6 +35,7 @@ from . import blind, draws, panels, selectors, services
 from . import experts as pool
 from .models import (
     Ballot,
+    BallotOutcome,
     BallotStatus,
     BlindGrade,
     BlindReview,
@@ -85,6 +88,44 @@ def _in_round(meeting: Meeting) -> QuerySet[Declaration]:
 def _unknown_declaration() -> serializers.ValidationError:
     # Not in the meeting's round, or not there at all: the same answer.
     return serializers.ValidationError("没有找到该申报材料，请从本次会议的评审对象中选择。")
+
+
+# ---------------------------------------------------------------- pages (the list pattern, core.pagination)
+
+# A response that embeds a list growing with the round (a meeting's declarations, its results, a member's
+# assignments) gives one page of it, as the pages do: ?page= (1-based; past the last page, the last page; not a
+# number, the first), PAGE_SIZE rows, a count that stops at COUNT_CAP.
+PAGE = OpenApiParameter(
+    "page", int, description=f"页码（从 1 开始，默认 1；超出范围时为最后一页）；每页 {PAGE_SIZE} 条"
+)
+
+
+def _page_data(page: Page) -> dict[str, Any]:
+    paginator = page.paginator  # a CappedPaginator (core.pagination.page_of)
+    return {
+        "count": paginator.count,
+        "count_label": capped_label(paginator.count),
+        "page": page.number,
+        "num_pages": paginator.num_pages,
+    }
+
+
+def _count_field(of: str) -> serializers.IntegerField:
+    return serializers.IntegerField(
+        help_text=f"{of}的条数：计数到 {COUNT_CAP:,} 为止，超过时为 {COUNT_CAP + 1:,}（见 count_label）"
+    )
+
+
+def _count_label_field() -> serializers.CharField:
+    return serializers.CharField(help_text=f"条数的显示：超过 {COUNT_CAP:,} 时为“{capped_label(COUNT_CAP + 1)}”")
+
+
+def _page_field() -> serializers.IntegerField:
+    return serializers.IntegerField(help_text="本页页码（从 1 开始）")
+
+
+def _num_pages_field() -> serializers.IntegerField:
+    return serializers.IntegerField(help_text=f"页数（只到前 {COUNT_CAP:,} 条为止）")
 
 
 # ---------------------------------------------------------------- outputs
@@ -262,30 +303,44 @@ class BlindWorkOutput(serializers.Serializer):
 
 
 class MeetingDetailOutput(MeetingOutput):
-    """The secretary's meeting: members by name, the draw, each accepted declaration's ballots, the panels and
-    the 代表作 out for review."""
+    """The secretary's meeting: members by name, the draw, a page of the accepted declarations (?page=) with
+    their ballots, the panels and the 代表作 of the page's declarations out for review."""
 
     members = SeatOutput(many=True)
     present = serializers.IntegerField(help_text="实到评委")
     quorum_needed = serializers.IntegerField(help_text="开始表决所需的最少实到人数（三分之二）")
     draw = DrawOutput(allow_null=True, help_text="抽取记录；直接组建的会议为 null")
-    declarations = DeclarationBallotsOutput(many=True)
+    declarations = DeclarationBallotsOutput(many=True, help_text="本页的评审对象（已受理的申报材料）及其表决")
+    count = _count_field("评审对象")
+    count_label = _count_label_field()
+    page = _page_field()
+    num_pages = _num_pages_field()
     panels = PanelOutput(many=True)
-    blind_works = BlindWorkOutput(many=True)
+    blind_works = BlindWorkOutput(many=True, help_text="本页评审对象的代表作送审")
 
 
-def _meeting_detail(meeting: Meeting) -> dict[str, Any]:
-    view = selectors.secretary_view(meeting)
+def _meeting_detail(meeting: Meeting, number: str | None = None) -> dict[str, Any]:
+    """The secretary's meeting with page `number` of its declarations (the page's selectors: accepted_of,
+    ballot_rows)."""
+    members = selectors.members_of(meeting)
+    page = page_of(selectors.accepted_of(meeting), number)
+    declarations = list(page.object_list)
+    rows = selectors.ballot_rows(meeting, declarations)
     drawn = selectors.draw_of(meeting)
-    voted = {row.open_ballot.pk: row.voted for row in view["rows"] if row.open_ballot is not None}
-    works = BlindWork.objects.filter(meeting=meeting).prefetch_related("reviews__reviewer").order_by("pk")
+    voted = {row.open_ballot.pk: row.voted for row in rows if row.open_ballot is not None}
+    works = (
+        BlindWork.objects.filter(meeting=meeting, declaration_id__in=[d.pk for d in declarations])
+        .prefetch_related("reviews__reviewer")
+        .order_by("pk")
+    )
     data = dict(MeetingOutput(meeting).data)
     data.update(
-        members=SeatOutput(view["members"], many=True).data,
-        present=view["present"],
-        quorum_needed=services.quorum_needed(len(view["members"])),
+        members=SeatOutput(members, many=True).data,
+        present=sum(m.is_present for m in members),
+        quorum_needed=services.quorum_needed(len(members)),
         draw=None,
-        declarations=DeclarationBallotsOutput(view["rows"], many=True, context={"voted": voted}).data,
+        declarations=DeclarationBallotsOutput(rows, many=True, context={"voted": voted}).data,
+        **_page_data(page),
         panels=PanelOutput(MeetingPanel.objects.filter(meeting=meeting).order_by("pk"), many=True).data,
         blind_works=BlindWorkOutput(works, many=True).data,
     )
@@ -326,12 +381,22 @@ class AssignmentOutput(AssignedOutput):
 
 
 class MyMeetingOutput(MeetingOutput):
-    """An expert's own seat: presence, the ballots open now and whether they voted, their panels' declarations."""
+    """An expert's own seat: presence, the ballots open now (at most OPEN_BALLOTS_SHOWN, those waiting for the
+    expert's vote first) and whether they voted, a page of their panels' declarations (?page=)."""
 
     is_present = serializers.BooleanField()
     signed_in_at = serializers.DateTimeField(allow_null=True)
-    open_ballots = OpenBallotOutput(many=True)
-    assignments = AssignmentOutput(many=True)
+    open_ballots = OpenBallotOutput(
+        many=True,
+        help_text=f"正在进行的表决，最多 {selectors.OPEN_BALLOTS_SHOWN} 项，待本人投票的在前（共几项见 open_count）",
+    )
+    open_count = _count_field("正在进行的表决")
+    open_count_label = _count_label_field()
+    assignments = AssignmentOutput(many=True, help_text="本页的评议任务")
+    count = _count_field("评议任务")
+    count_label = _count_label_field()
+    page = _page_field()
+    num_pages = _num_pages_field()
 
 
 class SignInOutput(serializers.Serializer):
@@ -362,8 +427,15 @@ class ResultOutput(serializers.Serializer):
 
 
 class MeetingResultsOutput(MeetingOutput):
-    passed = serializers.IntegerField(help_text="通过人数")
-    results = ResultOutput(many=True)
+    passed = serializers.IntegerField(
+        help_text=f"通过人数：计数到 {COUNT_CAP:,} 为止，超过时为 {COUNT_CAP + 1:,}（见 passed_label）"
+    )
+    passed_label = _count_label_field()
+    results = ResultOutput(many=True, help_text="本页的评审结果：每份申报材料最后一次表决，按申报材料排列")
+    count = _count_field("表决过的申报材料")
+    count_label = _count_label_field()
+    page = _page_field()
+    num_pages = _num_pages_field()
 
 
 class OpinionOutput(serializers.Serializer):
@@ -641,12 +713,14 @@ class MeetingApi(AccessRuleAPIView):
     object_policy = ("meeting", "manage")
 
     @extend_schema(
+        parameters=[PAGE],
         responses=MeetingDetailOutput,
-        summary="评审会议：评委与签到、抽取记录、表决（进行中只显示已投人数）、评议组、代表作送审",
+        summary="评审会议：评委与签到、抽取记录、表决（进行中只显示已投人数）、评议组、代表作送审（评审对象分页）",
         operation_id="v1_committees_meeting_retrieve",
     )
     def get(self, request: Request, pk: int) -> Response:
-        return Response(_meeting_detail(scoped.meetings.get(request.user, pk, "manage", _meetings())))
+        meeting = scoped.meetings.get(request.user, pk, "manage", _meetings())
+        return Response(_meeting_detail(meeting, request.query_params.get("page")))
 
 
 class StartMeetingApi(AccessRuleAPIView):
@@ -742,18 +816,22 @@ class MyMeetingApi(AccessRuleAPIView):
     object_policy = ("meeting_seat", "take_part")
 
     @extend_schema(
+        parameters=[PAGE],
         responses=MyMeetingOutput,
-        summary="我的评审会议：签到情况、正在进行的表决（本人是否已投票）、评议任务",
+        summary="我的评审会议：签到情况、正在进行的表决（本人是否已投票）、评议任务（分页）",
         operation_id="v1_committees_my_meeting_retrieve",
     )
     def get(self, request: Request, pk: int) -> Response:
         meeting = scoped.meeting_seats.get(request.user, pk, "take_part", _meetings())
-        view = selectors.member_view(meeting, request.user)
-        seat: MeetingMember | None = view["seat"]
-        assignments = []
-        for assignment, written in view["assignments"]:
-            assignment.written = written
-            assignments.append(assignment)
+        seat: MeetingMember | None = selectors.seat_of(meeting, request.user)
+        page = page_of(
+            selectors.assignment_rows(selectors.assignments_of(meeting, seat)), request.query_params.get("page")
+        )
+        assignments = list(page.object_list)
+        written = selectors.written_by(seat, assignments)
+        for assignment in assignments:
+            assignment.written = assignment.pk in written
+        ballots = selectors.open_ballots_for(meeting, seat)
         data = dict(MeetingOutput(meeting).data)
         data.update(
             is_present=bool(seat and seat.is_present),
@@ -765,9 +843,12 @@ class MyMeetingApi(AccessRuleAPIView):
                     "applicant_name": ballot.declaration.applicant_name,
                     "has_voted": bool(voted),
                 }
-                for ballot, voted in view["ballots"]
+                for ballot, voted in ballots["ballots"]
             ],
+            open_count=ballots["open_count"],
+            open_count_label=ballots["open_count_label"],
             assignments=AssignmentOutput(assignments, many=True).data,
+            **_page_data(page),
         )
         return Response(data)
 
@@ -832,15 +913,27 @@ class MeetingResultsApi(AccessRuleAPIView):
     object_policy = ("meeting", "results")
 
     @extend_schema(
+        parameters=[PAGE],
         responses=MeetingResultsOutput,
-        summary="评审结果：每份申报材料最后一次表决的票数与通过、未通过",
+        summary="评审结果：每份申报材料最后一次表决的票数与通过、未通过（分页）",
         operation_id="v1_committees_results_retrieve",
     )
     def get(self, request: Request, pk: int) -> Response:
         meeting = scoped.meetings.get(request.user, pk, "results", _meetings())
-        rows = services.results_of(meeting)
+        counts = selectors.result_counts(meeting)
+        page = page_of(
+            selectors.meeting_result_rows(meeting),
+            request.query_params.get("page"),
+            counted=capped_total(counts.values()),
+        )
+        rows = [services.Result(declaration=ballot.declaration, ballot=ballot) for ballot in page.object_list]
         data = dict(MeetingOutput(meeting).data)
-        data.update(passed=sum(r.passed for r in rows), results=ResultOutput(rows, many=True).data)
+        data.update(
+            passed=counts[BallotOutcome.PASSED],
+            passed_label=capped_label(counts[BallotOutcome.PASSED]),
+            results=ResultOutput(rows, many=True).data,
+            **_page_data(page),
+        )
         return Response(data)
 
 

@@ -111,12 +111,18 @@ def capped_counts_where(
 
 
 def paginate(request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE, counted: int | None = None) -> Page:
-    """The asked page of `queryset`. `counted`: its capped count when the caller already has it (the sum of the
-    page's per-status counts, say — capped_total), so the paginator does not count the rows a second time."""
+    """The page of `queryset` that ``?page=`` asks for. `counted`: its capped count when the caller already has it
+    (the sum of the page's per-status counts, say — capped_total), so the paginator does not count the rows a
+    second time."""
+    return page_of(queryset, request.GET.get("page"), per_page=per_page, counted=counted)
+
+
+def page_of(queryset: QuerySet, number: Any, *, per_page: int = PAGE_SIZE, counted: int | None = None) -> Page:
+    """Page `number` of `queryset` (past the last page, the last; not a number, the first), counted as paginate."""
     paginator = CappedPaginator(queryset, per_page)
     if counted is not None:
         paginator.__dict__["count"] = counted  # the cached_property's value
-    return paginator.get_page(request.GET.get("page"))
+    return paginator.get_page(number)
 
 
 def capped_total(counts: Iterable[int], cap: int = COUNT_CAP) -> int:
