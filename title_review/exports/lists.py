@@ -8,11 +8,11 @@ reviews.selectors.list_query, the same call as their pages, so the file holds th
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef
 from django.http import QueryDict
 
 from title_review.access import scoped
-from title_review.committees.models import Ballot, BallotOutcome, BallotStatus
+from title_review.committees.models import BallotOutcome
+from title_review.committees.services import latest_closed
 from title_review.core.errors import DomainError
 from title_review.core.excel import DATE, DATETIME, NUMBER
 from title_review.core.identity import mask_identity, mask_phone
@@ -114,14 +114,8 @@ def _meeting_results(user: Any, params: QueryDict) -> Selection:
     )
     if meeting is None:
         raise DomainError("评审会议不存在、尚未结束或您无权查看其评审结果，请刷新后重试。")
-    later = Ballot.objects.filter(
-        meeting=OuterRef("meeting"),
-        declaration=OuterRef("declaration"),
-        status=BallotStatus.CLOSED,
-        attempt__gt=OuterRef("attempt"),
-    )
-    queryset = Ballot.objects.filter(meeting=meeting, status=BallotStatus.CLOSED).exclude(Exists(later)).order_by("pk")
-    return Selection(f"{meeting.title}评审结果", queryset, obj=meeting)
+    # The rows of the page (each declaration's last closed ballot), in the order of voting.
+    return Selection(f"{meeting.title}评审结果", latest_closed(meeting).order_by("pk"), obj=meeting)
 
 
 def _outcomes(_lookups: Lookups) -> Names:
