@@ -127,3 +127,47 @@ def closed_ballots(world: dict, declarations: list, *, attempt: int = 1, passed:
         )
         for declaration in declarations
     )
+
+
+def panel_of(world: dict, declarations: list) -> object:
+    """A 评议组 (中学组) of the sitting's first three experts, given `declarations` (as rows)."""
+    from title_review.committees import panels
+
+    panel = panels.form_panel(
+        actor=world["secretary"],
+        meeting_id=world["meeting"].pk,
+        name="中学组",
+        member_user_ids=[e.pk for e in world["experts"][:3]],
+    )
+    give(world, panel, declarations)
+    return panel
+
+
+def give(world: dict, panel: object, declarations: list) -> list:
+    """`declarations` assigned to `panel`, as rows."""
+    from title_review.committees.models import PanelDeclaration
+
+    return PanelDeclaration.objects.bulk_create(
+        PanelDeclaration(panel=panel, meeting=world["meeting"], declaration=d) for d in declarations
+    )
+
+
+def open_ballots(world: dict, declarations: list, present: int = 17) -> list:
+    """An open ballot on each of `declarations` (rows), the first `present` members entitled to vote."""
+    from title_review.committees.models import Ballot, BallotVoter, MeetingMember
+
+    now = timezone.now()
+    ballots = Ballot.objects.bulk_create(
+        Ballot(
+            meeting=world["meeting"],
+            declaration=d,
+            members_count=25,
+            present_count=present,
+            opened_at=now,
+            opened_by=world["secretary"],
+        )
+        for d in declarations
+    )
+    seats = list(MeetingMember.objects.filter(meeting=world["meeting"]).order_by("pk")[:present])
+    BallotVoter.objects.bulk_create(BallotVoter(ballot=b, member=m) for b in ballots for m in seats)
+    return ballots

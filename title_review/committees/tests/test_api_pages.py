@@ -8,11 +8,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from title_review.committees import panels, selectors, services
-from title_review.committees.models import Ballot, BallotVoter, BlindReview, BlindWork, MeetingMember, PanelDeclaration
+from title_review.committees import selectors, services
+from title_review.committees.models import BallotVoter, BlindReview, BlindWork, MeetingMember
 from title_review.core.pagination import COUNT_CAP, PAGE_SIZE
 
-from .factories import accepted_many, closed_ballots, sign_in, sitting
+from .factories import accepted_many, closed_ballots, give, open_ballots, panel_of, sign_in, sitting
 
 BASE = "/api/v1/committees"
 MORE = PAGE_SIZE + 5  # rows past one page
@@ -45,41 +45,6 @@ def _queries(client: APIClient, url: str) -> tuple[int, dict]:
 
 def _meta(body: dict) -> tuple:
     return body["count"], body["count_label"], body["page"], body["num_pages"]
-
-
-def _open_ballots(world, declarations, present: int = 17) -> list[Ballot]:
-    now = timezone.now()
-    ballots = Ballot.objects.bulk_create(
-        Ballot(
-            meeting=world["meeting"],
-            declaration=d,
-            members_count=25,
-            present_count=present,
-            opened_at=now,
-            opened_by=world["secretary"],
-        )
-        for d in declarations
-    )
-    seats = list(MeetingMember.objects.filter(meeting=world["meeting"]).order_by("pk")[:present])
-    BallotVoter.objects.bulk_create(BallotVoter(ballot=b, member=m) for b in ballots for m in seats)
-    return ballots
-
-
-def _panel(world, declarations):
-    panel = panels.form_panel(
-        actor=world["secretary"],
-        meeting_id=world["meeting"].pk,
-        name="中学组",
-        member_user_ids=[e.pk for e in world["experts"][:3]],
-    )
-    _give(world, panel, declarations)
-    return panel
-
-
-def _give(world, panel, declarations) -> None:
-    PanelDeclaration.objects.bulk_create(
-        PanelDeclaration(panel=panel, meeting=world["meeting"], declaration=d) for d in declarations
-    )
 
 
 def _blind(world, declarations) -> None:
@@ -125,8 +90,8 @@ def test_the_meeting_runs_the_same_queries_for_few_and_many_declarations(world):
     secretary, url = _client(world["secretary"]), f"{BASE}/meetings/{world['meeting'].pk}/"
     few = accepted_many(world, 2)
     closed_ballots(world, few[:1])
-    _open_ballots(world, few[1:])
-    _panel(world, few)
+    open_ballots(world, few[1:])
+    panel_of(world, few)
     _blind(world, [world["declaration"]])
     small, body = _queries(secretary, url)
     assert body["count"] == 3 and len(body["declarations"]) == 3
@@ -134,7 +99,7 @@ def test_the_meeting_runs_the_same_queries_for_few_and_many_declarations(world):
     more = accepted_many(world, 3 * PAGE_SIZE, start=2)
     closed_ballots(world, more[:10], passed=False)
     closed_ballots(world, more[:10], attempt=2)
-    _open_ballots(world, more[10:15])
+    open_ballots(world, more[10:15])
     _blind(world, more)
     large, body = _queries(secretary, url)
     assert body["count"] == 3 * PAGE_SIZE + 3 and len(body["declarations"]) == PAGE_SIZE
@@ -210,7 +175,7 @@ def test_the_results_run_the_same_queries_for_few_and_many(world, users):
 
 def test_a_members_assignments_come_a_page_at_a_time(world):
     many = accepted_many(world, MORE)
-    _panel(world, [world["declaration"], *many])
+    panel_of(world, [world["declaration"], *many])
     expert, url = _client(world["experts"][0]), f"{BASE}/my-meetings/{world['meeting'].pk}/"
     total = MORE + 1
     first = _get(expert, url)
@@ -227,7 +192,7 @@ def test_a_members_assignments_come_a_page_at_a_time(world):
 def test_a_member_gets_the_open_ballots_waiting_for_their_vote_first_with_their_count(world, monkeypatch):
     monkeypatch.setattr(selectors, "OPEN_BALLOTS_SHOWN", 2)
     sign_in(world, 17)
-    ballots = _open_ballots(world, accepted_many(world, 4))
+    ballots = open_ballots(world, accepted_many(world, 4))
     seat = MeetingMember.objects.get(meeting=world["meeting"], user=world["experts"][0])
     BallotVoter.objects.filter(ballot__in=ballots[:2], member=seat).update(has_voted=True)
     body = _get(_client(world["experts"][0]), f"{BASE}/my-meetings/{world['meeting'].pk}/")
@@ -238,14 +203,14 @@ def test_a_member_gets_the_open_ballots_waiting_for_their_vote_first_with_their_
 def test_a_members_meeting_runs_the_same_queries_for_few_and_many(world):
     sign_in(world, 17)
     few = accepted_many(world, 3)
-    panel = _panel(world, few)
-    _open_ballots(world, few)
+    panel = panel_of(world, few)
+    open_ballots(world, few)
     expert, url = _client(world["experts"][0]), f"{BASE}/my-meetings/{world['meeting'].pk}/"
     small, body = _queries(expert, url)
     assert body["count"] == 3 and len(body["assignments"]) == 3 and len(body["open_ballots"]) == 3
     more = accepted_many(world, 37, start=3)
-    _give(world, panel, more)
-    _open_ballots(world, more)
+    give(world, panel, more)
+    open_ballots(world, more)
     large, body = _queries(expert, url)
     assert body["count"] == 40 and len(body["assignments"]) == PAGE_SIZE
     assert len(body["open_ballots"]) == body["open_count"] == 40  # within OPEN_BALLOTS_SHOWN

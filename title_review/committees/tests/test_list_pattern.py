@@ -19,11 +19,10 @@ from title_review.committees.models import (
     BlindReview,
     BlindWork,
     MeetingMember,
-    PanelDeclaration,
     PanelOpinion,
 )
 
-from .factories import accepted_many, closed_ballots, sign_in, sitting
+from .factories import accepted_many, closed_ballots, give, open_ballots, panel_of, sign_in, sitting
 
 PER_PAGE = 5
 # The whole snapshot (or another dossier column) selected as a column, not one key taken out of it in SQL.
@@ -132,46 +131,9 @@ def test_the_results_page_reads_one_page_without_the_dossier_in_the_same_queries
 # ---- 我的评审会议 -------------------------------------------------------------------------------------------
 
 
-def _panel(world, declarations) -> object:
-    """A 评议组 of the first three experts, given `declarations` (as rows)."""
-    panel = panels.form_panel(
-        actor=world["secretary"],
-        meeting_id=world["meeting"].pk,
-        name="中学组",
-        member_user_ids=[e.pk for e in world["experts"][:3]],
-    )
-    _give(world, panel, declarations)
-    return panel
-
-
-def _give(world, panel, declarations) -> list[PanelDeclaration]:
-    return PanelDeclaration.objects.bulk_create(
-        PanelDeclaration(panel=panel, meeting=world["meeting"], declaration=d) for d in declarations
-    )
-
-
-def _open_ballots(world, declarations, present: int = 17) -> list[Ballot]:
-    """An open ballot on each of `declarations` (rows), the first `present` members entitled to vote."""
-    now = timezone.now()
-    ballots = Ballot.objects.bulk_create(
-        Ballot(
-            meeting=world["meeting"],
-            declaration=d,
-            members_count=25,
-            present_count=present,
-            opened_at=now,
-            opened_by=world["secretary"],
-        )
-        for d in declarations
-    )
-    seats = list(MeetingMember.objects.filter(meeting=world["meeting"]).order_by("pk")[:present])
-    BallotVoter.objects.bulk_create(BallotVoter(ballot=b, member=m) for b in ballots for m in seats)
-    return ballots
-
-
 def test_a_member_pages_through_the_declarations_to_review_and_writes_on_any_page(world, small_pages):
     many = accepted_many(world, 11)
-    _panel(world, [world["declaration"], *many])
+    panel_of(world, [world["declaration"], *many])
     expert, url = _as(world["experts"][0]), f"/committees/mine/{world['meeting'].pk}/"
     first = expert.get(url).content.decode()
     assert "共 12 条" in first and "第 1/3 页" in first and "下一页" in first
@@ -195,7 +157,7 @@ def test_a_member_sees_the_open_ballots_waiting_for_their_vote_first_with_a_note
     monkeypatch.setattr(committee_selectors, "OPEN_BALLOTS_SHOWN", 2)
     sign_in(world, 17)
     many = accepted_many(world, 4)
-    ballots = _open_ballots(world, many)
+    ballots = open_ballots(world, many)
     seat = MeetingMember.objects.get(meeting=world["meeting"], user=world["experts"][0])
     BallotVoter.objects.filter(ballot__in=ballots[:2], member=seat).update(has_voted=True)
     expert, url = _as(world["experts"][0]), f"/committees/mine/{world['meeting'].pk}/"
@@ -211,15 +173,15 @@ def test_a_member_sees_the_open_ballots_waiting_for_their_vote_first_with_a_note
 def test_the_member_page_reads_no_dossier_and_the_same_queries_for_3_and_40(world, small_pages):
     sign_in(world, 17)
     few = accepted_many(world, 3)
-    panel = _panel(world, few)
-    _open_ballots(world, few)
+    panel = panel_of(world, few)
+    open_ballots(world, few)
     expert, url = _as(world["experts"][0]), f"/committees/mine/{world['meeting'].pk}/"
     small, html, sql = _queries(expert, url)
     assert html.count("提交评议意见</button>") == 3 and html.count('value="approve">同意</button>') == 3
     _no_whole_json(sql)
     more = accepted_many(world, 37, start=3)
-    _give(world, panel, more)
-    _open_ballots(world, more)
+    give(world, panel, more)
+    open_ballots(world, more)
     large, html, sql = _queries(expert, url)
     assert html.count("提交评议意见</button>") == PER_PAGE and "共 40 条" in html
     _no_whole_json(sql)
@@ -295,7 +257,7 @@ def test_the_meeting_page_reads_a_page_without_the_snapshot_in_the_same_queries_
             name=name,
             member_user_ids=[e.pk for e in members],
         )
-        given = _give(world, made, declarations)
+        given = give(world, made, declarations)
         seats = {m.user_id: m for m in MeetingMember.objects.filter(meeting=world["meeting"])}
         PanelOpinion.objects.bulk_create(
             PanelOpinion(assignment=a, member=seats[members[0].pk], opinion="同意。", written_at=timezone.now())
@@ -304,7 +266,7 @@ def test_the_meeting_page_reads_a_page_without_the_snapshot_in_the_same_queries_
 
     few = accepted_many(world, 2)
     closed_ballots(world, few[:1])
-    _open_ballots(world, few[1:])
+    open_ballots(world, few[1:])
     panel("第一组", experts[:3], few)
     _blind(world, [world["declaration"]], experts[20:23])
     small, html, sql = _queries(secretary, url)
@@ -314,7 +276,7 @@ def test_the_meeting_page_reads_a_page_without_the_snapshot_in_the_same_queries_
     more = accepted_many(world, 37, start=2)
     closed_ballots(world, more[:10], passed=False)
     closed_ballots(world, more[:10], attempt=2)
-    _open_ballots(world, more[10:15])
+    open_ballots(world, more[10:15])
     panel("第二组", experts[3:6], more[:20])
     panel("第三组", experts[6:9], more[20:])
     _blind(world, more, experts[20:25])
@@ -353,14 +315,14 @@ def test_the_representative_works_offered_are_the_pages_taken_from_the_snapshot_
 
 def test_panel_progress_for_all_panels_is_one_query(world, django_assert_num_queries):
     many = accepted_many(world, 6)
-    first = _panel(world, many[:4])
+    first = panel_of(world, many[:4])
     second = panels.form_panel(
         actor=world["secretary"],
         meeting_id=world["meeting"].pk,
         name="第二组",
         member_user_ids=[e.pk for e in world["experts"][3:6]],
     )
-    given = _give(world, second, many[4:])
+    given = give(world, second, many[4:])
     seat = MeetingMember.objects.get(meeting=world["meeting"], user=world["experts"][3])
     PanelOpinion.objects.create(assignment=given[0], member=seat, opinion="同意。", written_at=timezone.now())
     with django_assert_num_queries(1):
