@@ -48,7 +48,7 @@ def record_page(request: HttpRequest, section: str = "education") -> HttpRespons
                 actor=request.user, section=section, values=form.cleaned_data, proof_id=_proof_id(request)
             )
         except DomainError as exc:
-            _attach(form, exc.message)
+            _attach(form, exc)
         else:
             messages.success(request, f"已保存到“{SECTION_LABELS[section]}”。")
             return redirect("achievements:section", section=section)
@@ -84,7 +84,12 @@ def record_page(request: HttpRequest, section: str = "education") -> HttpRespons
     )
 
 
-def _attach(form, message: str) -> None:  # type: ignore[no-untyped-def]  # a ModelForm
+def _attach(form, exc: DomainError) -> None:  # type: ignore[no-untyped-def]  # a ModelForm
+    """The refusal at the field it names (the service's `field`, else the hints), or above the form."""
+    message = exc.message
+    if exc.field in form.fields:
+        form.add_error(exc.field, message)
+        return
     for field, words in _FIELD_HINTS.items():
         if field in form.fields and any(w in message for w in words):
             form.add_error(field, message)
@@ -108,7 +113,7 @@ def edit_record(request: HttpRequest, section: str, pk: int) -> HttpResponse:
                 proof_id=_proof_id(request),
             )
         except DomainError as exc:
-            _attach(form, exc.message)
+            _attach(form, exc)
         else:
             messages.success(request, "已保存。")
             return redirect("achievements:section", section=section)

@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditEvent(models.Model):
+    # What happened, as it happened (core.stored_text): a refused name is recorded as it was typed.
+    STORES_TEXT_VERBATIM = True
+
     occurred_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor_id = models.BigIntegerField(_("操作人ID"), null=True, blank=True, db_index=True)
     actor_name = models.CharField(_("操作人"), max_length=150, blank=True, default="")
@@ -32,6 +35,9 @@ class AuditEvent(models.Model):
 
 
 class LoginEvent(models.Model):
+    # The login name and User-Agent as the client sent them (core.stored_text).
+    STORES_TEXT_VERBATIM = True
+
     occurred_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     username = models.CharField(_("登录名"), max_length=150, db_index=True)
     user_id = models.BigIntegerField(_("账号ID"), null=True, blank=True)

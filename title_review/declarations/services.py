@@ -22,6 +22,7 @@ from title_review.attachments.services import attachments_of, lock_attachments, 
 from title_review.attachments.types import get_type
 from title_review.audit.services import record_event
 from title_review.core.errors import DomainError
+from title_review.core.text import clean_name
 from title_review.dictionaries import cached
 from title_review.organisations.models import EmployerStaff
 from title_review.rounds.models import Round
@@ -146,6 +147,11 @@ def save_declaration(
     _check_choice(values.get("target_qualification", ""), round_.qualifications, "申报资格", "target_qualification")
     if round_.specialties:
         _check_choice(values.get("specialty", ""), round_.specialties, "申报专业", "specialty")
+    if "recommenders" in values:  # a list of names kept as JSON, which the stored-text backstop does not read
+        values = {
+            **values,
+            "recommenders": [clean_name(n, "破格推荐专家", field="recommenders") for n in values["recommenders"]],
+        }
     teacher_series = round_.series_section == "teacher"
     picked_achievements: list[Any] = []
     if teacher_series and picks.get("achievement"):

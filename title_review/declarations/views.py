@@ -125,9 +125,8 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
                 section_data=teacher.cleaned_data,
             )
         except DomainError as exc:
-            (teacher if exc.field in teacher.fields else basic).add_error(
-                exc.field if exc.field in teacher.fields else None, exc.message
-            )
+            form = teacher if exc.field in teacher.fields else basic
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, "已保存。")
             # ?saved=1 tells the page's script that the browser's unsaved copy can go.

@@ -33,6 +33,7 @@ from title_review.core.bulk import insert_models
 from title_review.core.cachesafe import CACHE_DOWN_MESSAGE, CACHE_ERRORS
 from title_review.core.errors import Conflict, DomainError
 from title_review.core.policies import get_policy
+from title_review.core.text import clean_name, clean_text
 from title_review.declarations.models import Declaration
 from title_review.declarations.transitions import Move, transition, transition_many
 from title_review.declarations.workflow import Action, Status
@@ -164,6 +165,7 @@ def record_imported_result(*, actor: Any, declaration_id: int, committee_name: s
     committee_name = " ".join((committee_name or "").split())
     if not committee_name:
         raise DomainError("请填写评委会名称。", field="committee_name")
+    clean_name(committee_name, "评委会名称", field="committee_name")
     found = _locked([declaration_id])
     declaration = found.get(declaration_id)
     if declaration is None:
@@ -314,6 +316,7 @@ def _imported_checks(
     """`record_imported_result`'s checks on loaded rows, in its order; the scope answered once per office."""
     if not committee_name:
         raise DomainError("请填写评委会名称。", field="committee_name")
+    clean_name(committee_name, "评委会名称", field="committee_name")
     declaration = declarations.get(item.declaration_id)
     if declaration is None:
         raise Http404
@@ -384,7 +387,7 @@ def decide_approval(
     require(actor, "result.manage", round_.publisher)
     if round_.kind not in APPROVAL_KINDS:
         raise DomainError("只有初定、认定类评审活动由职改办审批；评审类的结果请从评审会议接收。", code="not_approval")
-    reason = (reason or "").strip()
+    reason = clean_text(reason, "理由", field="reason")
     if not declaration_ids:
         raise DomainError("请选择要审批的申报材料。", field="declaration_ids")
     if not approve and not reason:

@@ -160,3 +160,28 @@ def test_record_through_the_api(login, users):
     assert good.status_code == 201, good.content
     assert [r["title"] for r in client.get("/api/v1/achievements/training/").json()] == ["急诊急救新进展"]
     assert login("hospitaladmin").get("/api/v1/achievements/training/").status_code == 404
+
+
+def test_a_title_with_a_right_to_left_override_is_refused_at_its_field_and_kept_for_correction(login, users):
+    """issue 10, finding 9, for every text a user stores (core.stored_text): shown at the field, nothing saved."""
+    client = login("applicant")
+    typed = "急诊急救\u202e新进展"
+    page = client.post(
+        "/achievements/training/",
+        {"add-year": "2025", "add-kind": "professional", "add-title": typed, "add-hours": "24"},
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "培训项目含有不可见的控制字符，请删除后重新输入。" in html
+    assert f'value="{typed}"' in html  # the typed title is in its box for the correction
+    assert not Training.objects.filter(owner=users["applicant"]).exists()
+
+    api = client.post(
+        "/api/v1/achievements/training/",
+        {"year": 2025, "kind": "professional", "title": "培训", "organiser": "省\u200b医学会", "hours": "24.0"},
+        content_type="application/json",
+    )
+    assert api.status_code == 400
+    assert api.json()["field"] == "organiser" and api.json()["code"] == "hidden_characters"
+    assert api.json()["message"] == "主办单位含有不可见的控制字符，请删除后重新输入。"
+    assert not Training.objects.filter(owner=users["applicant"]).exists()

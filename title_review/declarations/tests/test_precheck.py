@@ -140,6 +140,20 @@ def test_exceptional_route_counts_the_recommenders(users, orgs):
     results, _passed = precheck.run(declaration)
     rule = next(r for r in results if r.code == "recommendation")
     assert rule.passed is False and "现有 1 名" in rule.detail
+    # A name with a right-to-left override is refused at the field, and the saved list stays as it was.
+    with pytest.raises(DomainError) as refused:
+        services.save_declaration(
+            actor=users["applicant"],
+            declaration_id=declaration.pk,
+            version=declaration.version,
+            values={**values, "recommenders": ["张正高", "李\u202e正高"]},
+            picks={},
+            section_data={},
+        )
+    assert refused.value.field == "recommenders"
+    assert refused.value.message == "破格推荐专家含有不可见的控制字符，请删除后重新输入。"
+    declaration.refresh_from_db()
+    assert declaration.recommenders == ["张正高"]
     values["recommenders"] = ["张正高", "李正高"]
     declaration = services.save_declaration(
         actor=users["applicant"],

@@ -98,10 +98,9 @@ def job_now(pk: int) -> Job:
     return Job.objects.get(pk=pk)
 
 
-def slow_job(users, steps: int = 20, pause: float = 0.25) -> Job:
-    return services.enqueue(
-        owner=users["hzadmin"], kind=SLOW_KIND, title="导出花名册", params={"n": steps, "pause": pause}
-    )
+def slow_job(users, steps: int = 20, pause: float = 0.25, first_pause: float | None = None) -> Job:
+    params = {"n": steps, "pause": pause} | ({"first_pause": first_pause} if first_pause is not None else {})
+    return services.enqueue(owner=users["hzadmin"], kind=SLOW_KIND, title="导出花名册", params=params)
 
 
 def kill_mid_job(start, users, steps: int = 20) -> Job:
@@ -131,8 +130,10 @@ def test_a_job_whose_worker_is_killed_is_finished_by_another_worker(users, db_qu
 
 def test_a_busy_worker_takes_back_a_dead_workers_job_without_waiting_for_its_own(users, db_queue, workers):
     first = workers()
-    dead = slow_job(users)
-    wait_for(lambda: job_now(dead.pk).done >= 2, 60, "the first worker to be mid-job")
+    # 30 s on the first run: the first worker is still on it when the second has started (a loaded machine
+    # takes seconds to start one) and takes the long job; 5 s when run again.
+    dead = slow_job(users, first_pause=1.5)
+    wait_for(lambda: job_now(dead.pk).done >= 1, 60, "the first worker to be mid-job")
     workers()
     long = slow_job(users, steps=60, pause=0.2)  # 12 s: the second worker is busy all along
     wait_for(lambda: job_now(long.pk).status == JobStatus.RUNNING, 60, "the second worker to be busy")

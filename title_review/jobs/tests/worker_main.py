@@ -13,12 +13,16 @@ MARKER = "tests.daily-work-"
 
 
 def slow(job: Any, progress: Any) -> Any:
-    """n steps of `pause` seconds each, reporting progress; its file lists the steps."""
+    """n steps of `pause` seconds each (`first_pause` on the first run, if given), reporting progress; its file
+    lists the steps."""
     from title_review.jobs.registry import JobOutput
 
     steps = int(job.params["n"])
+    pause = float(job.params["pause"])
+    if job.attempts <= 1 and "first_pause" in job.params:
+        pause = float(job.params["first_pause"])
     for step in range(steps):
-        time.sleep(float(job.params["pause"]))
+        time.sleep(pause)
         progress(step + 1, steps)
     return JobOutput(name="慢任务.txt", content=",".join(str(i) for i in range(steps)).encode())
 

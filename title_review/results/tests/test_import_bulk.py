@@ -223,3 +223,16 @@ def test_the_queries_do_not_grow_with_the_rows(world, users):
         # 500 rows take more statements than those of 50; still a count per 999 values, not per row
         assert counts[500] - counts[50] <= 20
     assert counts[500] <= 50
+
+
+def test_a_committee_name_with_a_hidden_character_is_that_rows_error_on_both_paths(world, users):
+    teacher, applicant = world["teacher"], world["applicant"]
+    rows = [[teacher.number, "杭州市\u202e评委会", "通过"], [applicant.number, OTHER, "通过"]]
+    before = _counts()
+    bulk = run_import(RESULTS, actor=users["hzadmin"], upload=xlsx(rows), commit=True)
+    single = run_import(ROW_BY_ROW, actor=users["hzadmin"], upload=xlsx(rows), commit=True)
+    assert _report(bulk) == _report(single)
+    assert {r.number: "；".join(r.errors) for r in bulk.rows if r.errors} == {
+        2: "评委会名称含有不可见的控制字符，请删除后重新输入"
+    }
+    assert not bulk.committed and _counts() == before

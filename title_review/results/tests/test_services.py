@@ -224,6 +224,12 @@ def test_initial_rounds_are_approved_by_the_office(world, hzadmin):
     declaration, second = world["declaration"], world["second"]
     with pytest.raises(DomainError, match="请填写理由"):
         services.decide_approval(actor=hzadmin, round_id=round_.pk, declaration_ids=[second.pk], approve=False)
+    # A reason typed with a right-to-left override is refused at its field (it goes into the entries in bulk).
+    with pytest.raises(DomainError, match="理由含有不可见的控制字符") as refused:
+        services.decide_approval(
+            actor=hzadmin, round_id=round_.pk, declaration_ids=[second.pk], approve=False, reason="任职‮年限不足"
+        )
+    assert refused.value.field == "reason" and _status(second) == Status.ACCEPTED
     services.decide_approval(
         actor=hzadmin, round_id=round_.pk, declaration_ids=[second.pk], approve=False, reason="任职年限不足"
     )

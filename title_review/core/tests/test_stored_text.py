@@ -1,0 +1,97 @@
+"""No stored text carries invisible control or direction-changing characters (core.stored_text, ADR 0054)."""
+
+import pytest
+from django.apps import apps
+from django.db import models
+
+from title_review.core.errors import DomainError
+from title_review.core.stored_text import refuse_hidden_text, text_fields
+from title_review.core.text import has_hidden_characters
+
+HIDDEN = {
+    "right-to-left override": "张三\u202egpj.exe",
+    "left-to-right isolate": "李\u2066四",
+    "zero-width space": "王\u200b五",
+    "zero-width joiner": "赵\u200d六",
+    "byte order mark": "\ufeff钱七",
+    "NUL": "孙\x00八",
+    "escape": "周\x1b[31m九",
+    "C1 next line": "吴\x85十",
+    "line separator": "郑\u2028一",
+    "soft hyphen": "冯\u00ad二",
+}
+
+ALLOWED = {
+    "plain": "欧阳娜娜",
+    "a middle dot": "阿卜杜·热合曼",
+    "a full-width space": "张　三",
+    "a no-break space": "Zhang\u00a0San",
+    "line breaks and a tab (a textarea)": "第一行\r\n第二行\n\t缩进",
+    "a private-use character (a rare character in an older font)": "王\ue000",
+    "a CJK extension character": "𠀀𪚥",
+    "an emoji": "备注👍",
+    "empty": "",
+}
+
+
+@pytest.mark.parametrize("value", HIDDEN.values(), ids=HIDDEN.keys())
+def test_hidden_characters_are_found(value):
+    assert has_hidden_characters(value)
+
+
+@pytest.mark.parametrize("value", ALLOWED.values(), ids=ALLOWED.keys())
+def test_ordinary_text_passes(value):
+    assert not has_hidden_characters(value)
+
+
+def _project_text_columns():
+    for model in apps.get_models():
+        if not model.__module__.startswith("title_review."):
+            continue
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.CharField | models.TextField):
+                yield model, field
+
+
+def test_every_text_column_of_every_project_model_is_checked_except_the_verbatim_audit():
+    checked, verbatim = set(), set()
+    for model, field in _project_text_columns():
+        target = verbatim if getattr(model, "STORES_TEXT_VERBATIM", False) else checked
+        target.add((model._meta.label, field.attname))
+        instance = model()
+        setattr(instance, field.attname, "名称\u202e")
+        if target is verbatim:
+            refuse_hidden_text(instance)  # recorded as sent
+            continue
+        with pytest.raises(DomainError) as refused:
+            refuse_hidden_text(instance)
+        assert refused.value.field == field.attname
+        assert refused.value.message == f"{field.verbose_name}含有不可见的控制字符，请删除后重新输入。"
+    assert {m for m, _f in verbatim} == {"audit.AuditEvent", "audit.LoginEvent"}
+    assert len(checked) > 150  # every text column of the project, not a list kept by hand
+    assert text_fields(apps.get_model("sessions", "Session")) == ()  # Django's own tables are not ours to judge
+
+
+def test_a_save_with_a_hidden_character_is_refused_and_nothing_is_stored(db, orgs):
+    from title_review.dictionaries.models import Entry
+
+    entry = Entry.objects.filter(type__code="degree").first()
+    old_name = entry.name
+    entry.name = "博士\u202e"
+    with pytest.raises(DomainError, match="含有不可见的控制字符"):
+        entry.save()
+    entry.refresh_from_db()
+    assert entry.name == old_name
+
+
+def test_the_bulk_inserter_refuses_the_whole_batch_before_writing(db, orgs):
+    from title_review.core.bulk import insert_models
+    from title_review.dictionaries.models import DictionaryType, Entry
+
+    kind = DictionaryType.objects.get(code="degree")
+    before = Entry.objects.count()
+    rows = [Entry(type=kind, code="97", name="甲"), Entry(type=kind, code="98", name="乙\u2067")]
+    with pytest.raises(DomainError) as refused:
+        insert_models(Entry, rows)
+    assert refused.value.field == "name"
+    assert Entry.objects.count() == before
