@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.core.checks import run_checks
 from django.test import override_settings
 
@@ -43,6 +44,7 @@ def test_development_and_tests_keep_the_per_process_cache():
         assert not _e004()
 
 
+@pytest.mark.one_database
 def test_production_settings_without_redis_refuse_to_start(production_signing_env):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SMS_"))}
     env.update(
