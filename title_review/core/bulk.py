@@ -13,7 +13,7 @@ from typing import Any
 from django.db import connections, models, router
 from django.db.models.fields import AutoFieldMixin
 
-from .stored_text import refuse_hidden_text
+from .stored_text import check_stored_text
 
 COPY_ROWS = 1000  # `batch_size` of bulk_create where COPY is not available
 
@@ -30,7 +30,7 @@ def insert_models(model: type[models.Model], objects: Sequence[models.Model], *,
     if not objects:
         return
     for obj in objects:  # what the pre_save backstop does for a single save (core.stored_text)
-        refuse_hidden_text(obj)
+        check_stored_text(obj)
     connection = connections[router.db_for_write(model)]
     if connection.vendor != "postgresql":
         model._default_manager.bulk_create(objects, batch_size=batch_size)

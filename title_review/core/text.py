@@ -43,6 +43,13 @@ def has_hidden_characters(value: str) -> bool:
     return any(c not in "\t\n\r" and unicodedata.category(c) in _INVISIBLE_CATEGORIES for c in value)
 
 
+def without_hidden_characters(value: str) -> str:
+    """`value` with the characters `has_hidden_characters` finds taken out (line breaks and tabs stay)."""
+    if not has_hidden_characters(value):
+        return value
+    return "".join(c for c in value if c in "\t\n\r" or unicodedata.category(c) not in _INVISIBLE_CATEGORIES)
+
+
 def hidden_characters_error(label: str, field: str | None = None) -> DomainError:
     """The one refusal of an invisible character, at the input it was typed in."""
     return DomainError(f"{label}含有不可见的控制字符，请删除后重新输入。", code="hidden_characters", field=field)

@@ -5,8 +5,8 @@ from django.apps import apps
 from django.db import models
 
 from title_review.core.errors import DomainError
-from title_review.core.stored_text import refuse_hidden_text, text_fields
-from title_review.core.text import has_hidden_characters
+from title_review.core.stored_text import check_stored_text, text_fields
+from title_review.core.text import has_hidden_characters, without_hidden_characters
 
 HIDDEN = {
     "right-to-left override": "张三\u202egpj.exe",
@@ -42,6 +42,11 @@ def test_hidden_characters_are_found(value):
 @pytest.mark.parametrize("value", ALLOWED.values(), ids=ALLOWED.keys())
 def test_ordinary_text_passes(value):
     assert not has_hidden_characters(value)
+    assert without_hidden_characters(value) == value
+
+
+def test_taking_the_characters_out_keeps_everything_else():
+    assert without_hidden_characters("张\u202e三\r\n李\u200b四\t王\x00五\u3000") == "张三\r\n李四\t王五\u3000"
 
 
 def _project_text_columns():
@@ -54,22 +59,39 @@ def _project_text_columns():
 
 
 def test_every_text_column_of_every_project_model_is_checked_except_the_verbatim_audit():
-    checked, verbatim = set(), set()
+    """One-line text (CharField) is refused with the column's label; paragraphs (TextField) lose the characters."""
+    refused, cleaned, verbatim = set(), set(), set()
     for model, field in _project_text_columns():
-        target = verbatim if getattr(model, "STORES_TEXT_VERBATIM", False) else checked
-        target.add((model._meta.label, field.attname))
         instance = model()
         setattr(instance, field.attname, "名称\u202e")
-        if target is verbatim:
-            refuse_hidden_text(instance)  # recorded as sent
-            continue
-        with pytest.raises(DomainError) as refused:
-            refuse_hidden_text(instance)
-        assert refused.value.field == field.attname
-        assert refused.value.message == f"{field.verbose_name}含有不可见的控制字符，请删除后重新输入。"
-    assert {m for m, _f in verbatim} == {"audit.AuditEvent", "audit.LoginEvent"}
-    assert len(checked) > 150  # every text column of the project, not a list kept by hand
+        if getattr(model, "STORES_TEXT_VERBATIM", False):
+            verbatim.add(model._meta.label)
+            check_stored_text(instance)  # recorded as sent
+            assert getattr(instance, field.attname) == "名称\u202e"
+        elif isinstance(field, models.TextField):
+            cleaned.add((model._meta.label, field.attname))
+            check_stored_text(instance)
+            assert getattr(instance, field.attname) == "名称"
+        else:
+            refused.add((model._meta.label, field.attname))
+            with pytest.raises(DomainError) as refusal:
+                check_stored_text(instance)
+            assert refusal.value.field == field.attname
+            assert refusal.value.message == f"{field.verbose_name}含有不可见的控制字符，请删除后重新输入。"
+    assert verbatim == {"audit.AuditEvent", "audit.LoginEvent"}
+    assert len(refused) > 140 and len(cleaned) > 10  # every text column of the project, not a list kept by hand
+    assert ("committees.PanelOpinion", "opinion") in cleaned and ("committees.Meeting", "title") in refused
     assert text_fields(apps.get_model("sessions", "Session")) == ()  # Django's own tables are not ours to judge
+
+
+def test_a_pasted_paragraph_is_stored_without_the_characters_it_brought_along(db, orgs):
+    from title_review.rounds.models import Round
+
+    round_ = Round.objects.first()
+    round_.notice = "申报须知：\r\n一、材料须真\u00ad实；\n\t二、\u200b逾期不予受理。\ufeff"
+    round_.save()
+    round_.refresh_from_db()
+    assert round_.notice == "申报须知：\r\n一、材料须真实；\n\t二、逾期不予受理。"
 
 
 def test_a_save_with_a_hidden_character_is_refused_and_nothing_is_stored(db, orgs):
