@@ -382,3 +382,15 @@ def test_an_expert_declares_a_relation_on_their_page_and_the_draw_keeps_them_off
     # Someone outside the pool has nothing to declare.
     client.force_login(User.objects.get(username="hzcheck"))
     assert client.get("/committees/relations/").status_code in (302, 403)
+
+
+def test_a_meeting_title_with_a_right_to_left_override_is_refused_on_the_draw_page_and_kept(pool, client):
+    """Issue 10, finding 9, for a title the second half added (core.stored_text): no draw, no meeting."""
+    client.force_login(pool["secretary"])
+    typed = "2026年度\u202e评审会议"
+    page = client.post("/committees/draw/", {"round": pool["round"].pk, "title": typed, "size": ""})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "会议名称含有不可见的控制字符，请删除后重新输入。" in html
+    assert typed in html  # the typed title is back in its box
+    assert not Draw.objects.filter(meeting__round=pool["round"]).exists()
