@@ -11,7 +11,9 @@ PORT ?= 8000
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@# uv installs the same pinned requirements as pip does, in seconds rather than minutes (ADR 0056).
+	$(BIN)/pip install --quiet --disable-pip-version-check uv==0.13.9
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements-dev.txt
 	touch $(STAMP)
 
 setup: $(STAMP)
