@@ -19,6 +19,7 @@ bulk imports' inserter, applies the rule to each row itself, and a service that 
 user typed cleans it first (`core.text.clean_name` / `clean_text`).
 """
 
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -41,9 +42,14 @@ def text_fields(model: type[models.Model]) -> tuple[tuple[str, str, bool], ...]:
     )
 
 
-def check_stored_text(instance: models.Model) -> None:
-    """Refuses a one-line text holding an invisible character; takes them out of paragraphs."""
+def check_stored_text(instance: models.Model, only: Iterable[str] | None = None) -> None:
+    """Refuses a one-line text holding an invisible character; takes them out of paragraphs. `only`: the
+    fields a `save(update_fields=...)` writes (a row saved before this rule is not refused for a column the
+    save does not touch)."""
+    wanted = None if only is None else set(only)
     for attname, label, paragraphs in text_fields(type(instance)):
+        if wanted is not None and attname not in wanted:
+            continue
         value = getattr(instance, attname)
         if not isinstance(value, str) or not has_hidden_characters(value):
             continue
@@ -53,5 +59,7 @@ def check_stored_text(instance: models.Model) -> None:
             raise hidden_characters_error(label, attname)
 
 
-def on_pre_save(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
-    check_stored_text(instance)
+def on_pre_save(
+    sender: type[models.Model], instance: models.Model, update_fields: Iterable[str] | None = None, **kwargs: Any
+) -> None:
+    check_stored_text(instance, update_fields)

@@ -117,3 +117,16 @@ def test_the_bulk_inserter_refuses_the_whole_batch_before_writing(db, orgs):
         insert_models(Entry, rows)
     assert refused.value.field == "name"
     assert Entry.objects.count() == before
+
+
+def test_a_save_of_other_columns_does_not_trip_over_an_older_value(db, orgs):
+    """A row stored before the rule (written here past the ORM's save) can still be saved for another column."""
+    from title_review.dictionaries.models import Entry
+
+    entry = Entry.objects.filter(type__code="degree").first()
+    Entry.objects.filter(pk=entry.pk).update(name="博士\u202e")
+    entry.refresh_from_db()
+    entry.sort_order = 7
+    entry.save(update_fields=["sort_order"])
+    with pytest.raises(DomainError, match="名称含有不可见的控制字符"):
+        entry.save()  # a whole save writes the name too
