@@ -32,3 +32,6 @@ SMS_OUTBOX_IN_TESTS = True
 # TRUNCATE by trigger: this backend lifts the trigger inside the flush's own transaction only (ADR 0018).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405 — from base
     DATABASES["default"]["ENGINE"] = "tests.postgresql"  # noqa: F405 — from base
+    # A commit does not wait for its WAL record to reach the disk (a per-connection setting, not the
+    # server's): nothing here must survive a crash of the test server, and commits are many (ADR 0055).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405

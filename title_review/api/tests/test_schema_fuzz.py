@@ -134,7 +134,7 @@ def _fuzz(
     return failures
 
 
-@pytest.mark.one_database
+@pytest.mark.ci_on_postgresql
 @pytest.mark.parametrize("identity", IDENTITIES)
 def test_every_operation_answers_as_documented(identity, users, orgs):
     who = IDENTITIES[identity](users, orgs)

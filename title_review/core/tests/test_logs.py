@@ -36,7 +36,7 @@ def test_the_filter_masks_arguments_and_exception_text_and_keeps_every_record():
     assert IDENTITY not in record.exc_text and "ValueError" in record.exc_text
 
 
-@pytest.mark.one_database
+@pytest.mark.ci_on_postgresql
 def test_production_settings_write_json_lines_without_personal_data():
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SMS_"))}
     env.update(

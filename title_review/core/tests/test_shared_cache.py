@@ -44,7 +44,7 @@ def test_development_and_tests_keep_the_per_process_cache():
         assert not _e004()
 
 
-@pytest.mark.one_database
+@pytest.mark.ci_on_postgresql
 def test_production_settings_without_redis_refuse_to_start(production_signing_env):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SMS_"))}
     env.update(

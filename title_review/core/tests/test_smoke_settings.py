@@ -24,14 +24,14 @@ def _smoke(*arguments: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.one_database
+@pytest.mark.ci_on_postgresql
 def test_every_production_setting_given_passes_the_check():
     result = _smoke()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "== production settings ==" in result.stdout and "production settings PASS" in result.stdout
 
 
-@pytest.mark.one_database
+@pytest.mark.ci_on_postgresql
 @pytest.mark.parametrize(
     ("variable", "named"),
     [

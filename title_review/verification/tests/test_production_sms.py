@@ -76,7 +76,7 @@ def test_development_may_use_the_outbox(settings):
     assert not _errors({"verification.E002", "verification.E003"})
 
 
-@pytest.mark.one_database
+@pytest.mark.ci_on_postgresql
 def test_production_settings_without_an_sms_backend_refuse_to_start():
     """As an operator would: `manage.py check` and the WSGI application both refuse."""
     check = _prod({}, "manage.py", "check", "--deploy")
@@ -89,7 +89,7 @@ def test_production_settings_without_an_sms_backend_refuse_to_start():
     assert outbox.returncode != 0 and "verification.E002" in outbox.stderr
 
 
-@pytest.mark.one_database
+@pytest.mark.ci_on_postgresql
 def test_production_settings_with_a_gateway_start(production_signing_env):
     env = {
         **production_signing_env,
