@@ -70,7 +70,10 @@ def site(live_server, demo_data) -> str:
 def _open_page(browser: "Browser", site: str) -> "Page":
     """A fresh browser context (its own cookies, as another computer would have) and one page in it."""
     context = browser.new_context(base_url=site, locale="zh-CN", viewport={"width": 1366, "height": 900})
-    context.set_default_timeout(10_000)
+    # Actions and waits (a click, a navigation, a download) give up after 30 s: a signed 电子证书 PDF took over
+    # 10 s to arrive on a slow 2-core machine while the other test worker ran the object matrix (CI, 2026-12-05).
+    # A page that never answers still fails; only a slow one no longer does.
+    context.set_default_timeout(30_000)
     page = context.new_page()
     # Forms marked data-confirm (停用, 删除) ask window.confirm (static/js/app.js); a person answers 确定.
     page.on("dialog", lambda dialog: dialog.accept())
