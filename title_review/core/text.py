@@ -22,9 +22,8 @@ _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
 
 
 def has_invisible_characters(value: str) -> bool:
-    if value.isprintable():  # fast path: every Cc, Cf, Zl and Zp character is non-printable
-        return False
-    return any(unicodedata.category(c) in _INVISIBLE_CATEGORIES for c in value)
+    """What a name must not hold: the hidden characters of any stored text, and line breaks and tabs too."""
+    return has_hidden_characters(value) or any(c in value for c in "\t\n\r")
 
 
 # Whitespace a stored text may hold (typed in a textarea, or a full-width space in a name): mapped to a plain
