@@ -126,7 +126,7 @@ def _as(browser: Browser, site: str, user: User, viewport: dict | None = None) -
         is_mobile=phone,
         has_touch=phone,
     )
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(30_000)  # as conftest._open_page: a slow machine under load is not a failure
     session = _client(user).cookies[settings.SESSION_COOKIE_NAME].value
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": site}])
     page = context.new_page()

@@ -2,6 +2,7 @@
 (签到, 投票, 书面评议意见), which work on a phone. Thin: every rule is in services and access."""
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.db.models import Prefetch, QuerySet
@@ -13,7 +14,14 @@ from django.views.decorators.http import require_GET, require_POST
 from title_review.access import scoped
 from title_review.access.decorators import guards, rule
 from title_review.core.errors import DomainError
-from title_review.core.pagination import PAGE_SIZE, capped_label, capped_total, paginate, query_without_page
+from title_review.core.pagination import (
+    PAGE_SIZE,
+    capped_label,
+    capped_total,
+    page_of,
+    paginate,
+    query_without_page,
+)
 
 from . import blind, draws, panels, selectors, services
 from . import experts as pool
@@ -46,8 +54,35 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     """评审会议: the accepted declarations a page at a time with their ballots; the page's declarations are the ones
     its forms (分配评议, 送审代表作) offer, so every declaration is reached on its page."""
     found = scoped.meetings.get(request.user, pk, "manage", _with_names())
+    return _meeting_page(request, found, request.GET.get("page"))
+
+
+# What a refused form of the meeting page showed again (nothing typed or ticked is lost): `form` names the form
+# (panel: 组建评议组, assign: 分配评议, blind: 送审代表作, recuse: 回避), `message` the reason; the other keys are what it
+# posted. Every key is present, so that the page reads the same names whichever form was refused.
+NOTHING_KEPT: dict[str, Any] = {
+    "form": "",
+    "message": "",
+    "name": "",
+    "members": frozenset(),
+    "asks_scores": False,
+    "due_on": "",
+    "panel": 0,
+    "declarations": frozenset(),
+    "work": (0, 0),
+    "reviewers": frozenset(),
+    "expert": 0,
+    "reason": "",
+}
+
+
+def _meeting_page(
+    request: HttpRequest, found: Meeting, page_number: str | None, kept: dict[str, Any] | None = None
+) -> HttpResponse:
     members = selectors.members_of(found)
-    page = paginate(request, selectors.accepted_of(found, with_works=found.status != MeetingStatus.CLOSED), PER_PAGE)
+    page = page_of(
+        selectors.accepted_of(found, with_works=found.status != MeetingStatus.CLOSED), page_number, per_page=PER_PAGE
+    )
     declarations = list(page.object_list)
     context = {
         "meeting": found,
@@ -55,13 +90,46 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
         "present": sum(m.is_present for m in members),
         "page": page,
         "query": query_without_page(request),
+        # A refused form is shown at its own address (…/panels/): its page links go to the meeting's.
+        "page_path": reverse("committees:meeting", kwargs={"pk": found.pk}) if kept else "",
         "rows": selectors.ballot_rows(found, declarations),
+        "kept": kept or NOTHING_KEPT,
         **selectors.draw_of(found),
     }
     if found.status != MeetingStatus.CLOSED:  # the panels and 代表作 are shown until the meeting ends
         context.update(selectors.panels_of(found, declarations))
     context["record"] = MeetingRecord.objects.filter(meeting=found).first()
-    return render(request, "committees/meeting.html", context)
+    return render(request, "committees/meeting.html", context, status=400 if kept else 200)
+
+
+def _work_of(value: str) -> tuple[int, int]:
+    """送审代表作's choice "declaration:achievement" as two ids ((0, 0) when it is not that)."""
+    declaration_id, _sep, achievement_id = value.partition(":")
+    return (
+        (int(declaration_id), int(achievement_id)) if declaration_id.isdigit() and achievement_id.isdigit() else (0, 0)
+    )
+
+
+def _refused_form(request: HttpRequest, pk: int, form: str, message: str) -> HttpResponse:
+    """The meeting page again, on the page the form was posted from, with the reason at the refused form and
+    everything it posted in place (400)."""
+    found = scoped.meetings.get(request.user, pk, "manage", _with_names())
+    post = request.POST
+    kept = NOTHING_KEPT | {
+        "form": form,
+        "message": message,
+        "name": post.get("name", ""),
+        "members": frozenset(_ids(post.getlist("members"))),
+        "asks_scores": post.get("asks_scores") == "1",
+        "due_on": post.get("due_on", ""),
+        "panel": int(post["panel"]) if post.get("panel", "").isdigit() else 0,
+        "declarations": frozenset(_ids(post.getlist("declarations"))),
+        "work": _work_of(post.get("work", "")),
+        "reviewers": frozenset(_ids(post.getlist("reviewers"))),
+        "expert": int(post["expert"]) if post.get("expert", "").isdigit() else 0,
+        "reason": post.get("reason", ""),
+    }
+    return _meeting_page(request, found, post.get("page"), kept)
 
 
 @rule("meeting.manage")
@@ -98,7 +166,7 @@ def recuse(request: HttpRequest, pk: int) -> HttpResponse:
             reason=request.POST.get("reason", ""),
         )
     except DomainError as exc:
-        return _refused(request, exc, "committees:meeting", pk)
+        return _refused_form(request, pk, "recuse", exc.message)
     return _done(request, pk, f"已回避，由第 {replacement.position} 位候补专家递补。")
 
 
@@ -192,8 +260,15 @@ def my_meetings(request: HttpRequest) -> HttpResponse:
 @require_GET
 def my_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     found = scoped.meeting_seats.get(request.user, pk, "take_part", _with_names())
+    return _my_meeting_page(request, found, request.GET.get("page"))
+
+
+def _my_meeting_page(
+    request: HttpRequest, found: Meeting, page_number: str | None, kept: dict[str, Any] | None = None
+) -> HttpResponse:
+    """我的评审会议; `kept`: a refused 评议意见 shown again at its declaration (assignment, opinion, score, message)."""
     seat = selectors.seat_of(found, request.user)
-    page = paginate(request, selectors.assignment_rows(selectors.assignments_of(found, seat)), PER_PAGE)
+    page = page_of(selectors.assignment_rows(selectors.assignments_of(found, seat)), page_number, per_page=PER_PAGE)
     assignments = list(page.object_list)
     written = selectors.written_by(seat, assignments)
     context = {
@@ -203,9 +278,11 @@ def my_meeting(request: HttpRequest, pk: int) -> HttpResponse:
         **selectors.open_ballots_for(found, seat),
         "page": page,
         "query": query_without_page(request),
+        "page_path": reverse("committees:my_meeting", kwargs={"pk": found.pk}) if kept else "",
         "assignments": [(a, a.pk in written) for a in assignments],
+        "kept": kept or {"assignment": 0, "opinion": "", "score": "", "message": ""},
     }
-    return render(request, "committees/my_meeting.html", context)
+    return render(request, "committees/my_meeting.html", context, status=400 if kept else 200)
 
 
 @rule("meeting.take_part")
@@ -249,7 +326,10 @@ def opinion(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, assignment_id=assignment.pk, opinion=request.POST.get("opinion", ""), score=score
         )
     except DomainError as exc:
-        return _refused(request, exc, "committees:my_meeting", assignment.meeting_id)
+        # The expert's text comes back with the reason, at its declaration: nothing written is lost.
+        found = scoped.meeting_seats.get(request.user, assignment.meeting_id, "take_part", _with_names())
+        kept = {"assignment": assignment.pk, "opinion": request.POST.get("opinion", ""), "score": raw_score}
+        return _my_meeting_page(request, found, request.POST.get("page"), kept | {"message": exc.message})
     messages.success(request, "评议意见已提交。")
     return _back(request, "committees:my_meeting", assignment.meeting_id)
 
@@ -269,8 +349,7 @@ def form_panel(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         due_on = dt.date.fromisoformat(raw_due) if raw_due else None
     except ValueError:
-        messages.error(request, "评议截止日期格式不正确。")
-        return redirect("committees:meeting", pk=pk)
+        return _refused_form(request, pk, "panel", "评议截止日期格式不正确。")
     try:
         made = panels.form_panel(
             actor=request.user,
@@ -281,7 +360,7 @@ def form_panel(request: HttpRequest, pk: int) -> HttpResponse:
             due_on=due_on,
         )
     except DomainError as exc:
-        return _refused(request, exc, "committees:meeting", pk)
+        return _refused_form(request, pk, "panel", exc.message)
     return _done(request, pk, f"已组建评议组“{made.name}”（{made.members.count()} 人）。")
 
 
@@ -293,14 +372,13 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     panel = scoped.panels.visible(request.user, "manage").filter(meeting=found, pk=int(request.POST.get("panel") or 0))
     chosen = panel.first()
     if chosen is None:
-        messages.error(request, "请选择评议组。")
-        return _back(request, "committees:meeting", pk)
+        return _refused_form(request, pk, "assign", "请选择评议组。")
     try:
         rows = panels.assign(
             actor=request.user, panel_id=chosen.pk, declaration_ids=_ids(request.POST.getlist("declarations"))
         )
     except DomainError as exc:
-        return _refused(request, exc, "committees:meeting", pk)
+        return _refused_form(request, pk, "assign", exc.message)
     return _done(request, pk, f"已将 {len(rows)} 份申报材料分配给“{chosen.name}”。")
 
 
@@ -321,12 +399,10 @@ def send_blind(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         due_on = dt.date.fromisoformat(request.POST.get("due_on", ""))
     except ValueError:
-        messages.error(request, "请填写评审截止日期。")
-        return _back(request, "committees:meeting", pk)
+        return _refused_form(request, pk, "blind", "请填写评审截止日期。")
     declaration_id, _sep, achievement_id = (request.POST.get("work") or "").partition(":")
     if not (declaration_id.isdigit() and achievement_id.isdigit()):
-        messages.error(request, "请选择代表作。")
-        return _back(request, "committees:meeting", pk)
+        return _refused_form(request, pk, "blind", "请选择代表作。")
     try:
         work = blind.send_for_review(
             actor=request.user,
@@ -337,7 +413,7 @@ def send_blind(request: HttpRequest, pk: int) -> HttpResponse:
             due_on=due_on,
         )
     except DomainError as exc:
-        return _refused(request, exc, "committees:meeting", pk)
+        return _refused_form(request, pk, "blind", exc.message)
     return _done(request, pk, f"代表作已送审，送审编号 {work.code}。")
 
 

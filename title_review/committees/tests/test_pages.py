@@ -137,8 +137,9 @@ def test_panels_opinions_and_reminders_through_the_pages(world):
     page = expert.get(f"/committees/mine/{meeting.pk}/")
     assignment = page.context["assignments"][0][0]
     bad = expert.post(f"/committees/assignments/{assignment.pk}/opinion/", {"opinion": "同意推荐。", "score": "x"})
-    assert bad.status_code == 302
-    assert "0 到 100" in expert.get(f"/committees/mine/{meeting.pk}/").content.decode()
+    # Refused at the form, with what was written still in it.
+    assert bad.status_code == 400
+    assert "0 到 100" in bad.content.decode() and ">同意推荐。</textarea>" in bad.content.decode()
     done = expert.post(
         f"/committees/assignments/{assignment.pk}/opinion/", {"opinion": "同意推荐。", "score": "88"}, follow=True
     )
