@@ -11,9 +11,10 @@ PORT ?= 8000
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@# uv installs the same pinned requirements as pip does, in seconds rather than minutes (ADR 0056).
+	@# uv installs the same pinned requirements as pip does, in seconds rather than minutes (ADR 0056), and
+	@# compiles them to bytecode as pip does, so that no later process compiles Django again (ADR 0057).
 	$(BIN)/pip install --quiet --disable-pip-version-check uv==0.13.9
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements-dev.txt
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements-dev.txt
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -39,7 +40,9 @@ run: demo
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: setup
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	@# The project's bytecode and pytest's rewritten test modules are kept between the test processes even where
+	@# the machine sets PYTHONDONTWRITEBYTECODE (ADR 0057): each worker and subprocess would compile them again.
+	PYTHONDONTWRITEBYTECODE= DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .
