@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "title_review.access.context_processors.navigation",
                 "title_review.notifications.context_processors.unread_notifications",
+                "title_review.core.kept.kept_form",
             ],
         },
     },

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from title_review.access import scoped
 from title_review.access.decorators import guards, rule
 from title_review.core.errors import DomainError
+from title_review.core.kept import keep
 from title_review.core.pagination import (
     PAGE_SIZE,
     capped_label,
@@ -93,7 +94,7 @@ def _meeting_page(
         # A refused form is shown at its own address (…/panels/): its page links go to the meeting's.
         "page_path": reverse("committees:meeting", kwargs={"pk": found.pk}) if kept else "",
         "rows": selectors.ballot_rows(found, declarations),
-        "kept": kept or NOTHING_KEPT,
+        "refused": kept or NOTHING_KEPT,
         **selectors.draw_of(found),
     }
     if found.status != MeetingStatus.CLOSED:  # the panels and 代表作 are shown until the meeting ends
@@ -280,7 +281,7 @@ def _my_meeting_page(
         "query": query_without_page(request),
         "page_path": reverse("committees:my_meeting", kwargs={"pk": found.pk}) if kept else "",
         "assignments": [(a, a.pk in written) for a in assignments],
-        "kept": kept or {"assignment": 0, "opinion": "", "score": "", "message": ""},
+        "refused": kept or {"assignment": 0, "opinion": "", "score": "", "message": ""},
     }
     return render(request, "committees/my_meeting.html", context, status=400 if kept else 200)
 
@@ -534,12 +535,18 @@ def record_relation(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except DomainError as exc:
         messages.error(request, exc.message)
+        # The expert's form shows again with what was typed (core.kept); one form per expert, named with its id.
+        keep(request, form=f"relation:{pk}", to=reverse("committees:experts"))
     else:
         messages.success(request, f"已登记{made.expert}与{made.applicant}的{made.relation}关系，评审时将自动回避。")
-    status = request.POST.get("status", "")
-    return redirect(
-        f"{reverse('committees:experts')}?status={status}" if status in ExpertStatus.values else "committees:experts"
-    )
+    # Back to the list as it was: its 状态 tab and page.
+    status, page = request.POST.get("status", ""), request.POST.get("page", "")
+    back = QueryDict(mutable=True)
+    if status in ExpertStatus.values:
+        back["status"] = status
+    if page.isdigit():
+        back["page"] = page
+    return redirect(reverse("committees:experts") + (f"?{back.urlencode()}" if back else ""))
 
 
 # ---- 评审结果 (the title office that published the round) ---------------------------------------------

@@ -13,6 +13,7 @@ from rest_framework.exceptions import ValidationError
 from title_review.access.decorators import guards, rule
 from title_review.access.policies import can, employer_of, person_pk
 from title_review.core.errors import DomainError
+from title_review.core.kept import keep
 from title_review.core.pagination import COUNT_CAP, CappedPaginator, capped_total, paginate, query_without_page
 from title_review.declarations.selectors import RECENT_FIRST, employer_counts, for_list
 from title_review.declarations.workflow import STAGE_FOR_APPLICANT, Status
@@ -296,8 +297,12 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("reviews:detail", pk=pk)
     serializer_class, call, success = decision
     inputs = _inputs(request, serializer_class)
-    if inputs is not None:
-        _done(request, call, success, declaration_id=pk, **inputs)
+    if inputs is None or not _done(request, call, success, declaration_id=pk, **inputs):
+        # Refused: the page shows the form again with what was typed and ticked (core.kept). A form of many on
+        # the page (one 问题说明 per item, one 意见 per slot) is named with its item or slot.
+        which = request.POST.get("key") or request.POST.get("slot") or ""
+        form = f"{request.POST['decision']}:{which}" if which else request.POST["decision"]
+        keep(request, form=form, to=reverse("reviews:detail", args=[pk]))
     return redirect("reviews:detail", pk=pk)
 
 
