@@ -48,9 +48,14 @@ class Kept:
 NOTHING = Kept()
 
 
+def posted(request: HttpRequest, form: str) -> Kept:
+    """What `request` posted, as form `form`: for a page that shows a refused form again in the same answer."""
+    return Kept(form=form, data={name: request.POST.getlist(name) for name in request.POST if name not in NOT_KEPT})
+
+
 def keep(request: HttpRequest, *, form: str, to: str) -> None:
     """Keep what `request` posted for the next page shown at path `to` (without its query), as form `form`."""
-    data = {name: request.POST.getlist(name) for name in request.POST if name not in NOT_KEPT}
+    data = posted(request, form).data
     if sum(len(v) for values in data.values() for v in values) > MAX_CHARACTERS:
         request.session.pop(SESSION_KEY, None)
         return

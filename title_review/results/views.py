@@ -16,6 +16,7 @@ from title_review.core import importing, pagination
 from title_review.core.clientip import client_ip
 from title_review.core.errors import DomainError
 from title_review.core.excel import write_table, xlsx_response
+from title_review.core.kept import keep, posted
 from title_review.core.pagination import paginate, query_without_page
 from title_review.jobs.imports import import_view
 from title_review.verification.captcha import captcha_context, validate_captcha
@@ -33,6 +34,19 @@ def _date(raw: str, label: str) -> dt.date | None:
         return dt.date.fromisoformat(raw)
     except ValueError:
         raise DomainError(f"{label}“{raw}”不是有效日期，请按 2026-12-07 的格式填写。") from None
+
+
+def _back_to_batch(request: HttpRequest, pk: int, *, refused: str = "") -> HttpResponse:
+    """Back to the batch page after one of its forms, on the page of its list the form was posted from (the
+    forms send `page`: an objection's form is on that page only). `refused`: the form's name when it was
+    refused, so that the page shows it again with what was typed and chosen (core.kept)."""
+    path = reverse("results:batch", args=[pk])
+    if refused:
+        keep(request, form=refused, to=path)
+    number = request.POST.get("page", "")
+    if number.isascii() and number.isdigit() and len(number) <= 6 and number != "1":
+        return redirect(f"{path}?page={number}")
+    return redirect(path)
 
 
 # ---- the title office ---------------------------------------------------------------------------------
@@ -105,13 +119,13 @@ def publicise(request: HttpRequest, pk: int) -> HttpResponse:
         found = services.start_publicity(actor=request.user, batch_id=pk, starts_on=starts, ends_on=ends)
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect("results:batch", pk=pk)
+        return _back_to_batch(request, pk, refused="publicise")
     messages.success(
         request,
         f"已开始公示：{found.publicity_starts:%Y年%m月%d日}至{found.publicity_ends:%Y年%m月%d日}"
         f"（不少于 {found.publicity_days} 个工作日）。",
     )
-    return redirect("results:batch", pk=pk)
+    return _back_to_batch(request, pk)
 
 
 @rule("result.manage")
@@ -128,9 +142,9 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect("results:batch", pk=pk)
+        return _back_to_batch(request, pk, refused="confirm")
     messages.success(request, f"已确认发文：{found.document_number}，证书待编号。")
-    return redirect("results:batch", pk=pk)
+    return _back_to_batch(request, pk)
 
 
 @rule("result.manage")
@@ -166,9 +180,10 @@ def handle(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except DomainError as exc:
         messages.error(request, exc.message)
-    else:
-        messages.success(request, "异议已处理。" + ("该人员不予通过。" if outcome == "upheld" else ""))
-    return redirect("results:batch", pk=batch_id)
+        # One form per objection on the page: the refused one comes back with its 处理说明 and 处理结果.
+        return _back_to_batch(request, batch_id, refused=f"handle:{pk}")
+    messages.success(request, "异议已处理。" + ("该人员不予通过。" if outcome == "upheld" else ""))
+    return _back_to_batch(request, batch_id)
 
 
 @rule("result.manage")
@@ -177,6 +192,7 @@ def handle(request: HttpRequest, pk: int) -> HttpResponse:
 def approvals(request: HttpRequest, pk: int) -> HttpResponse:
     """初定 / 认定 审批: the round's accepted declarations, approved or not (with a reason) in one go."""
     round_ = round_policy.policy.get(request.user, pk, round_policy.MANAGE)
+    refused = None
     if request.method == "POST":
         try:
             ids = [int(v) for v in request.POST.getlist("declaration") if v.isdigit()]
@@ -189,18 +205,19 @@ def approvals(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except DomainError as exc:
             messages.error(request, exc.message)
+            # Shown again at once (the form posts to this page, its ?page kept): the ticks and the 理由 as posted.
+            refused = posted(request, "approvals")
         else:
             messages.success(request, f"已审批 {len(ids)} 人，结果已进入批次，请公示后确认发文。")
             return redirect("results:batch", pk=made.pk)
-    return render(
-        request,
-        "results/approvals.html",
-        {
-            "round": round_,
-            "page": paginate(request, selectors.waiting_for_approval(round_)),
-            "query": query_without_page(request),
-        },
-    )
+    context = {
+        "round": round_,
+        "page": paginate(request, selectors.waiting_for_approval(round_)),
+        "query": query_without_page(request),
+    }
+    if refused is not None:
+        context["kept"] = refused  # over the context processor's (nothing is kept for a POST)
+    return render(request, "results/approvals.html", context, status=400 if refused is not None else 200)
 
 
 @rule("result.manage")

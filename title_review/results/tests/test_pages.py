@@ -194,7 +194,7 @@ def test_the_office_approves_an_initial_round_on_its_page(world, login, django_a
         page = client.get(url)
     assert world["declaration"].applicant_name in page.content.decode()
     refused = client.post(url, {"declaration": [world["second"].pk], "decision": "disapprove", "reason": ""})
-    assert refused.status_code == 200 and "请填写理由" in _messages(refused)
+    assert refused.status_code == 400 and "请填写理由" in _messages(refused)
     done = client.post(url, {"declaration": [world["declaration"].pk], "decision": "approve"})
     batch = ResultBatch.objects.get(round=world["round"])
     assert done.status_code == 302 and done["Location"] == f"/results/batches/{batch.pk}/"
