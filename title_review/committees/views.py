@@ -21,6 +21,7 @@ from title_review.core.pagination import (
     capped_total,
     page_of,
     paginate,
+    posted_page,
     query_without_page,
 )
 
@@ -540,11 +541,11 @@ def record_relation(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"已登记{made.expert}与{made.applicant}的{made.relation}关系，评审时将自动回避。")
     # Back to the list as it was: its 状态 tab and page.
-    status, page = request.POST.get("status", ""), request.POST.get("page", "")
+    status, page = request.POST.get("status", ""), posted_page(request)
     back = QueryDict(mutable=True)
     if status in ExpertStatus.values:
         back["status"] = status
-    if page.isdigit():
+    if page:
         back["page"] = page
     return redirect(reverse("committees:experts") + (f"?{back.urlencode()}" if back else ""))
 

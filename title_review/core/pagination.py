@@ -148,6 +148,13 @@ def registry_page(request: HttpRequest, queryset: QuerySet, *lookups: str) -> di
     }
 
 
+def posted_page(request: HttpRequest) -> str:
+    """The page of a list a form was posted from (its hidden ``page``), to go back to: digits only (at most six),
+    else "" — never a value to put in a URL unchecked."""
+    number = request.POST.get("page", "")
+    return number if number.isascii() and number.isdigit() and len(number) <= 6 else ""
+
+
 def query_without_page(request: HttpRequest) -> str:
     """The current filters as a query string, for pagination links and exports."""
     params = request.GET.copy()

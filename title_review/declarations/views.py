@@ -1,7 +1,7 @@
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -16,6 +16,7 @@ from title_review.achievements.selectors import RECORD_MODELS
 from title_review.achievements.teacher import teacher_rows
 from title_review.attachments.services import attachments_of
 from title_review.core.errors import DomainError
+from title_review.core.kept import keep
 from title_review.organisations.models import EmployerStaff
 from title_review.rounds.selectors import rounds_visible_to
 
@@ -248,7 +249,7 @@ def fill_for(request: HttpRequest) -> HttpResponse:
         person = User.objects.filter(pk__in=staff.values("person_id")).first()
         if person is None:
             messages.error(request, "本单位工作人员中没有这个证件号码，请先在“单位工作人员”中登记。")
-            return redirect("declarations:manage")
+            return _fill_refused(request)
     round_id = int(round_value) if round_value.isdigit() else 0
     try:
         declaration = services.start_declaration(
@@ -259,8 +260,17 @@ def fill_for(request: HttpRequest) -> HttpResponse:
         )
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect("declarations:manage")
+        return _fill_refused(request)
     return redirect("declarations:dossier", pk=declaration.pk)
+
+
+def _fill_refused(request: HttpRequest) -> HttpResponse:
+    """Back to 管理材料 with the 填写材料 form as it was posted (core.kept), kept for reviews:manage, where the
+    redirect through declarations:manage lands; the list as it was (the form carries its query: the list reads
+    the filters it knows and ignores the rest)."""
+    keep(request, form="fill", to=reverse("reviews:manage"))
+    query = QueryDict(request.POST.get("query", "")).urlencode()
+    return redirect(reverse("declarations:manage") + (f"?{query}" if query else ""))
 
 
 @rule("declaration.fill")

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from title_review.access.decorators import guards, rule
 from title_review.access.policies import can, employer_of
 from title_review.core.errors import DomainError
+from title_review.core.kept import take
 
 from . import basic_info
 from .basic_info_forms import BasicInfoForm, RenameForm
@@ -21,13 +22,18 @@ from .selectors import name_change_panel
 def _info_page(
     request: HttpRequest, employer: Any, profile: Any, *, form: BasicInfoForm, rename: RenameForm
 ) -> HttpResponse:
+    # A refused 修改归口部门 (employer_views.move) comes back with what was chosen and typed (core.kept). Read here,
+    # once, for the form's initial values, and handed on to the template as the context processor would.
+    kept = take(request)
+    moved = {"parent": kept.value("move-parent", "move"), "reason": kept.value("move-reason", "move")}
     context = {
         "employer": employer,
         "profile": profile,
         "form": form,
         "rename": rename,
         "needs_approval": basic_info.rename_needs_approval(),
-        "move": MoveForm(prefix="move"),
+        "move": MoveForm(prefix="move", initial=moved if kept.form == "move" else None),
+        "kept": kept,
         **name_change_panel(request.user, employer),
     }
     return render(request, "organisations/employer_info.html", context)

@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from title_review.access.decorators import guards, public, rule
@@ -14,6 +15,7 @@ from title_review.core.clientip import client_ip
 from title_review.core.errors import DomainError
 from title_review.core.forms import attach_error
 from title_review.core.identity import mask_identity, mask_phone
+from title_review.core.kept import keep
 from title_review.core.pagination import registry_page
 from title_review.verification.captcha import check_captcha, new_captcha
 
@@ -191,8 +193,11 @@ def move(request: HttpRequest) -> HttpResponse:
             messages.error(request, exc.message)
         else:
             messages.success(request, f"归口部门已改为“{form.cleaned_data['parent'].name}”。")
+            return redirect("organisations:employer_info")
     else:
         messages.error(request, "请选择新的归口部门。")
+    # Refused: 单位信息 shows the form again with the department chosen and the reason typed (core.kept).
+    keep(request, form="move", to=reverse("organisations:employer_info"))
     return redirect("organisations:employer_info")
 
 

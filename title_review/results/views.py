@@ -17,7 +17,7 @@ from title_review.core.clientip import client_ip
 from title_review.core.errors import DomainError
 from title_review.core.excel import write_table, xlsx_response
 from title_review.core.kept import keep, posted
-from title_review.core.pagination import paginate, query_without_page
+from title_review.core.pagination import paginate, posted_page, query_without_page
 from title_review.jobs.imports import import_view
 from title_review.verification.captcha import captcha_context, validate_captcha
 
@@ -43,8 +43,8 @@ def _back_to_batch(request: HttpRequest, pk: int, *, refused: str = "") -> HttpR
     path = reverse("results:batch", args=[pk])
     if refused:
         keep(request, form=refused, to=path)
-    number = request.POST.get("page", "")
-    if number.isascii() and number.isdigit() and len(number) <= 6 and number != "1":
+    number = posted_page(request)
+    if number and number != "1":
         return redirect(f"{path}?page={number}")
     return redirect(path)
 

@@ -14,7 +14,14 @@ from title_review.access.decorators import guards, rule
 from title_review.access.policies import can, employer_of, person_pk
 from title_review.core.errors import DomainError
 from title_review.core.kept import keep
-from title_review.core.pagination import COUNT_CAP, CappedPaginator, capped_total, paginate, query_without_page
+from title_review.core.pagination import (
+    COUNT_CAP,
+    CappedPaginator,
+    capped_total,
+    paginate,
+    posted_page,
+    query_without_page,
+)
 from title_review.declarations.selectors import RECENT_FIRST, employer_counts, for_list
 from title_review.declarations.workflow import STAGE_FOR_APPLICANT, Status
 from title_review.dictionaries.models import Entry
@@ -128,14 +135,19 @@ def opinion_settings(request: HttpRequest) -> HttpResponse:
 @require_POST
 def start_publicity(request: HttpRequest) -> HttpResponse:
     employer = employer_of(request.user, "review.employer")
+    # Refused: back to the page of the tab the rows were ticked on, the form as it was posted (core.kept).
+    page = posted_page(request)
+    back = "/reviews/employer/?tab=publicity" + (f"&page={page}" if page else "")
     inputs = _inputs(request, ReviewPublicityInput)
     if inputs is None:
-        return redirect("/reviews/employer/?tab=publicity")
+        keep(request, form="publicity", to=reverse("reviews:employer"))
+        return redirect(back)
     try:
         publicity = services.start_publicity(actor=request.user, employer_id=employer.pk, **inputs)
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect("/reviews/employer/?tab=publicity")
+        keep(request, form="publicity", to=reverse("reviews:employer"))
+        return redirect(back)
     messages.success(
         request, f"已开始公示，公示截止 {publicity.ends_on:%Y年%m月%d日}（{publicity.working_days} 个工作日）。"
     )
@@ -177,9 +189,14 @@ def objection(request: HttpRequest, pk: int) -> HttpResponse:
     employer = employer_of(request.user, "review.employer")
     item = get_object_or_404(Publicity, pk=pk, employer=employer)
     inputs = _inputs(request, ReviewObjectionInput)
-    if inputs is not None:
-        _done(request, services.record_objection, "已登记异议；异议处理完毕前不能上报。", **inputs)
-    return redirect("reviews:publicity", pk=item.pk)
+    if inputs is not None and _done(
+        request, services.record_objection, "已登记异议；异议处理完毕前不能上报。", **inputs
+    ):
+        return redirect("reviews:publicity", pk=item.pk)
+    # Refused: the sheet's page the person was chosen on, the form as it was posted (core.kept).
+    page = posted_page(request)
+    keep(request, form="objection", to=reverse("reviews:publicity", args=[item.pk]))
+    return redirect(reverse("reviews:publicity", args=[item.pk]) + (f"?page={page}" if page else ""))
 
 
 @rule("review.employer")
@@ -190,24 +207,34 @@ def handle_objection(request: HttpRequest, pk: int, objection_id: int) -> HttpRe
     item = get_object_or_404(Publicity, pk=pk, employer=employer)
     get_object_or_404(item.objections, pk=objection_id)
     inputs = _inputs(request, ReviewObjectionHandleInput)
-    if inputs is not None:
-        _done(request, services.handle_objection, "异议已处理。", objection_id=objection_id, **inputs)
-    return redirect("reviews:publicity", pk=item.pk)
+    if inputs is not None and _done(
+        request, services.handle_objection, "异议已处理。", objection_id=objection_id, **inputs
+    ):
+        return redirect("reviews:publicity", pk=item.pk)
+    # Refused: the same page of the sheet, the 处理情况 as it was written (core.kept; one form per objection).
+    page = posted_page(request)
+    keep(request, form=f"handling:{objection_id}", to=reverse("reviews:publicity", args=[item.pk]))
+    return redirect(reverse("reviews:publicity", args=[item.pk]) + (f"?page={page}" if page else ""))
 
 
 @rule("review.employer")
 @require_POST
 def forward(request: HttpRequest) -> HttpResponse:
     employer = employer_of(request.user, "review.employer")
+    # Refused: back to the page of the tab the rows were ticked on, the form as it was posted (core.kept).
+    page = posted_page(request)
+    back = "/reviews/employer/?tab=forward" + (f"&page={page}" if page else "")
     inputs = _inputs(request, ReviewForwardInput)
     if inputs is None:
-        return redirect("/reviews/employer/?tab=forward")
+        keep(request, form="forward", to=reverse("reviews:employer"))
+        return redirect(back)
     try:
         done = services.forward(actor=request.user, employer_id=employer.pk, **inputs)
     except DomainError as exc:
         messages.error(request, exc.message)
-    else:
-        messages.success(request, f"已上报 {len(done)} 份申报材料；上报后材料只读。")
+        keep(request, form="forward", to=reverse("reviews:employer"))
+        return redirect(back)
+    messages.success(request, f"已上报 {len(done)} 份申报材料；上报后材料只读。")
     return redirect("/reviews/employer/?tab=forward")
 
 
@@ -449,9 +476,21 @@ def manage_columns(request: HttpRequest) -> HttpResponse:
 @require_POST
 def batch_pass(request: HttpRequest) -> HttpResponse:
     inputs = _inputs(request, ReviewBatchPassInput)
-    if inputs is not None:
-        _done(request, services.batch_pass, "已批量审核通过。", **inputs)
-    return redirect("reviews:inbox")
+    if inputs is not None and _done(request, services.batch_pass, "已批量审核通过。", **inputs):
+        return redirect("reviews:inbox")
+    # Refused: back to the list as it was (its filters and page, as 列设置 carries them), the ticks and the
+    # 审核意见 as they were posted (core.kept).
+    keep(request, form="batch_pass", to=reverse("reviews:inbox"))
+    asked = QueryDict(request.POST.get("query", ""))
+    back = QueryDict(mutable=True)
+    for key in FILTERS:
+        values = [v for v in asked.getlist(key) if v]
+        if values:
+            back.setlist(key, values)
+    page = posted_page(request)
+    if page:
+        back["page"] = page
+    return redirect(reverse("reviews:inbox") + (f"?{back.urlencode()}" if back else ""))
 
 
 @rule("declaration.track")

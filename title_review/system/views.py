@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from title_review.access.decorators import authenticated, guards, public, rule
@@ -11,6 +12,7 @@ from title_review.access.policies import can, has_capability, person_pk
 from title_review.attachments.types import ATTACHMENT_TYPES, format_size_limit
 from title_review.core.errors import DomainError
 from title_review.core.excel import MAX_IMPORT_BYTES
+from title_review.core.kept import keep
 from title_review.core.pagination import paginate, query_without_page
 from title_review.core.policies import DEFAULTS, LABELS, get_policy
 from title_review.declarations.models import Declaration
@@ -100,6 +102,8 @@ def policies(request: HttpRequest) -> HttpResponse:
             )
         except DomainError as exc:
             messages.error(request, exc.message)
+            # The refused row shows the value typed again (core.kept); one form per row, named with its key.
+            keep(request, form=f"policy:{request.POST.get('key', '')}", to=reverse("system:policies"))
         else:
             messages.success(request, "参数已保存。")
         return redirect("system:policies")
