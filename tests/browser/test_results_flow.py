@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import re
 
+import openpyxl
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
@@ -196,6 +197,13 @@ def test_results_publicity_objection_document_certificate_and_revocation(page: P
     expect(unit.row_of(teacher)).to_contain_text(number.inner_text())
     expect(unit.row_of(teacher)).to_contain_text("通过")
     expect(school.get_by_role("table", name="评审结果")).not_to_contain_text(applicant)
+    # 导出 gives the same rows as a workbook (a short list at once; a long one through 我的下载).
+    with school.expect_download() as download:
+        school.get_by_role("button", name=named("导出（Excel）")).click()
+    sheet = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes())).worksheets[0]
+    exported = list(sheet.iter_rows(values_only=True))
+    assert exported[0][0] == "姓名" and [r[0] for r in exported[1:]] == [teacher]
+    assert exported[1][6] == "通过" and exported[1][7] == number.inner_text()
 
     # The teacher sees the result on 我的申报 and 我的评审结果.
     own = open_page()

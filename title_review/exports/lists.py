@@ -189,3 +189,11 @@ LISTS: dict[str, ListSpec] = {
         ListSpec("meeting_results", "评审结果", RESULT_COLUMNS, _meeting_results, sheet="评审结果"),
     )
 }
+
+
+def register(spec: ListSpec) -> None:
+    """A list of an app above this one (评后管理's 本单位评审结果) offers 导出 through the same exporter, job and
+    audit: it registers its ListSpec when its app is ready, so that the web process and the job worker know it."""
+    if spec.key in LISTS and LISTS[spec.key] is not spec:
+        raise ValueError(f"an export list named {spec.key!r} is registered already")
+    LISTS[spec.key] = spec

@@ -1,33 +1,21 @@
 """导出汇总表 buttons post here with the list page's current filters; each view keeps its page's rule."""
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_POST
 
 from title_review.access import scoped
 from title_review.access.decorators import guards, rule
 from title_review.access.policies import employer_of
-from title_review.core.excel import xlsx_response
 from title_review.rounds.selectors import rounds_visible_to
 
-from . import services
+from .responses import export_response
 
 
 def _export(request: HttpRequest, list_key: str, filters: dict[str, list[str]] | None = None) -> HttpResponse:
-    outcome = services.export_list(
-        actor=request.user,
-        list_key=list_key,
-        filters=filters if filters is not None else request.POST,
-        full=request.POST.get("full") == "1",
+    return export_response(
+        request, list_key, filters if filters is not None else request.POST, full=request.POST.get("full") == "1"
     )
-    if isinstance(outcome, services.Queued):
-        messages.success(
-            request,
-            f"共 {outcome.rows} 行，数据较多，已转入后台导出。可以离开本页，完成后在“我的下载”中下载。",
-        )
-        return redirect("jobs:downloads")
-    return xlsx_response(outcome.name, outcome.content)
 
 
 @rule("review.inbox")

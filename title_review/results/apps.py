@@ -8,7 +8,10 @@ class ResultsConfig(AppConfig):
 
     def ready(self) -> None:
         from title_review.core import importing
+        from title_review.exports import lists
 
+        from .exports import SPEC
         from .imports import RESULTS
 
         importing.register(RESULTS)
+        lists.register(SPEC)

@@ -15,13 +15,14 @@ from title_review.access.decorators import guards, public, rule
 from title_review.core import importing, pagination
 from title_review.core.clientip import client_ip
 from title_review.core.errors import DomainError
-from title_review.core.excel import write_table, xlsx_response
 from title_review.core.kept import keep, posted
 from title_review.core.pagination import paginate, posted_page, query_without_page
+from title_review.exports.responses import export_response
 from title_review.jobs.imports import import_view
 from title_review.verification.captcha import captcha_context, validate_captcha
 
 from . import selectors, services
+from .exports import UNIT_RESULTS
 from .imports import RESULTS
 from .models import BatchStatus
 
@@ -241,22 +242,6 @@ def import_results(request: HttpRequest) -> HttpResponse:
 
 # ---- results back ---------------------------------------------------------------------------------------
 
-UNIT_HEADERS = ["姓名", "工作单位", "系列", "资格名称", "级别", "评委会", "结果", "发文字号", "状态"]
-
-
-def _unit_row(entry):  # type: ignore[no-untyped-def]
-    return [
-        entry.person_name,
-        entry.employer_name,
-        entry.series_name,
-        entry.qualification_name,
-        entry.level_name,
-        entry.batch.committee_name,
-        entry.get_outcome_display(),
-        entry.batch.document_number,
-        entry.batch.get_status_display(),
-    ]
-
 
 @rule("result.unit")
 @require_GET
@@ -268,26 +253,16 @@ def unit(request: HttpRequest) -> HttpResponse:
         {
             "page": paginate(request, selectors.unit_page_results(request.user)),
             "query": query_without_page(request),
-            "export_rows": f"{EXPORT_ROWS:,}",
         },
     )
 
 
-# 导出 runs in the request (this list has no background export job yet): at most this many rows, newest batches
-# first; the page says so when the list is long, and a longer export ends with a row saying what was left out.
-EXPORT_ROWS = 5_000
-
-
 @rule("result.unit")
-@require_GET
+@require_POST
 def unit_export(request: HttpRequest) -> HttpResponse:
-    found = list(selectors.unit_results(request.user)[: EXPORT_ROWS + 1])
-    rows = [_unit_row(e) for e in found[:EXPORT_ROWS]]
-    if len(found) > EXPORT_ROWS:
-        rows.append(
-            [f"注：仅导出前 {EXPORT_ROWS:,} 条（按批次从新到旧），其余结果未导出，请在“本单位评审结果”页面查看。"]
-        )
-    return xlsx_response("评审结果.xlsx", write_table(UNIT_HEADERS, rows, sheet="评审结果"))
+    """导出: the list as the page shows it (its columns, newest batch first), at once or — when long — as a
+    background export in 我的下载; audited as every export (the exports app's list `unit_results`)."""
+    return export_response(request, UNIT_RESULTS, {})
 
 
 @rule("result.own")

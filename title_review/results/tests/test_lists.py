@@ -318,7 +318,7 @@ def test_the_unit_page_shows_twenty_of_its_people_and_the_rest_after_next(world,
     shown = set(_unit_rows(first)) | set(_unit_rows(second))
     assert world["declaration"].applicant_name in shown and world["second"].applicant_name not in shown
     assert len(shown) == 24
-    assert "export-limit" not in first  # a short list is exported whole
+    assert "export-note" not in first  # a short list is exported at once
 
 
 def test_the_unit_page_makes_as_many_queries_with_60_results_as_with_3(world, published, login):
@@ -333,26 +333,49 @@ def test_the_unit_page_makes_as_many_queries_with_60_results_as_with_3(world, pu
     assert many == few
 
 
-def test_beyond_the_cap_the_unit_page_says_1000_plus_and_that_the_export_stops(world, published, login):
+def test_beyond_the_cap_the_unit_page_says_1000_plus_and_that_the_export_goes_to_my_downloads(world, published, login):
     flood_entries(published, _school(world), pagination.COUNT_CAP)
     html = login("schooladmin").get("/results/unit/").content.decode()
     assert "共 1,000+ 条" in html
-    assert "导出最多包含 5,000 条" in html
+    assert "结果较多时转入后台导出，完成后在“我的下载”中下载。" in html
 
 
-def test_a_long_export_says_what_it_left_out(world, published, login, monkeypatch):
+def test_the_unit_export_is_posted_whole_in_the_pages_order_and_audited(world, published, login):
+    from title_review.audit.models import AuditEvent
     from title_review.exports.tests.conftest import sheet_of
-    from title_review.results import views
 
-    monkeypatch.setattr(views, "EXPORT_ROWS", 3)
     flood_entries(published, _school(world), 4)
-    response = login("schooladmin").get("/results/unit/export.xlsx")
+    client = login("schooladmin")
+    assert client.get("/results/unit/export.xlsx").status_code == 405  # an export is an action, posted
+    response = client.post("/results/unit/export.xlsx")
+    assert response.status_code == 200
     rows = list(sheet_of(response.content).iter_rows(values_only=True))
-    assert rows[0][0] == "姓名" and len(rows) == 1 + 3 + 1
-    assert rows[-1][0].startswith("注：仅导出前 3 条")
-    monkeypatch.setattr(views, "EXPORT_ROWS", 5)
-    rows = list(sheet_of(login("schooladmin").get("/results/unit/export.xlsx").content).iter_rows(values_only=True))
-    assert len(rows) == 1 + 5 and not any(str(r[0]).startswith("注") for r in rows)
+    assert rows[0][:9] == ("姓名", "工作单位", "系列", "资格名称", "级别", "评委会", "结果", "发文字号", "状态")
+    names = [r[0] for r in rows[1:]]
+    assert names == _unit_rows(client.get("/results/unit/").content.decode())  # the page's rows, in its order
+    assert len(names) == 5 and world["second"].applicant_name not in names
+    assert {r[6] for r in rows[1:]} <= {"通过", "未通过"} and {r[8] for r in rows[1:]} == {"公示中"}
+    event = AuditEvent.objects.get(action="export.list")
+    assert event.after["rows"] == 5 and event.actor_id == User.objects.get(username="schooladmin").pk
+
+
+def test_a_long_unit_export_becomes_a_job_in_my_downloads(
+    world, published, login, settings, django_capture_on_commit_callbacks
+):
+    from title_review.exports.tests.conftest import sheet_of
+    from title_review.jobs.models import Job, JobStatus
+
+    settings.EXPORT_INLINE_MAX_ROWS = 3
+    flood_entries(published, _school(world), 6)
+    client = login("schooladmin")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/results/unit/export.xlsx")
+    assert response.status_code == 302 and response["Location"] == "/downloads/"
+    assert "已转入后台导出" in client.get("/downloads/").content.decode()
+    job = Job.objects.get(kind="exports.list", owner__username="schooladmin")
+    assert job.status == JobStatus.DONE and job.params["list"] == "unit_results"
+    rows = list(sheet_of(client.get(f"/downloads/{job.pk}/download/").getvalue()).iter_rows(values_only=True))
+    assert len(rows) == 1 + 7 and world["second"].applicant_name not in {r[0] for r in rows}
 
 
 def test_an_entry_keeps_its_declarations_employer(world, received):

@@ -170,7 +170,7 @@ def test_results_go_back_to_the_unit_and_the_applicant(world, published, login, 
         page = school.get("/results/unit/")
     html = page.content.decode()
     assert teacher_name in html and applicant_name not in html
-    export = school.get("/results/unit/export.xlsx")
+    export = school.post("/results/unit/export.xlsx")
     assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxmlformats")
     hospital = Client()
     hospital.force_login(User.objects.get(username="hospitaladmin"))
