@@ -62,7 +62,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
 # What a refused form of the meeting page showed again (nothing typed or ticked is lost): `form` names the form
 # (panel: 组建评议组, assign: 分配评议, blind: 送审代表作, recuse: 回避), `message` the reason; the other keys are what it
 # posted. Every key is present, so that the page reads the same names whichever form was refused.
-NOTHING_KEPT: dict[str, Any] = {
+NOT_REFUSED: dict[str, Any] = {
     "form": "",
     "message": "",
     "name": "",
@@ -79,7 +79,7 @@ NOTHING_KEPT: dict[str, Any] = {
 
 
 def _meeting_page(
-    request: HttpRequest, found: Meeting, page_number: str | None, kept: dict[str, Any] | None = None
+    request: HttpRequest, found: Meeting, page_number: str | None, refused: dict[str, Any] | None = None
 ) -> HttpResponse:
     members = selectors.members_of(found)
     page = page_of(
@@ -93,15 +93,15 @@ def _meeting_page(
         "page": page,
         "query": query_without_page(request),
         # A refused form is shown at its own address (…/panels/): its page links go to the meeting's.
-        "page_path": reverse("committees:meeting", kwargs={"pk": found.pk}) if kept else "",
+        "page_path": reverse("committees:meeting", kwargs={"pk": found.pk}) if refused else "",
         "rows": selectors.ballot_rows(found, declarations),
-        "refused": kept or NOTHING_KEPT,
+        "refused": refused or NOT_REFUSED,
         **selectors.draw_of(found),
     }
     if found.status != MeetingStatus.CLOSED:  # the panels and 代表作 are shown until the meeting ends
         context.update(selectors.panels_of(found, declarations))
     context["record"] = MeetingRecord.objects.filter(meeting=found).first()
-    return render(request, "committees/meeting.html", context, status=400 if kept else 200)
+    return render(request, "committees/meeting.html", context, status=400 if refused else 200)
 
 
 def _work_of(value: str) -> tuple[int, int]:
@@ -117,7 +117,7 @@ def _refused_form(request: HttpRequest, pk: int, form: str, message: str) -> Htt
     everything it posted in place (400)."""
     found = scoped.meetings.get(request.user, pk, "manage", _with_names())
     post = request.POST
-    kept = NOTHING_KEPT | {
+    refused = NOT_REFUSED | {
         "form": form,
         "message": message,
         "name": post.get("name", ""),
@@ -131,7 +131,7 @@ def _refused_form(request: HttpRequest, pk: int, form: str, message: str) -> Htt
         "expert": int(post["expert"]) if post.get("expert", "").isdigit() else 0,
         "reason": post.get("reason", ""),
     }
-    return _meeting_page(request, found, post.get("page"), kept)
+    return _meeting_page(request, found, post.get("page"), refused)
 
 
 @rule("meeting.manage")
@@ -266,9 +266,9 @@ def my_meeting(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _my_meeting_page(
-    request: HttpRequest, found: Meeting, page_number: str | None, kept: dict[str, Any] | None = None
+    request: HttpRequest, found: Meeting, page_number: str | None, refused: dict[str, Any] | None = None
 ) -> HttpResponse:
-    """我的评审会议; `kept`: a refused 评议意见 shown again at its declaration (assignment, opinion, score, message)."""
+    """我的评审会议; `refused`: a refused 评议意见 shown again at its declaration (assignment, opinion, score, message)."""
     seat = selectors.seat_of(found, request.user)
     page = page_of(selectors.assignment_rows(selectors.assignments_of(found, seat)), page_number, per_page=PER_PAGE)
     assignments = list(page.object_list)
@@ -280,11 +280,11 @@ def _my_meeting_page(
         **selectors.open_ballots_for(found, seat),
         "page": page,
         "query": query_without_page(request),
-        "page_path": reverse("committees:my_meeting", kwargs={"pk": found.pk}) if kept else "",
+        "page_path": reverse("committees:my_meeting", kwargs={"pk": found.pk}) if refused else "",
         "assignments": [(a, a.pk in written) for a in assignments],
-        "refused": kept or {"assignment": 0, "opinion": "", "score": "", "message": ""},
+        "refused": refused or {"assignment": 0, "opinion": "", "score": "", "message": ""},
     }
-    return render(request, "committees/my_meeting.html", context, status=400 if kept else 200)
+    return render(request, "committees/my_meeting.html", context, status=400 if refused else 200)
 
 
 @rule("meeting.take_part")
@@ -330,8 +330,8 @@ def opinion(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         # The expert's text comes back with the reason, at its declaration: nothing written is lost.
         found = scoped.meeting_seats.get(request.user, assignment.meeting_id, "take_part", _with_names())
-        kept = {"assignment": assignment.pk, "opinion": request.POST.get("opinion", ""), "score": raw_score}
-        return _my_meeting_page(request, found, request.POST.get("page"), kept | {"message": exc.message})
+        refused = {"assignment": assignment.pk, "opinion": request.POST.get("opinion", ""), "score": raw_score}
+        return _my_meeting_page(request, found, request.POST.get("page"), refused | {"message": exc.message})
     messages.success(request, "评议意见已提交。")
     return _back(request, "committees:my_meeting", assignment.meeting_id)
 
