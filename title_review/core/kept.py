@@ -64,7 +64,8 @@ def keep(request: HttpRequest, *, form: str, to: str) -> None:
 
 def take(request: HttpRequest) -> Kept:
     """The kept form for this page, once; a full GET of any other page drops it (htmx fragments leave it).
-    Costs nothing on a page with nothing kept: the session is the one the request has loaded already."""
+    On a signed-in page the session is loaded already (the user comes from it); an anonymous page with a session
+    cookie reads it once more."""
     session = getattr(request, "session", None)
     if session is None or request.method != "GET" or SESSION_KEY not in session:
         return NOTHING
