@@ -7,7 +7,7 @@ use Playwright's `expect`, which waits for the page to settle before judging it.
 import re
 from pathlib import Path
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from title_review.demo.data import DEMO_PASSWORD
 
@@ -40,6 +40,31 @@ def sign_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
     field(page, "密码").fill(password)
     with page.expect_navigation():
         page.get_by_role("button", name="登录").click()
+
+
+def signed_in_page(browser: Browser, site: str, user: object, viewport: dict | None = None) -> Page:
+    """A browser context of its own with `user` signed in by a session cookie, as after the login page (whose own
+    flows are tested elsewhere); `viewport` set: a phone's (touch, mobile). Waits give up after 30 s, as
+    conftest's contexts do."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    phone = viewport is not None
+    context = browser.new_context(
+        base_url=site,
+        locale="zh-CN",
+        viewport=viewport or {"width": 1366, "height": 900},
+        is_mobile=phone,
+        has_touch=phone,
+    )
+    context.set_default_timeout(30_000)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": site}])
+    page = context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    return page
 
 
 def sign_out(page: Page) -> None:

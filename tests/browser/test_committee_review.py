@@ -13,7 +13,6 @@ import datetime as dt
 import re
 
 import pytest
-from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import Browser, LocatorAssertions, Page, expect
@@ -39,6 +38,8 @@ from title_review.printing.tests.pdf import text as pdf_text
 from title_review.reviews.tests.factories import submit_for
 from title_review.rounds import services as rounds
 from title_review.rounds.models import Round
+
+from .pages import signed_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -116,24 +117,6 @@ def _client(user: User) -> Client:
     return client
 
 
-def _as(browser: Browser, site: str, user: User, viewport: dict | None = None) -> Page:
-    """A browser context of its own with `user` signed in (a session cookie, as after the login page)."""
-    phone = viewport is not None
-    context = browser.new_context(
-        base_url=site,
-        locale="zh-CN",
-        viewport=viewport or {"width": 1366, "height": 900},
-        is_mobile=phone,
-        has_touch=phone,
-    )
-    context.set_default_timeout(30_000)  # as conftest._open_page: a slow machine under load is not a failure
-    session = _client(user).cookies[settings.SESSION_COOKIE_NAME].value
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": site}])
-    page = context.new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
-    return page
-
-
 def _alert(page: Page) -> LocatorAssertions:
     return expect(page.get_by_role("alert").first)
 
@@ -154,7 +137,7 @@ def test_a_committee_is_drawn_reviews_and_votes_and_its_record_lists_it_all(brow
     world = _world()
     secretary_user, experts = world["secretary"], world["experts"]
     names = {v.pk: k for k, v in world["declarations"].items()}
-    secretary = _as(browser, site, secretary_user)
+    secretary = signed_in_page(browser, site, secretary_user)
     opened: list[Page] = [secretary]
     try:
         # ---- 抽取评委: 25 members, 25 alternates; the expert at 朱老师's school stands aside automatically.
@@ -190,7 +173,7 @@ def test_a_committee_is_drawn_reviews_and_votes_and_its_record_lists_it_all(brow
         _alert(secretary).to_contain_text("已将 3 份申报材料分配给“中学组”")
 
         # The first panel member writes the three opinions on a phone; the other two post theirs.
-        reviewer = _as(browser, site, panel_members[0], PHONE)
+        reviewer = signed_in_page(browser, site, panel_members[0], PHONE)
         opened.append(reviewer)
         reviewer.goto("/committees/mine/")
         reviewer.get_by_role("link", name=MEETING).click()
@@ -220,7 +203,7 @@ def test_a_committee_is_drawn_reviews_and_votes_and_its_record_lists_it_all(brow
         secretary.get_by_label("评审截止日期").fill((timezone.localdate() + dt.timedelta(days=7)).isoformat())
         secretary.get_by_role("button", name="送审", exact=True).click()
         _alert(secretary).to_contain_text("代表作已送审，送审编号 DBZ-")
-        blind_page = _as(browser, site, blind_reviewers[0], PHONE)
+        blind_page = signed_in_page(browser, site, blind_reviewers[0], PHONE)
         opened.append(blind_page)
         blind_page.goto("/committees/reviews/")
         blind_page.get_by_role("link", name=re.compile(r"DBZ-")).click()
@@ -242,8 +225,8 @@ def test_a_committee_is_drawn_reviews_and_votes_and_its_record_lists_it_all(brow
         secretary.get_by_role("button", name="开始会议").click()
         _alert(secretary).to_contain_text("会议已开始")
         present, absent = members[:17], members[17:]
-        phone = _as(browser, site, present[0], PHONE)
-        desk = _as(browser, site, present[1])
+        phone = signed_in_page(browser, site, present[0], PHONE)
+        desk = signed_in_page(browser, site, present[1])
         opened += [phone, desk]
         for voter in (phone, desk):
             voter.goto(f"/committees/mine/{meeting.pk}/")

@@ -3,9 +3,7 @@ with a period the rules refuse, and finds all of it in the form again beside the
 then returns the declaration."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import expect
 
 from title_review.accounts.models import User
 from title_review.organisations.models import Organisation
@@ -13,7 +11,7 @@ from title_review.reviews.tests.conftest import publish_review_round
 from title_review.reviews.tests.factories import submit_for
 from title_review.reviews.tests.test_chain import forward, to_ready
 
-from .pages import field
+from .pages import field, signed_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -21,28 +19,11 @@ REASON = "年度考核表缺少单位盖章，请补充后重新提交。"
 ITEMS = "补充2025年度考核表\n补充学历证书扫描件"
 
 
-def _as(browser: Browser, site: str, user: User) -> Page:
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(base_url=site, locale="zh-CN", viewport={"width": 1366, "height": 900})
-    context.set_default_timeout(30_000)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": site,
-            }
-        ]
-    )
-    return context.new_page()
-
-
 def test_a_refused_return_keeps_the_reason_the_sections_and_the_correction(browser, site):
     users = {u.username: u for u in User.objects.all()}
     orgs = {o.name: o for o in Organisation.objects.all()}
     declaration = forward(users, to_ready(users, submit_for(users["teacher"], publish_review_round(users, orgs))))
-    page = _as(browser, site, users["zsadmin"])
+    page = signed_in_page(browser, site, users["zsadmin"])
     page.goto(f"/reviews/track/{declaration.pk}/")
     field(page, "退回理由").fill(REASON)
     page.get_by_label("年度考核").check()

@@ -3,39 +3,19 @@ at the form that it takes three, finds the name, the two ticks and 须评分 sti
 an expert's 评议意见 refused for its score comes back with the text written."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import expect
 
 from title_review.committees.tests.factories import sign_in, sitting
 
-from .pages import field
+from .pages import field, signed_in_page
 
 pytestmark = pytest.mark.browser
-
-
-def _as(browser: Browser, site: str, user) -> Page:
-    """A browser context of its own with `user` signed in (a session cookie, as after the login page)."""
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(base_url=site, locale="zh-CN", viewport={"width": 1366, "height": 900})
-    context.set_default_timeout(30_000)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": site,
-            }
-        ]
-    )
-    return context.new_page()
 
 
 def test_a_refused_panel_and_a_refused_opinion_keep_what_was_chosen_and_written(browser, site):
     world = sitting(members=11)
     experts = world["experts"]
-    secretary = _as(browser, site, world["secretary"])
+    secretary = signed_in_page(browser, site, world["secretary"])
     secretary.goto(f"/committees/meetings/{world['meeting'].pk}/")
     secretary.get_by_text("组建评议组", exact=True).click()
     field(secretary, "评议组名称").fill("中学物理组")
@@ -65,7 +45,7 @@ def test_a_refused_panel_and_a_refused_opinion_keep_what_was_chosen_and_written(
         secretary.get_by_role("button", name="分配").click()
     expect(secretary.get_by_role("alert").first).to_contain_text("已将 1 份申报材料分配给“中学物理组”")
     sign_in(world, 3)
-    expert = _as(browser, site, experts[0])
+    expert = signed_in_page(browser, site, experts[0])
     expert.goto(f"/committees/mine/{world['meeting'].pk}/")
     written = "教学业绩突出，公开课效果好，同意推荐。"
     field(expert, "评议意见").fill(written)

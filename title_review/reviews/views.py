@@ -438,14 +438,19 @@ def _save_columns(request: HttpRequest, list_key: str, page: str) -> HttpRespons
         _done(
             request, services.save_columns, "已保存列设置。", list_key=list_key, columns=request.POST.getlist("columns")
         )
-    # Back to the list as it was: only the list's own parameters are carried over.
+    back = _list_as_it_was(request)
+    return redirect(reverse(page) + (f"?{back.urlencode()}" if back else ""))
+
+
+def _list_as_it_was(request: HttpRequest) -> QueryDict:
+    """The query a list's form posted back (its hidden ``query``), with only the list's own filters in it."""
     asked = QueryDict(request.POST.get("query", ""))
     back = QueryDict(mutable=True)
     for key in FILTERS:
         values = [v for v in asked.getlist(key) if v]
         if values:
             back.setlist(key, values)
-    return redirect(reverse(page) + (f"?{back.urlencode()}" if back else ""))
+    return back
 
 
 @rule("review.inbox")
@@ -481,12 +486,7 @@ def batch_pass(request: HttpRequest) -> HttpResponse:
     # Refused: back to the list as it was (its filters and page, as 列设置 carries them), the ticks and the
     # 审核意见 as they were posted (core.kept).
     keep(request, form="batch_pass", to=reverse("reviews:inbox"))
-    asked = QueryDict(request.POST.get("query", ""))
-    back = QueryDict(mutable=True)
-    for key in FILTERS:
-        values = [v for v in asked.getlist(key) if v]
-        if values:
-            back.setlist(key, values)
+    back = _list_as_it_was(request)
     page = posted_page(request)
     if page:
         back["page"] = page
