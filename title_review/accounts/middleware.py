@@ -1,12 +1,54 @@
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.contrib import messages
+from django.contrib.auth import middleware as auth_middleware
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
+from django_htmx.http import HttpResponseClientRedirect
 
 from title_review.core.policies import get_policy
+
+from . import resume
+
+KEPT_NOTE = "登录已超时，请重新登录。您刚才提交的内容已保留，登录后可确认继续提交。"
+LAPSED_NOTE = "登录已超时，请重新登录。"
+
+
+class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
+    """Django's, and: a form sent after the login lapsed is kept for the same person (accounts.resume), the login
+    page says the login lapsed, a POST comes back to its form's page rather than to an address that takes only
+    POST, and an htmx request sends the whole page to the login page (not the login form into a fragment)."""
+
+    # The htmx answer is a client-side redirect (200 with HX-Redirect), not the HttpResponseRedirect of the stubs.
+    def handle_no_permission(self, request: HttpRequest, view_func: Any) -> HttpResponse:  # type: ignore[override]
+        lapsed = resume.lapsed_user_id(request)
+        htmx = request.headers.get("HX-Request") == "true"
+        note = None
+        if lapsed is not None:
+            request.session[resume.LAPSED_KEY] = lapsed
+            note = LAPSED_NOTE
+        if request.method == "POST":
+            next_url = resume.back_page(request)
+            if lapsed is not None and request.path != reverse("accounts:logout"):
+                note = resume.refusal(request)
+                if note is None:
+                    resume.keep(request, lapsed)
+                    next_url, note = reverse("accounts:resume"), KEPT_NOTE
+        elif htmx:
+            next_url = resume.same_site_path(request, request.headers.get("HX-Current-URL", ""))
+        else:
+            next_url = request.get_full_path()
+        if note:
+            messages.info(request, note)
+        login = redirect_to_login(
+            next_url, resolve_url(self.get_login_url(view_func)), self.get_redirect_field_name(view_func)
+        )["Location"]
+        return HttpResponseClientRedirect(login) if htmx else HttpResponseRedirect(login)
 
 
 class ForcePasswordChangeMiddleware:

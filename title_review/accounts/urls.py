@@ -6,6 +6,7 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("resume/", views.resume_post, name="resume"),
     path("register/", views.register, name="register"),
     path("password/reset/", views.password_reset, name="password_reset"),
     path("password/change/", views.password_change, name="password_change"),

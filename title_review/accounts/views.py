@@ -16,7 +16,7 @@ from title_review.core.forms import attach_error
 from title_review.core.identity import mask_identity, mask_phone
 from title_review.verification.captcha import check_captcha, new_captcha
 
-from . import security, services
+from . import resume, security, services
 from .forms import (
     BasicInformationForm,
     ChangePhoneForm,
@@ -111,6 +111,16 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.info(request, "您已安全退出。")
     return redirect("accounts:login")
+
+
+@authenticated
+def resume_post(request: HttpRequest) -> HttpResponse:
+    """继续提交: the form this person sent when their login had lapsed (accounts.resume), to send again or leave."""
+    pending = resume.take(request)
+    if pending is None:
+        messages.info(request, "没有需要继续提交的内容。")
+        return redirect("system:home")
+    return render(request, "accounts/resume.html", {"pending": pending})
 
 
 @authenticated
