@@ -10,7 +10,8 @@ address (with a new CSRF token), or 放弃.
 Kept only when it can be given back safely:
 - the session that lapsed is known (its row is still in the session table, past its expiry) and the person who
   signs in next is the person of that session: someone else signing in at the same browser is offered nothing,
-  and a session ended on purpose (退出, an account disabled, a password changed elsewhere) leaves no row to read;
+  and a session ended on purpose (退出, a password changed elsewhere) leaves no row to read, nor has a live one
+  whose account was disabled lapsed;
 - the POST passed the CSRF check (CsrfViewMiddleware runs first): only forms of this site's own pages are kept;
 - no password, SMS code or captcha is among the fields (nothing secret goes into the session table), and no file
   was chosen (a file cannot be kept: the login page asks to choose it again);
@@ -66,11 +67,15 @@ class Pending:
 def lapsed_user_id(request: HttpRequest) -> int | None:
     """Whose login lapsed in this browser: the user of the session its cookie names, read from the row even though
     it has expired, or the one an earlier request after the lapse noted (LAPSED_KEY); None when the browser was
-    never signed in or its session was ended on purpose (no row), or the session engine keeps no rows."""
+    never signed in, its session was ended on purpose (no row) or has not expired, or the session engine keeps no
+    rows."""
     key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
     store_class: Any = import_module(settings.SESSION_ENGINE).SessionStore
     if key and hasattr(store_class, "get_model_class"):
-        row = store_class.get_model_class().objects.filter(session_key=key).first()
+        # Past its expiry only: a live session whose user is no longer let in (account or organisation disabled) did
+        # not lapse.
+        expired = store_class.get_model_class().objects.filter(session_key=key, expire_date__lte=timezone.now())
+        row = expired.first()
         user_id = store_class().decode(row.session_data).get("_auth_user_id") if row is not None else None
         if user_id is not None and str(user_id).isdigit():
             return int(user_id)

@@ -136,6 +136,18 @@ def test_a_session_ended_on_purpose_keeps_nothing_and_comes_back_to_the_form_pag
     assert "登录已超时" not in client.get(answer["Location"]).content.decode()
 
 
+def test_a_disabled_account_did_not_lapse_and_keeps_nothing(client, at_desk):
+    from title_review.accounts.models import User
+
+    declaration, page = at_desk
+    sign_in(client, "zsadmin")
+    User.objects.filter(username="zsadmin").update(is_active=False)  # 停用 while signed in: the session is live
+    answer = client.post(f"{page}decide/", return_data(declaration), HTTP_REFERER=f"http://testserver{page}")
+    assert answer["Location"] == f"{LOGIN}?next={page}"
+    assert resume.SESSION_KEY not in client.session
+    assert "登录已超时" not in client.get(answer["Location"]).content.decode()
+
+
 def test_passwords_and_sms_codes_are_never_kept(client, seeded):
     sign_in(client, "zsadmin")
     lapse(client)
