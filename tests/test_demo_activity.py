@@ -287,3 +287,71 @@ def test_the_teacher_round_has_its_series_section_filled_in(loaded, db, client):
     assert completeness(draft) == []
     client.force_login(teacher)
     assert "《背影》群文阅读教学" in client.get(f"/declarations/{draft.pk}/").content.decode()
+
+
+# A person whose account came with their declaration (an employer's 个人申报账号), whose declaration was returned.
+RETURNED_PERSON = next(p["login"] for p in data.PEOPLE if "login" in p and p["stage"] == data.RETURNED_BY_OFFICE)
+# Each kind of account of the demo province once, and that person.
+WALKERS = [
+    "applicant",
+    "teacher",
+    "hospitaladmin",
+    "companyadmin",
+    "wjwreview",
+    "zsadmin",
+    "hzcheck",
+    "hzreturn",
+    "hzadmin",
+    "zjadmin",
+    "sysadmin",
+    "auditor",
+    "zjmishu",
+    "gczj01",
+    RETURNED_PERSON,
+]
+
+
+@pytest.mark.parametrize("username", WALKERS)
+def test_every_link_an_account_is_shown_leads_to_a_page_it_may_open(loaded, db, client, username):
+    """No page offers a link its reader meets as 无权访问 or 页面不存在 (tests/links.py): walked from the home page."""
+    from tests.links import walk
+
+    # The person has replaced the one-time password the employer gave them (else every page is 修改密码).
+    User.objects.filter(username=username).update(must_change_password=False)
+    client.force_login(User.objects.get(username=username))
+    opened, dead = walk(client)
+    assert opened >= 15, f"{username} reached only {opened} pages from the home page"
+    assert dead == [], "\n".join(f"{d.status} {d.url} (linked from {d.linked_from})" for d in dead)
+
+
+def test_a_returned_declaration_sends_to_its_dossier_only_those_who_may_mend_it(loaded, db, client):
+    returned = Declaration.objects.get(status=Status.RETURNED, applicant__username="applicant")
+    page, dossier = f"/reviews/track/{returned.pk}/", f'href="/declarations/{returned.pk}/"'
+    client.force_login(User.objects.get(username="applicant"))
+    html = client.get(page).content.decode()
+    assert "请按退回理由修改" in html and dossier in html
+    client.force_login(User.objects.get(username="wjwreview"))  # who returned it
+    html = client.get(page).content.decode()
+    assert "材料已退回申报人修改" in html and "请按退回理由修改" not in html and dossier not in html
+
+
+def test_a_colleagues_dossier_leads_back_to_the_staff_list_not_to_the_fillers_own_pages(loaded, db, client):
+    draft = Declaration.objects.filter(status=Status.DRAFT, employer__name="杭州市第一人民医院").first()
+    assert draft is not None
+    client.force_login(User.objects.get(username="hospitaladmin"))  # 填写材料 for a colleague
+    html = client.get(f"/declarations/{draft.pk}/").content.decode()
+    assert '<a href="/reviews/manage/">管理材料</a>' in html and '<a href="/declarations/">我的申报</a>' not in html
+    # The notes of the form speak of the applicant's own 业绩档案 and 个人信息, not the filler's (the menu keeps theirs).
+    form = html[html.index('id="dossier-form"') : html.index("</form>", html.index('id="dossier-form"'))]
+    assert "由申报人本人在其个人信息中修改" in form
+    assert 'href="/achievements/' not in form and 'href="/accounts/profile/"' not in form
+
+
+def test_the_blank_forms_are_offered_to_staff_and_not_to_an_applicant(loaded, db, client):
+    accepted = Declaration.objects.filter(status=Status.ACCEPTED, employer__name="杭州市第一人民医院").first()
+    page, blanks = f"/reviews/track/{accepted.pk}/", 'href="/printing/blanks/"'
+    client.force_login(accepted.applicant)
+    html = client.get(page).content.decode()
+    assert "打印表格（PDF）" in html and blanks not in html
+    client.force_login(User.objects.get(username="hospitaladmin"))
+    assert blanks in client.get(page).content.decode()

@@ -151,6 +151,9 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
             "teacher_rows": teacher_rows(loaded) if round_.series_section == "teacher" else None,
             "applicant_basic": basic_information_of(declaration.applicant),
             "editable": editable,
+            # The applicant's own dossier, or a colleague's opened through 填写材料: the links to 我的申报, 业绩档案 and
+            # 个人信息 are the signed-in user's own pages, so only the applicant is sent there.
+            "own": declaration.applicant_id == person_pk(request.user),
             "records": records,
             "missing": (
                 services.completeness(declaration, attachment_kinds=set(newest), loaded=loaded) if editable else []

@@ -88,6 +88,8 @@ FORMS: dict[str, Form] = {
     )
 }
 DECLARATION_FORMS = ("review", "brief", "check", "initial", "recognition")
+# 打印有关空白表格: every staff role (the 空白表格 menu's rule); the forms hold no data.
+BLANKS_ACTION = "dictionary.view"
 # 初定表 / 认定表 only exist for rounds of that kind (rounds.models.RoundKind).
 ROUND_KIND_OF_FORM = {"initial": "initial", "recognition": "recognition"}
 

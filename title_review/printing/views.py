@@ -14,7 +14,7 @@ from title_review.access.decorators import guards, rule
 from title_review.core.errors import DomainError
 
 from . import meeting_record, selectors, services
-from .documents import DECLARATION_FORMS, FORMS, ROUND_KIND_OF_FORM
+from .documents import BLANKS_ACTION, DECLARATION_FORMS, FORMS, ROUND_KIND_OF_FORM
 
 
 def _pdf(request: HttpRequest, printed: services.Printed) -> HttpResponse:
@@ -89,14 +89,13 @@ def round_batch(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("jobs:downloads")
 
 
-# 打印有关空白表格: every staff role (as the menu offers it); the forms hold no data.
-@rule("dictionary.view")
+@rule(BLANKS_ACTION)
 def blanks(request: HttpRequest) -> HttpResponse:
     """打印有关空白表格: each form without data, to fill in by hand."""
     return render(request, "printing/blanks.html", {"forms": list(FORMS.values())})
 
 
-@rule("dictionary.view")
+@rule(BLANKS_ACTION)
 def blank_form(request: HttpRequest, form: str) -> HttpResponse:
     if form not in FORMS:
         raise Http404

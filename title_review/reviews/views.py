@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError
 
+from title_review.access.declarations import Purpose
+from title_review.access.declarations import policy as declaration_policy
 from title_review.access.decorators import guards, rule
 from title_review.access.policies import can, employer_of, person_pk
 from title_review.core.errors import DomainError
@@ -260,6 +262,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     desk = declaration.current_org
     status = declaration.status
     mine = declaration.applicant_id == person_pk(user)
+    # A returned declaration's page sends to 申报材料 only those who may mend it there (the applicant, or a colleague
+    # ticked 填写材料); a reviewer reads that it went back.
+    may_fill = status == Status.RETURNED and declaration_policy.allows(user, declaration, Purpose.FILL)
     decide = {
         "employer": status == Status.WITH_EMPLOYER and can(user, "review.employer", desk),
         "opinion": status == Status.WITH_EMPLOYER and can(user, "review.opinion", desk),
@@ -288,12 +293,15 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "declaration": declaration,
             "data": declaration.snapshot or {},
             "records": list(selectors.records_of(declaration)),
-            "stage": STAGE_FOR_APPLICANT.get(status, ""),
+            "stage": "已退回申报人修改"
+            if status == Status.RETURNED and not may_fill
+            else STAGE_FOR_APPLICANT.get(status, ""),
             "decide": decide,
             "slots": slots,
             "checks": checks,
             "sections": services.SECTIONS,
             "mine": mine,
+            "may_fill": may_fill,
         },
     )
 

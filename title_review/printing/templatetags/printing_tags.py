@@ -5,10 +5,10 @@ from typing import Any
 from django import template
 from django.urls import reverse
 
-from title_review.access.policies import can
+from title_review.access.policies import can, has_capability
 
 from .. import selectors
-from ..documents import FORMS, ROUND_KIND_OF_FORM
+from ..documents import BLANKS_ACTION, FORMS, ROUND_KIND_OF_FORM
 
 register = template.Library()
 
@@ -31,5 +31,7 @@ def print_links(context: template.Context, declaration: Any) -> dict[str, Any]:
         "forms": forms,
         "round": declaration.round if staff else None,
         "declaration": declaration,
+        # An applicant sees the forms of their own declaration, not the blank ones (staff only, as the menu).
+        "blanks": has_capability(user, BLANKS_ACTION),
         "csrf_token": context.get("csrf_token"),
     }
