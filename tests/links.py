@@ -1,31 +1,87 @@
-"""Follow the links a signed-in person is shown, as they would click them, and note the ones that lead nowhere.
+"""Open the pages a signed-in person reaches by following links, as they would click them, and check each page.
 
-A page must not offer a link its reader cannot follow: a breadcrumb to 我的申报 for someone who has no
-declarations of their own, 打印有关空白表格 for an applicant, 申报材料 of someone else's declaration for a reviewer.
+A page must not offer its reader what the reader cannot use: a link that leads to 无权访问 or 页面不存在 (a
+breadcrumb to 我的申报 for someone who has no declarations of their own, 打印有关空白表格 for an applicant), or a
+button whose form posts to an action the reader's role does not have. Every field and button must be named for a
+screen reader (and for the browser tests, which find them by name), and no two elements may share an id (a label
+would name the wrong field).
+
 `walk` starts at the home page and follows every same-site link (`href` and `hx-get`) breadth first, at most
 `per_route` addresses of each URL pattern (the tenth declaration's page adds little to the first two) and `limit`
-pages in all; it reports each answer that is an error page (403, 404, 405 or 5xx) with the page that linked to it.
-GET only: nothing is submitted, so the walk changes nothing a person could not change by reading.
+pages in all. GET only: nothing is submitted, so the walk changes nothing a person could not change by reading.
 """
 
 import re
 from collections import Counter, deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
 
 from django.test import Client
 from django.urls import Resolver404, resolve
+
+from title_review.access.policies import has_capability
 
 LINK = re.compile(r'(?:href|hx-get)="(/[^"#]*)"')
 # Not pages: the static files, the API's machine-readable schema, file downloads (each a permission check of its
 # own, in the scope matrix), and 退出 (a POST form, never a link).
 NOT_PAGES = re.compile(r"^/(static|media)/|^/api/v1/schema|/download|/logout/")
+NOT_NAMED_BY_A_LABEL = {"hidden", "submit", "button", "reset", "image"}
 
 
-@dataclass(frozen=True)
-class Dead:
-    url: str
-    status: int
-    linked_from: str
+@dataclass
+class Report:
+    opened: int = 0
+    # (what, where): "403 /printing/blanks/" linked from "/reviews/track/1/"
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+
+class _Page(HTMLParser):
+    """The controls, buttons, ids and POST forms of one page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+        self.labelled: set[str] = set()
+        self.controls: list[tuple[str, dict[str, Any], bool]] = []  # (tag, attributes, named by aria or a <label>)
+        self.unnamed_buttons: list[dict[str, Any]] = []
+        self.post_actions: list[str] = []
+        self._inside_label = 0
+        self._button: dict[str, Any] | None = None
+        self._button_text = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if a.get("id"):
+            self.ids.append(a["id"])
+        if tag == "label":
+            self._inside_label += 1
+            if a.get("for"):
+                self.labelled.add(a["for"])
+        elif tag == "form" and a.get("method", "").lower() == "post" and a.get("action", "").startswith("/"):
+            self.post_actions.append(a["action"].replace("&amp;", "&"))
+        elif tag in ("input", "select", "textarea"):
+            kind = a.get("type", "text") if tag == "input" else tag
+            if kind in NOT_NAMED_BY_A_LABEL:
+                if kind in ("submit", "button") and not (a.get("value") or a.get("aria-label")):
+                    self.unnamed_buttons.append(a)
+                return
+            named = bool(a.get("aria-label") or a.get("aria-labelledby") or a.get("title") or self._inside_label)
+            self.controls.append((tag, a, named))
+        elif tag == "button":
+            self._button, self._button_text = a, ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "label":
+            self._inside_label = max(0, self._inside_label - 1)
+        elif tag == "button" and self._button is not None:
+            if not (self._button_text.strip() or self._button.get("aria-label") or self._button.get("title")):
+                self.unnamed_buttons.append(self._button)
+            self._button = None
+
+    def handle_data(self, data: str) -> None:
+        if self._button is not None:
+            self._button_text += data
 
 
 def _route(path: str) -> str:
@@ -35,14 +91,36 @@ def _route(path: str) -> str:
         return path
 
 
-def walk(client: Client, *, start: str = "/", per_route: int = 2, limit: int = 80) -> tuple[int, list[Dead]]:
-    """(pages opened, the links that led to an error page)."""
+def check_page(user: Any, html: str) -> list[str]:
+    """What is wrong with one page for `user`: unnamed fields and buttons, repeated ids, unusable forms."""
+    page = _Page()
+    page.feed(html)
+    found = [
+        f"{tag} name={a.get('name')!r} has no label"
+        for tag, a, named in page.controls
+        if not named and a.get("id") not in page.labelled
+    ]
+    found += [f"button {a} has no name" for a in page.unnamed_buttons]
+    found += [f"id {i!r} used {n} times" for i, n in Counter(page.ids).items() if n > 1]
+    for action in page.post_actions:
+        try:
+            view = resolve(action.split("?", 1)[0]).func
+        except Resolver404:
+            found.append(f"a form posts to {action}, which is no address of the system")
+            continue
+        rule = getattr(view, "access_rule", None)
+        if rule not in (None, "authenticated", "public") and not has_capability(user, rule):
+            found.append(f"a form posts to {action}, which needs {rule}")
+    return found
+
+
+def walk(client: Client, user: Any, *, start: str = "/", per_route: int = 2, limit: int = 80) -> Report:
+    """Open the pages `user` (signed in on `client`) reaches from `start` and report what is wrong."""
+    report = Report()
     queue: deque[tuple[str, str]] = deque([(start, "")])
     seen: set[str] = set()
     per: Counter[str] = Counter()
-    dead: list[Dead] = []
-    opened = 0
-    while queue and opened < limit:
+    while queue and report.opened < limit:
         url, linked_from = queue.popleft()
         if url in seen:
             continue
@@ -51,15 +129,17 @@ def walk(client: Client, *, start: str = "/", per_route: int = 2, limit: int = 8
         per[route] += 1
         if per[route] > per_route:
             continue
-        opened += 1
+        report.opened += 1
         answer = client.get(url)
         if answer.status_code in (403, 404, 405) or answer.status_code >= 500:
-            dead.append(Dead(url, answer.status_code, linked_from))
+            report.problems.append((f"{answer.status_code} {url}", f"linked from {linked_from}"))
             continue
         if answer.status_code != 200 or "html" not in answer.get("Content-Type", ""):
             continue
-        for link in LINK.findall(answer.content.decode(errors="replace")):
+        html = answer.content.decode(errors="replace")
+        report.problems += [(problem, f"on {url}") for problem in check_page(user, html)]
+        for link in LINK.findall(html):
             link = link.replace("&amp;", "&")
             if link not in seen and not NOT_PAGES.search(link):
                 queue.append((link, url))
-    return opened, dead
+    return report

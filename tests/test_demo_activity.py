@@ -312,16 +312,18 @@ WALKERS = [
 
 
 @pytest.mark.parametrize("username", WALKERS)
-def test_every_link_an_account_is_shown_leads_to_a_page_it_may_open(loaded, db, client, username):
-    """No page offers a link its reader meets as 无权访问 or 页面不存在 (tests/links.py): walked from the home page."""
+def test_every_page_an_account_reaches_offers_only_what_it_may_use_and_names_every_field(loaded, db, client, username):
+    """Walked from the home page by following links (tests/links.py): no link to 无权访问 or 页面不存在, no form posting
+    to an action the account's role lacks, every field and button named, no id used twice on a page."""
     from tests.links import walk
 
     # The person has replaced the one-time password the employer gave them (else every page is 修改密码).
     User.objects.filter(username=username).update(must_change_password=False)
-    client.force_login(User.objects.get(username=username))
-    opened, dead = walk(client)
-    assert opened >= 15, f"{username} reached only {opened} pages from the home page"
-    assert dead == [], "\n".join(f"{d.status} {d.url} (linked from {d.linked_from})" for d in dead)
+    user = User.objects.get(username=username)
+    client.force_login(user)
+    report = walk(client, user)
+    assert report.opened >= 15, f"{username} reached only {report.opened} pages from the home page"
+    assert report.problems == [], "\n".join(f"{what} ({where})" for what, where in report.problems)
 
 
 def test_a_returned_declaration_sends_to_its_dossier_only_those_who_may_mend_it(loaded, db, client):
