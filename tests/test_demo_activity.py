@@ -311,6 +311,8 @@ WALKERS = [
 ]
 
 
+# What a page offers does not differ by database: CI walks once, in its SQLite pass (ADR 0055).
+@pytest.mark.ci_on_sqlite
 @pytest.mark.parametrize("username", WALKERS)
 def test_every_page_an_account_reaches_offers_only_what_it_may_use_and_names_every_field(loaded, db, client, username):
     """Walked from the home page by following links (tests/links.py): no link to 无权访问 or 页面不存在, no form posting
