@@ -145,7 +145,8 @@ def password_change(request: HttpRequest) -> HttpResponse:
             security.reauth_succeeded(user=request.user, ip=ip)
             update_session_auth_hash(request, request.user)  # type: ignore[arg-type]  # authenticated view
             messages.success(request, "密码已修改。")
-            return redirect("system:home")
+            # Made to change it right after signing in again with a form kept from the lapsed login: 继续提交 next.
+            return redirect("accounts:resume" if resume.SESSION_KEY in request.session else "system:home")
     forced = getattr(request.user, "must_change_password", False)
     expired = not forced and _expired(request.user)
     return render(request, "accounts/password_change.html", {"form": form, "forced": forced, "expired": expired})

@@ -109,6 +109,28 @@ def _as_posted(fields: list[tuple[str, str]]) -> dict[str, list[str]]:
     return data
 
 
+def test_made_to_change_the_password_after_signing_in_the_person_is_offered_it_after_the_change(client, at_desk):
+    from title_review.accounts.models import User
+
+    declaration, page = at_desk
+    sign_in(client, "zsadmin")
+    lapse(client)
+    client.post(f"{page}decide/", return_data(declaration), HTTP_REFERER=f"http://testserver{page}")
+    User.objects.filter(username="zsadmin").update(must_change_password=True)  # reset by an administrator meanwhile
+
+    answer = client.post(
+        f"{LOGIN}?next=/accounts/resume/", {"username": "zsadmin", "password": DEMO_PASSWORD}, follow=True
+    )
+    assert answer.redirect_chain[-1][0] == "/accounts/password/change/"
+    changed = client.post(
+        "/accounts/password/change/",
+        {"old_password": DEMO_PASSWORD, "new_password": "Changed@2026x", "new_password_confirm": "Changed@2026x"},
+        follow=True,
+    )
+    assert changed.redirect_chain[-1][0] == "/accounts/resume/"
+    assert "继续提交" in changed.content.decode() and REASON in unescape(changed.content.decode())
+
+
 def test_another_person_signing_in_at_that_browser_is_offered_nothing(client, at_desk):
     declaration, page = at_desk
     sign_in(client, "zsadmin")
