@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 
 from title_review.attachments.models import Attachment
 from title_review.core.errors import DomainError
+from title_review.core.params import to_id
 
 from .kinds import ObjectPolicy, register
 from .policies import person_pk
@@ -93,7 +94,8 @@ def resolve_target(user: Any, key: str) -> models.Model:
     """The row a target key names, if its kind is registered and `user` may attach files to it."""
     label, _sep, pk = (key or "").partition(":")
     rule = _TARGETS.get(label.lower())
-    row = rule.attach(user).filter(pk=int(pk)).first() if rule is not None and pk.isdigit() else None
+    row_pk = to_id(pk)
+    row = rule.attach(user).filter(pk=row_pk).first() if rule is not None and row_pk is not None else None
     if row is None:
         raise DomainError("找不到附件所属的材料，或您无权向该材料添加附件。", code="attachment_target")
     return row

@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from title_review.core.params import to_id
+
 M = TypeVar("M", bound=models.Model)
 
 # Every object policy, by kind name; the scope-matrix test reads it to check that object URLs name one.
@@ -56,7 +58,7 @@ class ObjectPolicy(Generic[M]):
 
     def get(self, user: Any, pk: Any, purpose: str, queryset: QuerySet[M] | None = None) -> M:
         """The row for an object URL, or 404 — the same answer as for an id that does not exist."""
-        if not str(pk).isdigit():
+        if to_id(pk) is None:
             raise Http404
         # One row by its key: no ORDER BY to compile or plan (first() would sort by the model's ordering).
         found = list(self.visible(user, purpose, queryset).filter(pk=pk).order_by()[:1])

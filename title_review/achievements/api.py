@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from title_review.api.base import AccessRuleAPIView
 from title_review.api.errors import domain_error_response
 from title_review.core.errors import DomainError
+from title_review.core.params import to_id
 
 from . import services
 from .selectors import RECORD_MODELS, records_visible_to
@@ -69,7 +70,7 @@ class RecordListApi(AccessRuleAPIView):
                 actor=request.user,
                 section=section,
                 values=values,
-                proof_id=int(str(proof)) if str(proof or "").isdigit() else None,
+                proof_id=to_id(proof),
             )
         except DomainError as exc:
             return domain_error_response(exc, _FIELD_HINTS)

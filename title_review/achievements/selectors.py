@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from title_review.access.policies import person_pk
 from title_review.attachments.models import Attachment
+from title_review.core.params import to_id
 
 from .models import Achievement, Appraisal, Education, Training, WorkHistory
 
@@ -58,9 +59,10 @@ def proofs_of(rows: list[Any]) -> dict[int, Any]:
 
 def pending_upload(user: Any, attachment_id: Any) -> Any:
     """A file `user` uploaded for a form that was then refused: shown again so it need not be uploaded twice."""
-    if not str(attachment_id or "").isdigit() or not getattr(user, "is_authenticated", False):
+    pk = to_id(attachment_id)
+    if pk is None or not getattr(user, "is_authenticated", False):
         return None
-    return Attachment.objects.filter(pk=int(attachment_id), uploaded_by=user, target_id__isnull=True).first()
+    return Attachment.objects.filter(pk=pk, uploaded_by=user, target_id__isnull=True).first()
 
 
 def paper_verified(row: Any, proofs: dict[int, Any]) -> bool:

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from title_review.core.errors import DomainError
+from title_review.core.params import to_int
 
 from .models import AchievementCategory
 from .selectors import paper_verified, proofs_of
@@ -43,9 +44,10 @@ def clean_theory_year(value: Any, today: dt.date | None = None) -> int | None:
     if not text:
         return None
     this_year = (today or dt.date.today()).year  # noqa: DTZ011 — a calendar year
-    if not text.isdigit() or not 1990 <= int(text) <= this_year:
+    year = to_int(text, maximum=this_year)
+    if year is None or year < 1990:
         raise DomainError(THEORY_YEAR_RANGE, field="theory_year")
-    return int(text)
+    return year
 
 
 def theory_verdict(score: Any, year: Any) -> str:

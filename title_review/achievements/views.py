@@ -5,6 +5,7 @@ from django.views.decorators.http import require_POST
 
 from title_review.access.decorators import guards, rule
 from title_review.core.errors import DomainError
+from title_review.core.params import to_id
 from title_review.dictionaries.models import Entry
 
 from . import services
@@ -28,7 +29,7 @@ _FIELD_HINTS = {
 
 def _proof_id(request: HttpRequest) -> int | None:
     value = request.POST.get("proof", "")
-    return int(value) if value.isdigit() else None
+    return to_id(value)
 
 
 def _section(section: str) -> str:

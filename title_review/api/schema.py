@@ -13,10 +13,12 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework.permissions import AllowAny
 
+from title_review.core import params
+
 from .errors import ErrorOutput
 
 # The largest id a path or body may carry (a 64-bit primary key); larger ones answer 404 / 400.
-MAX_ID = 2**63 - 1
+MAX_ID = params.MAX_ID
 
 _DESCRIPTIONS = {
     "400": "提交的数据有误（code 为 invalid，errors 列出每个输入项），或业务规则拒绝（code 说明原因，field 指出输入项）",

@@ -21,6 +21,7 @@ from title_review.core.errors import DomainError
 from title_review.core.forms import attach_error
 from title_review.core.identity import mask_identity
 from title_review.core.pagination import paginate, query_without_page
+from title_review.core.params import to_ids
 from title_review.core.policies import get_policy
 from title_review.jobs.imports import import_view
 
@@ -143,7 +144,7 @@ def numbering(request: HttpRequest) -> HttpResponse:
     if request.POST.get("all"):  # the whole filtered batch (the form posts to this URL, filters included)
         ticked = list(pending.values_list("pk", flat=True))
     else:
-        ticked = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        ticked = to_ids(request.POST.getlist("ids"))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -24,6 +24,7 @@ from title_review.core.pagination import (
     posted_page,
     query_without_page,
 )
+from title_review.core.params import to_id, to_ids
 
 from . import blind, draws, panels, selectors, services
 from . import experts as pool
@@ -107,9 +108,8 @@ def _meeting_page(
 def _work_of(value: str) -> tuple[int, int]:
     """送审代表作's choice "declaration:achievement" as two ids ((0, 0) when it is not that)."""
     declaration_id, _sep, achievement_id = value.partition(":")
-    return (
-        (int(declaration_id), int(achievement_id)) if declaration_id.isdigit() and achievement_id.isdigit() else (0, 0)
-    )
+    declaration, achievement = to_id(declaration_id), to_id(achievement_id)
+    return (declaration, achievement) if declaration is not None and achievement is not None else (0, 0)
 
 
 def _refused_form(request: HttpRequest, pk: int, form: str, message: str) -> HttpResponse:
@@ -121,14 +121,14 @@ def _refused_form(request: HttpRequest, pk: int, form: str, message: str) -> Htt
         "form": form,
         "message": message,
         "name": post.get("name", ""),
-        "members": frozenset(_ids(post.getlist("members"))),
+        "members": frozenset(to_ids(post.getlist("members"))),
         "asks_scores": post.get("asks_scores") == "1",
         "due_on": post.get("due_on", ""),
-        "panel": int(post["panel"]) if post.get("panel", "").isdigit() else 0,
-        "declarations": frozenset(_ids(post.getlist("declarations"))),
+        "panel": to_id(post.get("panel")) or 0,
+        "declarations": frozenset(to_ids(post.getlist("declarations"))),
         "work": _work_of(post.get("work", "")),
-        "reviewers": frozenset(_ids(post.getlist("reviewers"))),
-        "expert": int(post["expert"]) if post.get("expert", "").isdigit() else 0,
+        "reviewers": frozenset(to_ids(post.getlist("reviewers"))),
+        "expert": to_id(post.get("expert")) or 0,
         "reason": post.get("reason", ""),
     }
     return _meeting_page(request, found, post.get("page"), refused)
@@ -164,7 +164,7 @@ def recuse(request: HttpRequest, pk: int) -> HttpResponse:
         replacement = draws.recuse(
             actor=request.user,
             meeting_id=pk,
-            expert_id=int(request.POST.get("expert") or 0),
+            expert_id=to_id(request.POST.get("expert")) or 0,
             reason=request.POST.get("reason", ""),
         )
     except DomainError as exc:
@@ -211,7 +211,7 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
 def open_ballot(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         ballot = services.open_ballot(
-            actor=request.user, meeting_id=pk, declaration_id=int(request.POST.get("declaration") or 0)
+            actor=request.user, meeting_id=pk, declaration_id=to_id(request.POST.get("declaration")) or 0
         )
     except DomainError as exc:
         return _refused(request, exc, "committees:meeting", pk)
@@ -339,10 +339,6 @@ def opinion(request: HttpRequest, pk: int) -> HttpResponse:
 # ---- 评议组 and 代表作 (secretary) ------------------------------------------------------------------------
 
 
-def _ids(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isdigit()]
-
-
 @rule("meeting.manage")
 @guards("meeting", "manage")
 @require_POST
@@ -357,7 +353,7 @@ def form_panel(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
             meeting_id=pk,
             name=request.POST.get("name", ""),
-            member_user_ids=_ids(request.POST.getlist("members")),
+            member_user_ids=to_ids(request.POST.getlist("members")),
             asks_scores=request.POST.get("asks_scores") == "1",
             due_on=due_on,
         )
@@ -371,13 +367,15 @@ def form_panel(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     found = scoped.meetings.get(request.user, pk, "manage")
-    panel = scoped.panels.visible(request.user, "manage").filter(meeting=found, pk=int(request.POST.get("panel") or 0))
+    panel = scoped.panels.visible(request.user, "manage").filter(
+        meeting=found, pk=to_id(request.POST.get("panel")) or 0
+    )
     chosen = panel.first()
     if chosen is None:
         return _refused_form(request, pk, "assign", "请选择评议组。")
     try:
         rows = panels.assign(
-            actor=request.user, panel_id=chosen.pk, declaration_ids=_ids(request.POST.getlist("declarations"))
+            actor=request.user, panel_id=chosen.pk, declaration_ids=to_ids(request.POST.getlist("declarations"))
         )
     except DomainError as exc:
         return _refused_form(request, pk, "assign", exc.message)
@@ -403,7 +401,7 @@ def send_blind(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError:
         return _refused_form(request, pk, "blind", "请填写评审截止日期。")
     declaration_id, _sep, achievement_id = (request.POST.get("work") or "").partition(":")
-    if not (declaration_id.isdigit() and achievement_id.isdigit()):
+    if to_id(declaration_id) is None or to_id(achievement_id) is None:
         return _refused_form(request, pk, "blind", "请选择代表作。")
     try:
         work = blind.send_for_review(
@@ -411,7 +409,7 @@ def send_blind(request: HttpRequest, pk: int) -> HttpResponse:
             meeting_id=pk,
             declaration_id=int(declaration_id),
             achievement_id=int(achievement_id),
-            reviewer_ids=_ids(request.POST.getlist("reviewers")),
+            reviewer_ids=to_ids(request.POST.getlist("reviewers")),
             due_on=due_on,
         )
     except DomainError as exc:

@@ -81,9 +81,9 @@ def validate_identity(id_type: str, raw: str, *, today: dt.date | None = None) -
         if not re.fullmatch(r"[A-Z0-9]{5,20}", number):
             raise DomainError("证件号码只能由字母和数字组成，长度 5 到 20 位。")
         return IdentityFacts(number=number, birth_date=None, sex="")
-    if len(number) == 15 and number.isdigit():
+    if len(number) == 15 and number.isascii() and number.isdigit():
         raise DomainError("这是旧版 15 位身份证号码，请填写现行的 18 位号码。")
-    if len(number) != 18 or not number[:17].isdigit() or number[17] not in "0123456789X":
+    if len(number) != 18 or not (number[:17].isascii() and number[:17].isdigit()) or number[17] not in "0123456789X":
         raise DomainError("证件号码应为 18 位：前 17 位为数字，最后一位为数字或 X。")
     if check_digit(number[:17]) != number[17]:
         raise DomainError("证件号码校验位不正确，请逐位核对。")

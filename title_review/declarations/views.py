@@ -17,6 +17,7 @@ from title_review.achievements.teacher import teacher_rows
 from title_review.attachments.services import attachments_of
 from title_review.core.errors import DomainError
 from title_review.core.kept import keep
+from title_review.core.params import to_id, to_ids, to_int
 from title_review.organisations.models import EmployerStaff
 from title_review.rounds.selectors import rounds_visible_to
 
@@ -66,7 +67,7 @@ def start(request: HttpRequest, round_id: int) -> HttpResponse:
 def _picks_from(request: HttpRequest) -> dict[str, list[int]]:
     picks = {}
     for section, _label in PICK_SECTIONS:
-        picks[section] = [int(v) for v in request.POST.getlist(f"pick_{section}") if v.isdigit()]
+        picks[section] = to_ids(request.POST.getlist(f"pick_{section}"))
     return picks
 
 
@@ -120,7 +121,7 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
             services.save_declaration(
                 actor=request.user,
                 declaration_id=declaration.pk,
-                version=int(request.POST.get("version") or 0),
+                version=to_int(request.POST.get("version")) or 0,
                 values=basic.cleaned_data,
                 picks=_picks_from(request),
                 section_data=teacher.cleaned_data,
@@ -242,7 +243,8 @@ def fill_for(request: HttpRequest) -> HttpResponse:
     """填写材料: open a draft for a colleague in a round (the filler accepts the 真实性承诺 on the form)."""
     employer_of(request.user, "declaration.fill")
     person_id, round_value = request.POST.get("person", ""), request.POST.get("round", "")
-    person = User.objects.filter(pk=int(person_id)).first() if person_id.isdigit() else None
+    person_pk_posted = to_id(person_id)
+    person = User.objects.filter(pk=person_pk_posted).first() if person_pk_posted is not None else None
     id_number = request.POST.get("id_number", "").strip().upper()
     if person is None and id_number:
         # A big unit names the colleague by 证件号码 (start_declaration still checks the staff list).
@@ -253,7 +255,7 @@ def fill_for(request: HttpRequest) -> HttpResponse:
         if person is None:
             messages.error(request, "本单位工作人员中没有这个证件号码，请先在“单位工作人员”中登记。")
             return _fill_refused(request)
-    round_id = int(round_value) if round_value.isdigit() else 0
+    round_id = to_id(round_value) or 0
     try:
         declaration = services.start_declaration(
             actor=request.user,

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from title_review.access.decorators import guards, rule
 from title_review.core.errors import DomainError
 from title_review.core.pagination import paginate, query_without_page
+from title_review.core.params import to_id, to_ids
 from title_review.declarations.selectors import for_list
 from title_review.rounds.models import Round, RoundKind
 
@@ -53,14 +54,14 @@ def select(request: HttpRequest, pk: int) -> HttpResponse:
 @rule("exchange.manage")
 @require_POST
 def export(request: HttpRequest) -> HttpResponse:
-    round_id = request.POST.get("round", "")
+    round_id = to_id(request.POST.get("round"))
     selection = bool(request.POST.get("selection"))
-    ids = [int(v) for v in request.POST.getlist("pick") if v.isdigit()] if selection else None
-    if not round_id.isdigit():
+    ids = to_ids(request.POST.getlist("pick")) if selection else None
+    if round_id is None:
         messages.error(request, "请选择要导出的评审活动。")
         return redirect("exchange:index")
     try:
-        job = services.start_export(actor=request.user, round_id=int(round_id), declaration_ids=ids)
+        job = services.start_export(actor=request.user, round_id=round_id, declaration_ids=ids)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("exchange:select", pk=int(round_id)) if selection else redirect("exchange:index")
@@ -88,10 +89,11 @@ def import_page(request: HttpRequest) -> HttpResponse:
 
 
 def _round_filter(value: str) -> dict[str, Any]:
-    installation, _sep, round_id = value.rpartition(":")
-    if not installation or not round_id.isdigit():
+    installation, _sep, round_value = value.rpartition(":")
+    round_id = to_id(round_value)
+    if not installation or round_id is None:
         return {}
-    return {"source_installation": installation, "source_round_id": int(round_id)}
+    return {"source_installation": installation, "source_round_id": round_id}
 
 
 @rule("exchange.manage")

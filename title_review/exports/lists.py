@@ -16,6 +16,7 @@ from title_review.committees.services import latest_closed
 from title_review.core.errors import DomainError
 from title_review.core.excel import DATE, DATETIME, NUMBER
 from title_review.core.identity import mask_identity, mask_phone
+from title_review.core.params import to_id
 from title_review.declarations.workflow import STAGE_FOR_APPLICANT, Status
 from title_review.reviews.filters import FILTERS
 from title_review.reviews.selectors import list_query, tracked_by
@@ -92,7 +93,8 @@ def _managed(user: Any, params: QueryDict) -> Selection:
 
 
 def round_of(user: Any, round_id: str) -> Any:
-    round_ = rounds_visible_to(user).filter(pk=int(round_id)).first() if round_id.isdigit() else None
+    pk = to_id(round_id)
+    round_ = rounds_visible_to(user).filter(pk=pk).first() if pk is not None else None
     if round_ is None:
         raise DomainError("评审活动不存在或您无权查看，请刷新后重试。")
     return round_
@@ -108,10 +110,8 @@ def _round(user: Any, params: QueryDict) -> Selection:
 def _meeting_results(user: Any, params: QueryDict) -> Selection:
     """评审结果 of a closed meeting, as its page shows them (committees.services.results_of): per declaration
     its last closed ballot, for the title office that published the round (the meeting policy's "results")."""
-    meeting_id = params.get("meeting", "")
-    meeting = (
-        scoped.meetings.visible(user, "results").filter(pk=int(meeting_id)).first() if meeting_id.isdigit() else None
-    )
+    meeting_pk = to_id(params.get("meeting"))
+    meeting = scoped.meetings.visible(user, "results").filter(pk=meeting_pk).first() if meeting_pk is not None else None
     if meeting is None:
         raise DomainError("评审会议不存在、尚未结束或您无权查看其评审结果，请刷新后重试。")
     # The rows of the page (each declaration's last closed ballot), in the order of voting.

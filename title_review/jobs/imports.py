@@ -29,6 +29,7 @@ from title_review.core.importing import (
 )
 from title_review.core.importing.running import PASSED
 from title_review.core.importing.spec import Progress, inline_max_rows, runs_in_background
+from title_review.core.params import to_id
 from title_review.core.stash import drop_stash, open_stash, stash
 from title_review.core.text import excerpt
 
@@ -141,9 +142,10 @@ def _enqueue(
 
 
 def _job_page(request: HttpRequest, spec: ImportSpec, job_id: str, page: dict[str, Any]) -> HttpResponse:
-    if not job_id.isdigit():
+    pk = to_id(job_id)
+    if pk is None:
         raise Http404
-    job = jobs_of(request.user).filter(pk=int(job_id), kind=JOB_KIND, params__spec=spec.key).first()
+    job = jobs_of(request.user).filter(pk=pk, kind=JOB_KIND, params__spec=spec.key).first()
     if job is None:
         raise Http404
     finished = job.status in (JobStatus.DONE, JobStatus.FAILED)

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from title_review.access import scoped
 from title_review.access.policies import employer_of
 from title_review.api.base import AccessRuleAPIView
+from title_review.core.params import to_id
 
 from . import basic_info
 from .models import NameChangeStatus, OrganisationNameChange
@@ -136,9 +137,9 @@ class NameChangeListApi(AccessRuleAPIView, ListAPIView):
         qs = scoped.name_changes.visible(self.request.user, purpose).select_related("requested_by", "decided_by")
         if params.get("status") in NameChangeStatus.values:
             qs = qs.filter(status=params["status"])
-        organisation = params.get("organisation", "")
-        if organisation.isdigit() and len(organisation) < 19:
-            qs = qs.filter(organisation_id=int(organisation))
+        organisation = to_id(params.get("organisation"))
+        if organisation is not None:
+            qs = qs.filter(organisation_id=organisation)
         return qs.order_by("-created_at", "-id")
 
     @extend_schema(

@@ -8,6 +8,7 @@ from django.utils import timezone
 from title_review.access import results as policies
 from title_review.access import scoped
 from title_review.core import pagination
+from title_review.core.params import to_id
 from title_review.declarations.models import Declaration
 from title_review.declarations.selectors import for_list
 from title_review.declarations.workflow import Status
@@ -172,13 +173,14 @@ def published_entries(batch: ResultBatch) -> QuerySet[ResultEntry]:
 
 
 def public_entry(entry_id: Any) -> ResultEntry | None:
-    if not str(entry_id or "").isdigit():
+    pk = to_id(entry_id)
+    if pk is None:
         return None
     today = timezone.localdate()
     return (
         ResultEntry.objects.select_related("batch")
         .filter(
-            pk=int(entry_id),
+            pk=pk,
             outcome=Outcome.PASSED,
             batch__status=BatchStatus.PUBLICISING,
             batch__publicity_starts__lte=today,

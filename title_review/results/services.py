@@ -32,6 +32,7 @@ from title_review.committees.services import results_of
 from title_review.core.bulk import insert_models
 from title_review.core.cachesafe import CACHE_DOWN_MESSAGE, CACHE_ERRORS
 from title_review.core.errors import Conflict, DomainError
+from title_review.core.params import to_id
 from title_review.core.policies import get_policy
 from title_review.core.text import clean_name, clean_text
 from title_review.declarations.models import Declaration
@@ -554,11 +555,12 @@ def submit_objection(
     *, entry_id: Any, name: str, mobile: str, content: str, evidence: Any = None, ip: str | None = None
 ) -> ResultObjection:
     """A real-name 异议 from the public page, during the 公示 only."""
+    pk = to_id(entry_id)
     entry = (
         ResultEntry.objects.select_related("batch")
-        .filter(pk=int(entry_id), outcome=Outcome.PASSED, batch__status=BatchStatus.PUBLICISING)
+        .filter(pk=pk, outcome=Outcome.PASSED, batch__status=BatchStatus.PUBLICISING)
         .first()
-        if str(entry_id).isdigit()
+        if pk is not None
         else None
     )
     if entry is None:

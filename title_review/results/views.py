@@ -17,6 +17,7 @@ from title_review.core.clientip import client_ip
 from title_review.core.errors import DomainError
 from title_review.core.kept import keep, posted
 from title_review.core.pagination import paginate, posted_page, query_without_page
+from title_review.core.params import to_ids
 from title_review.exports.responses import export_response
 from title_review.jobs.imports import import_view
 from title_review.verification.captcha import captcha_context, validate_captcha
@@ -196,7 +197,7 @@ def approvals(request: HttpRequest, pk: int) -> HttpResponse:
     refused = None
     if request.method == "POST":
         try:
-            ids = [int(v) for v in request.POST.getlist("declaration") if v.isdigit()]
+            ids = to_ids(request.POST.getlist("declaration"))
             made = services.decide_approval(
                 actor=request.user,
                 round_id=round_.pk,

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 
 from title_review.access.policies import employer_of
 from title_review.api.base import AccessRuleAPIView
-from title_review.api.schema import MAX_ID
+from title_review.core.params import to_id
 from title_review.declarations.models import Declaration
 from title_review.declarations.workflow import IN_CHAIN
 
@@ -99,9 +99,9 @@ class ReviewInboxApi(AccessRuleAPIView, ListAPIView):
     def get_queryset(self):  # type: ignore[no-untyped-def]  # a QuerySet of Declaration
         queryset = selectors.inbox_for(self.request.user)
         params = self.request.query_params
-        round_id = params.get("round", "")
-        if round_id.isdigit() and int(round_id) <= MAX_ID:
-            queryset = queryset.filter(round_id=int(round_id))
+        round_id = to_id(params.get("round"))
+        if round_id is not None:
+            queryset = queryset.filter(round_id=round_id)
         if params.get("status") in IN_CHAIN:
             queryset = queryset.filter(status=params["status"])
         return queryset

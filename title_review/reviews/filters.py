@@ -11,6 +11,7 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from title_review.core.identity import check_digit, mask_identity
+from title_review.core.params import to_id, to_int
 from title_review.declarations.workflow import Status
 from title_review.dictionaries.models import Entry
 from title_review.organisations.selectors import name_matches
@@ -21,6 +22,8 @@ from .lists import MAX_SORT_KEYS, ListDefinition
 # 证件号码) and `sort` travel with the others, so 导出汇总表 holds the rows of the page in its order.
 FILTERS = ("round", "employer", "series", "level", "status", "waiting", "q", "sort")
 
+# 等待天数 beyond a century waits for nothing that exists (and a date that far back cannot be computed).
+MAX_WAITING_DAYS = 36_500
 # A search longer than this is no name and no identity number.
 SEARCH_MAX = 40
 
@@ -33,12 +36,12 @@ def filter_declarations(params: Mapping[str, str], queryset: QuerySet[_M]) -> Qu
     `params` is a page's GET (a QueryDict) or a job's stored parameters; unknown or malformed values
     are ignored, as the pages always did.
     """
-    if str(params.get("round", "")).isdigit():
-        queryset = queryset.filter(round_id=int(params["round"]))
+    if (round_id := to_id(params.get("round"))) is not None:
+        queryset = queryset.filter(round_id=round_id)
     if params.get("employer"):
         queryset = queryset.filter(name_matches(str(params["employer"]).strip(), through="employer"))
-    if str(params.get("series", "")).isdigit():
-        queryset = queryset.filter(round__series_id=int(params["series"]))
+    if (series_id := to_id(params.get("series"))) is not None:
+        queryset = queryset.filter(round__series_id=series_id)
     if params.get("level"):
         codes = [
             e.code
@@ -48,8 +51,8 @@ def filter_declarations(params: Mapping[str, str], queryset: QuerySet[_M]) -> Qu
         queryset = queryset.filter(target_qualification__in=codes)
     if params.get("status") in Status.values:
         queryset = queryset.filter(status=params["status"])
-    if str(params.get("waiting", "")).isdigit():
-        since = timezone.now() - dt.timedelta(days=int(params["waiting"]))
+    if (days := to_int(params.get("waiting"), maximum=MAX_WAITING_DAYS)) is not None:
+        since = timezone.now() - dt.timedelta(days=days)
         queryset = queryset.filter(stage_since__lte=since)
     return queryset
 
@@ -72,10 +75,10 @@ def normalise_identity_search(raw: str) -> tuple[str, tuple[str, ...]]:
     """A typed identity number as the accounts store it (core.identity: no spaces, upper-case X); an old 15-digit
     居民身份证号 becomes its 18-digit form (19 inserted before the year, the GB 11643 check digit appended)."""
     number = re.sub(r"\s", "", raw).upper()
-    if len(number) == 15 and number.isdigit():
+    if len(number) == 15 and number.isascii() and number.isdigit():
         first17 = number[:6] + "19" + number[6:]
         return first17 + check_digit(first17), ("15 位身份证号码已按 18 位号码查找。",)
-    well_formed = len(number) == 18 and number[:17].isdigit() and number[17] in "0123456789X"
+    well_formed = len(number) == 18 and number[:17].isascii() and number[:17].isdigit() and number[17] in "0123456789X"
     if well_formed and check_digit(number[:17]) != number[17]:
         return number, ("证件号码校验位不正确，请逐位核对。",)
     return number, ()

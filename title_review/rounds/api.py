@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from title_review.api.base import AccessRuleAPIView
+from title_review.core.params import to_int
 
 from .selectors import rounds_visible_to, search_rounds
 
@@ -45,7 +46,7 @@ class RoundListApi(AccessRuleAPIView, ListAPIView):
             self.request.user,
             keyword=params.get("keyword", "").strip(),
             publisher=params.get("publisher", "").strip(),
-            year=int(year) if year.isdigit() and len(year) == 4 else None,
+            year=to_int(year) if len(year) == 4 else None,
         ).prefetch_related("scope")
 
     @extend_schema(
