@@ -31,6 +31,10 @@ def test_lowercase_x_is_accepted_and_normalised():
         ("01", _valid("33010630000101123"), "出生日期不合理"),
         ("02", _valid("33010619900307123"), "证件类型不符"),
         ("09", "A1", "5 到 20 位"),
+        # Digits of other scripts count as digits for str.isdigit() but are no digits of an identity number.
+        ("01", "33010619900307123²", "应为 18 位"),
+        ("01", "3301061990030712²X", "应为 18 位"),
+        ("01", "33010690030712²", "应为 18 位"),
     ],
 )
 def test_bad_identity_numbers_are_refused_in_chinese(id_type, number, message):
