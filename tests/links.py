@@ -46,6 +46,9 @@ class _Page(HTMLParser):
         self.controls: list[tuple[str, dict[str, Any], bool]] = []  # (tag, attributes, named by aria or a <label>)
         self.unnamed_buttons: list[dict[str, Any]] = []
         self.post_actions: list[str] = []
+        # GET forms (filters, searches): (action or "" for the page itself, the names of their fields)
+        self.get_forms: list[tuple[str, list[str]]] = []
+        self._get_form: tuple[str, list[str]] | None = None
         self._inside_label = 0
         self._button: dict[str, Any] | None = None
         self._button_text = ""
@@ -60,7 +63,12 @@ class _Page(HTMLParser):
                 self.labelled.add(a["for"])
         elif tag == "form" and a.get("method", "").lower() == "post" and a.get("action", "").startswith("/"):
             self.post_actions.append(a["action"].replace("&amp;", "&"))
+        elif tag == "form" and a.get("method", "get").lower() == "get":
+            self._get_form = (a.get("action", "").replace("&amp;", "&"), [])
+            self.get_forms.append(self._get_form)
         elif tag in ("input", "select", "textarea"):
+            if self._get_form is not None and a.get("name"):
+                self._get_form[1].append(a["name"])
             kind = a.get("type", "text") if tag == "input" else tag
             if kind in NOT_NAMED_BY_A_LABEL:
                 if kind in ("submit", "button") and not (a.get("value") or a.get("aria-label")):
@@ -72,6 +80,8 @@ class _Page(HTMLParser):
             self._button, self._button_text = a, ""
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._get_form = None
         if tag == "label":
             self._inside_label = max(0, self._inside_label - 1)
         elif tag == "button" and self._button is not None:
@@ -93,8 +103,16 @@ def _route(path: str) -> str:
 
 def check_page(user: Any, html: str) -> list[str]:
     """What is wrong with one page for `user`: unnamed fields and buttons, repeated ids, unusable forms."""
+    return _check(user, _parsed(html))
+
+
+def _parsed(html: str) -> _Page:
     page = _Page()
     page.feed(html)
+    return page
+
+
+def _check(user: Any, page: _Page) -> list[str]:
     found = [
         f"{tag} name={a.get('name')!r} has no label"
         for tag, a, named in page.controls
@@ -114,8 +132,25 @@ def check_page(user: Any, html: str) -> list[str]:
     return found
 
 
-def walk(client: Client, user: Any, *, start: str = "/", per_route: int = 2, limit: int = 80) -> Report:
-    """Open the pages `user` (signed in on `client`) reaches from `start` and report what is wrong."""
+# What a typo, an old bookmark or an edited address puts into a search or filter field: a digit of another script
+# (str.isdigit() takes it, int() does not) and a number past the database's integers.
+MALFORMED = ("²", "99999999999999999999")
+
+
+def walk(
+    client: Client,
+    user: Any,
+    *,
+    start: str = "/",
+    per_route: int = 2,
+    limit: int = 80,
+    malformed_tried: set[tuple[str, tuple[str, ...]]] | None = None,
+) -> Report:
+    """Open the pages `user` (signed in on `client`) reaches from `start` and report what is wrong. Given a set
+    `malformed_tried`, each search or filter form met and not in it yet (by address pattern and fields; the set is
+    shared by the walks of a test session, as the reading of a field does not depend on who sends it) is sent with
+    each field set to each MALFORMED value: the page must answer as for any value it does not understand, never
+    with a server error."""
     report = Report()
     queue: deque[tuple[str, str]] = deque([(start, "")])
     seen: set[str] = set()
@@ -137,9 +172,30 @@ def walk(client: Client, user: Any, *, start: str = "/", per_route: int = 2, lim
         if answer.status_code != 200 or "html" not in answer.get("Content-Type", ""):
             continue
         html = answer.content.decode(errors="replace")
-        report.problems += [(problem, f"on {url}") for problem in check_page(user, html)]
+        page = _parsed(html)
+        report.problems += [(problem, f"on {url}") for problem in _check(user, page)]
+        if malformed_tried is not None:
+            report.problems += _send_malformed(client, url, page, malformed_tried)
         for link in LINK.findall(html):
             link = link.replace("&amp;", "&")
             if link not in seen and not NOT_PAGES.search(link):
                 queue.append((link, url))
     return report
+
+
+def _send_malformed(
+    client: Client, url: str, page: _Page, tried: set[tuple[str, tuple[str, ...]]]
+) -> list[tuple[str, str]]:
+    found = []
+    for action, names in page.get_forms:
+        target = (action or url).split("?", 1)[0]
+        key = (_route(target), tuple(sorted(set(names))))
+        if not names or key in tried or NOT_PAGES.search(target):
+            continue
+        tried.add(key)
+        for name in sorted(set(names)):
+            for value in MALFORMED:
+                answer = client.get(target, {name: value})
+                if answer.status_code >= 500:
+                    found.append((f"{answer.status_code} {target}?{name}={value}", f"a search or filter of {url}"))
+    return found
