@@ -24,7 +24,7 @@ from title_review.core.pagination import (
     posted_page,
     query_without_page,
 )
-from title_review.core.params import to_id, to_ids
+from title_review.core.params import to_id, to_ids, to_int
 
 from . import blind, draws, panels, selectors, services
 from . import experts as pool
@@ -141,13 +141,15 @@ def draw(request: HttpRequest) -> HttpResponse:
     values = {"round": "", "title": "", "size": ""}
     if request.method == "POST":
         values = {key: (request.POST.get(key) or "").strip() for key in values}
+        size = to_int(values["size"]) if values["size"] else None
         try:
-            size = int(values["size"]) if values["size"] else None
+            if values["size"] and size is None:
+                raise ValueError(values["size"])
             made = draws.draw_committee(
-                actor=request.user, round_id=int(values["round"] or 0), title=values["title"], size=size
+                actor=request.user, round_id=to_id(values["round"]) or 0, title=values["title"], size=size
             )
         except ValueError:
-            messages.error(request, "评委人数应为整数。")
+            messages.error(request, "评委人数应为正整数。")
         except DomainError as exc:
             messages.error(request, exc.message)
         else:

@@ -394,3 +394,20 @@ def test_a_meeting_title_with_a_right_to_left_override_is_refused_on_the_draw_pa
     assert "会议名称含有不可见的控制字符，请删除后重新输入。" in html
     assert typed in html  # the typed title is back in its box
     assert not Draw.objects.filter(meeting__round=pool["round"]).exists()
+
+
+@pytest.mark.parametrize("round_value", ["99999999999999999999", "²", "abc"])
+def test_a_malformed_round_is_answered_as_a_round_that_does_not_exist(pool, client, round_value):
+    client.force_login(pool["secretary"])
+    missing = client.post("/committees/draw/", {"round": "987654", "title": "2026年度评审会议", "size": ""})
+    page = client.post("/committees/draw/", {"round": round_value, "title": "2026年度评审会议", "size": ""})
+    assert page.status_code == missing.status_code < 500
+    assert not Draw.objects.filter(meeting__round=pool["round"]).exists()
+
+
+@pytest.mark.parametrize("size", ["²", "9" * 25, "-3"])
+def test_a_malformed_size_is_refused_in_chinese(pool, client, size):
+    client.force_login(pool["secretary"])
+    page = client.post("/committees/draw/", {"round": pool["round"].pk, "title": "2026年度评审会议", "size": size})
+    assert page.status_code == 200 and "评委人数应为正整数。" in page.content.decode()
+    assert not Draw.objects.filter(meeting__round=pool["round"]).exists()
