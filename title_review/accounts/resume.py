@@ -64,13 +64,18 @@ class Pending:
         return seen
 
 
+def _session_store() -> Any:
+    """The configured session engine's store class (its model, for the engines that keep rows)."""
+    return import_module(settings.SESSION_ENGINE).SessionStore
+
+
 def lapsed_user_id(request: HttpRequest) -> int | None:
     """Whose login lapsed in this browser: the user of the session its cookie names, read from the row even though
     it has expired, or the one an earlier request after the lapse noted (LAPSED_KEY); None when the browser was
     never signed in, its session was ended on purpose (no row) or has not expired, or the session engine keeps no
     rows."""
     key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
-    store_class: Any = import_module(settings.SESSION_ENGINE).SessionStore
+    store_class = _session_store()
     if key and hasattr(store_class, "get_model_class"):
         # Past its expiry only: a live session whose user is no longer let in (account or organisation disabled) did
         # not lapse.
@@ -134,7 +139,7 @@ def take(request: HttpRequest) -> Pending | None:
 def clear_lapsed_sessions() -> int:
     """The daily work: sessions past their expiry for more than a day are deleted (nothing else removes them; a
     lapsed one is read for 继续提交 within MAX_AGE_SECONDS of the lapse). Returns how many went."""
-    store_class: Any = import_module(settings.SESSION_ENGINE).SessionStore
+    store_class = _session_store()
     if not hasattr(store_class, "get_model_class"):
         store_class.clear_expired()
         return 0
