@@ -14,8 +14,12 @@ trap 'git -C "$HERE" worktree remove --force "$OLD" >/dev/null 2>&1 || true' EXI
 git worktree add --detach "$OLD" "$REF" >/dev/null
 ln -s "$HERE/.venv" "$OLD/.venv"
 export DJANGO_SETTINGS_MODULE=config.settings.test
+# As `make test` runs it (ADR 0057): the processes keep the code's bytecode and pytest's rewritten test modules,
+# even where the machine sets PYTHONDONTWRITEBYTECODE. Each checkout collects once before anything is timed, so no
+# timed run pays for compiling.
+export PYTHONDONTWRITEBYTECODE=
 ids() { (cd "$1" && .venv/bin/pytest --collect-only -p no:cacheprovider -n 0 2>/dev/null | grep '::' | sort); }
-comm -12 <(ids "$OLD") <(ids "$HERE") > "$OLD/common_ids.txt"
+comm -12 <(ids "$OLD") <(ids "$HERE") > "$OLD/common_ids.txt"  # also the warm-up
 echo "$(wc -l < "$OLD/common_ids.txt") tests exist under the same id at $REF and here"
 run() { # label dir args...
   local label=$1 dir=$2; shift 2
